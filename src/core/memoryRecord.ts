@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+export const MEMORY_SCHEMA_VERSION = 1;
+
+export const MemoryBidSchema = z.object({
+  agent: z.string(),
+  plan: z.string(),
+  tokens: z.number(),
+  entropy: z.number().nullable(),
+  jury: z.array(z.object({ judge: z.string(), score: z.number().nullable() })),
+  cost: z.number(),
+  value: z.number(),
+  score: z.number(),
+  refined: z.boolean(),
+});
+export type MemoryBid = z.infer<typeof MemoryBidSchema>;
+
+export const OutcomeSchema = z.object({
+  /** Agent that actually executed last (may differ from the auction winner after override or escalation). */
+  executedBy: z.string(),
+  passed: z.boolean(),
+  turns: z.number(),
+  tokens: z.number(),
+  usd: z.number(),
+  /** null until the user accepts or reverts. */
+  kept: z.boolean().nullable(),
+  escalatedFrom: z.array(z.string()).default([]),
+  overridden: z.boolean().default(false),
+});
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+export const MemoryRecordSchema = z.object({
+  schema: z.literal(MEMORY_SCHEMA_VERSION),
+  id: z.string(),
+  time: z.string(),
+  task: z.object({
+    id: z.string(),
+    text: z.string(),
+    source: z.string(),
+    repo: z.string(),
+    family: z.string().optional(),
+  }),
+  bids: z.array(MemoryBidSchema),
+  /** Auction winner (after refinement), before any user override. */
+  winner: z.string().nullable(),
+  auctionUsd: z.number(),
+  outcome: OutcomeSchema.nullable(),
+});
+export type MemoryRecord = z.infer<typeof MemoryRecordSchema>;
+
+/** Storage behind AuctionMemory: a JSON-lines file (CLI) or workspace state (extension). */
+export interface MemoryStore {
+  load(): Promise<MemoryRecord[]>;
+  append(record: MemoryRecord): Promise<void>;
+  /** Replaces a record with the same id (outcome updates). */
+  update(record: MemoryRecord): Promise<void>;
+  /** Problems met while loading (corrupt lines kept aside, etc.), for the user to see. */
+  warnings(): string[];
+}

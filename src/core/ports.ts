@@ -1,0 +1,79 @@
+/**
+ * The small interfaces through which the core talks to its host (the VS Code extension or the CLI).
+ * Nothing here may import `vscode`.
+ */
+
+/** Cancellation shared by auction and execution; the extension maps its CancellationToken onto it. */
+export interface CancelSignal {
+  readonly cancelled: boolean;
+  /** Registers a listener; returns a function that removes it. */
+  onCancel(listener: () => void): () => void;
+}
+
+export class CancelSource implements CancelSignal {
+  private listeners = new Set<() => void>();
+  private _cancelled = false;
+  get cancelled(): boolean {
+    return this._cancelled;
+  }
+  onCancel(listener: () => void): () => void {
+    if (this._cancelled) {
+      listener();
+      return () => undefined;
+    }
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  cancel(): void {
+    if (this._cancelled) return;
+    this._cancelled = true;
+    for (const l of [...this.listeners]) l();
+    this.listeners.clear();
+  }
+  /** An AbortSignal for fetch/openai calls that follows this source. */
+  toAbortSignal(): AbortSignal {
+    const ac = new AbortController();
+    this.onCancel(() => ac.abort());
+    return ac.signal;
+  }
+}
+
+export const neverCancelled: CancelSignal = { cancelled: false, onCancel: () => () => undefined };
+
+export function abortSignalOf(signal: CancelSignal | undefined): AbortSignal | undefined {
+  if (!signal) return undefined;
+  const ac = new AbortController();
+  if (signal.cancelled) ac.abort();
+  else signal.onCancel(() => ac.abort());
+  return ac.signal;
+}
+
+/** Result of running one shell command. `exitCode` undefined means it was never observed: a failure. */
+export interface CommandResult {
+  command: string;
+  exitCode: number | undefined;
+  output: string;
+  /** True when output was cut to the runner's cap. */
+  truncated: boolean;
+  timedOut: boolean;
+  durationMs: number;
+  /** Which runner produced it (e.g. "child-process", "terminal", "terminal-fallback"). */
+  runner: string;
+}
+
+export interface CommandRunner {
+  run(command: string, opts: { cwd: string; timeoutMs: number; signal?: CancelSignal }): Promise<CommandResult>;
+}
+
+/** A command passes only with an observed exit code of 0. Missing output or exit code is a failure. */
+export function commandPassed(r: CommandResult): boolean {
+  return r.exitCode === 0 && !r.timedOut;
+}
+
+/** Asks the user (VS Code) or an allow-list (CLI) whether a non-test command may run. */
+export interface CommandApprover {
+  approve(command: string): Promise<boolean>;
+}
+
+/** Progress events from auction and execution, for the panel, the CLI table and logs. */
+export type ProgressListener = (event: import('./events').SaleEvent) => void;

@@ -1,0 +1,186 @@
+import OpenAI from 'openai';
+import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import { SaleError } from '../core/errors';
+import { type AgentConfig, usageCostUsd } from './poolConfig';
+
+export type ChatMessage = ChatCompletionMessageParam;
+
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  top: { token: string; logprob: number }[];
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** Raw JSON text as the model sent it (may be malformed: the caller validates). */
+  arguments: string;
+}
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  maxTokens?: number;
+  temperature?: number;
+  /** Ask for token logprobs (top 5) if the agent offers them. */
+  logprobs?: boolean;
+  tools?: ChatCompletionTool[];
+  json?: boolean;
+  seed?: number;
+  signal?: AbortSignal;
+  /** When set, the call streams and each text delta is passed here. */
+  onDelta?: (text: string) => void;
+}
+
+export interface ChatResult {
+  text: string;
+  toolCalls: ToolCall[];
+  logprobs?: TokenLogprob[];
+  inputTokens: number;
+  outputTokens: number;
+  usd: number;
+  finishReason: string | null;
+  latencyMs: number;
+}
+
+/** One agent's model, as the core sees it. */
+export interface ChatModel {
+  readonly agent: AgentConfig;
+  chat(req: ChatRequest): Promise<ChatResult>;
+}
+
+export class ModelCallError extends SaleError {
+  constructor(readonly agentId: string, message: string, readonly status?: number) {
+    super(`Agent ${agentId}: ${message}`, 'model-call');
+    this.name = 'ModelCallError';
+  }
+}
+
+/** Rough token estimate for endpoints that omit usage (~4 characters a token). Marked as estimated nowhere else. */
+export function estimateTokens(text: string): number {
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+
+/**
+ * A chat model over any OpenAI-compatible endpoint, through the official `openai` SDK. The SDK retries
+ * 408/409/429/5xx and connection errors with exponential back-off; after that we raise one clear error.
+ */
+export class OpenAIChatModel implements ChatModel {
+  private readonly client: OpenAI;
+
+  constructor(readonly agent: AgentConfig, opts: { baseUrl?: string; apiKey?: string; defaultSeed?: number } = {}) {
+    const baseURL = opts.baseUrl ?? agent.baseUrl;
+    const apiKey = opts.apiKey ?? (agent.apiKeyEnv ? process.env[agent.apiKeyEnv] : undefined) ?? 'sk-none';
+    this.client = new OpenAI({
+      baseURL,
+      apiKey,
+      timeout: agent.timeoutMs ?? 60_000,
+      maxRetries: agent.maxRetries ?? 2,
+    });
+    this.defaultSeed = opts.defaultSeed;
+  }
+  private readonly defaultSeed?: number;
+
+  get baseURL(): string {
+    return this.client.baseURL;
+  }
+
+  async chat(req: ChatRequest): Promise<ChatResult> {
+    const started = Date.now();
+    const wantLogprobs = !!req.logprobs && this.agent.logprobs !== false;
+    const body = {
+      model: this.agent.model,
+      messages: req.messages,
+      ...(req.maxTokens ? { max_tokens: req.maxTokens } : {}),
+      ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+      ...(wantLogprobs ? { logprobs: true, top_logprobs: 5 } : {}),
+      ...(req.tools?.length ? { tools: req.tools } : {}),
+      ...(req.json ? { response_format: { type: 'json_object' as const } } : {}),
+      ...((req.seed ?? this.defaultSeed) !== undefined ? { seed: req.seed ?? this.defaultSeed } : {}),
+    };
+    try {
+      if (req.onDelta) return await this.streamed(body, req, started);
+      const res = await this.client.chat.completions.create({ ...body, stream: false }, { signal: req.signal });
+      const choice = res.choices?.[0];
+      if (!choice) throw new ModelCallError(this.agent.id, 'the endpoint returned no choices');
+      const text = choice.message?.content ?? '';
+      const toolCalls: ToolCall[] = (choice.message?.tool_calls ?? [])
+        .filter((t) => t.type === 'function')
+        .map((t) => ({ id: t.id, name: (t as { function: { name: string } }).function.name, arguments: (t as { function: { arguments: string } }).function.arguments ?? '' }));
+      const logprobs = choice.logprobs?.content?.map((c) => ({
+        token: c.token,
+        logprob: c.logprob,
+        top: (c.top_logprobs ?? []).map((t) => ({ token: t.token, logprob: t.logprob })),
+      }));
+      return this.result(req, text, toolCalls, logprobs, res.usage ?? undefined, choice.finish_reason ?? null, started);
+    } catch (e) {
+      throw this.wrap(e);
+    }
+  }
+
+  private async streamed(body: Record<string, unknown>, req: ChatRequest, started: number): Promise<ChatResult> {
+    const stream = await this.client.chat.completions.create(
+      { ...(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming), stream: true, stream_options: { include_usage: true } },
+      { signal: req.signal },
+    );
+    let text = '';
+    let finish: string | null = null;
+    let usage: OpenAI.CompletionUsage | undefined;
+    const logprobs: TokenLogprob[] = [];
+    const calls = new Map<number, ToolCall>();
+    for await (const chunk of stream) {
+      if (chunk.usage) usage = chunk.usage;
+      const choice = chunk.choices?.[0];
+      if (!choice) continue;
+      const d = choice.delta;
+      if (d?.content) {
+        text += d.content;
+        req.onDelta?.(d.content);
+      }
+      for (const tc of d?.tool_calls ?? []) {
+        const cur = calls.get(tc.index) ?? { id: tc.id ?? `call_${tc.index}`, name: '', arguments: '' };
+        if (tc.id) cur.id = tc.id;
+        if (tc.function?.name) cur.name += tc.function.name;
+        if (tc.function?.arguments) cur.arguments += tc.function.arguments;
+        calls.set(tc.index, cur);
+      }
+      for (const c of choice.logprobs?.content ?? []) {
+        logprobs.push({ token: c.token, logprob: c.logprob, top: (c.top_logprobs ?? []).map((t) => ({ token: t.token, logprob: t.logprob })) });
+      }
+      if (choice.finish_reason) finish = choice.finish_reason;
+    }
+    return this.result(req, text, [...calls.values()], logprobs.length ? logprobs : undefined, usage, finish, started);
+  }
+
+  private result(req: ChatRequest, text: string, toolCalls: ToolCall[], logprobs: TokenLogprob[] | undefined,
+    usage: { prompt_tokens?: number; completion_tokens?: number } | undefined, finishReason: string | null, started: number): ChatResult {
+    const inputTokens = usage?.prompt_tokens ?? estimateTokens(JSON.stringify(req.messages));
+    const outputTokens = usage?.completion_tokens ?? estimateTokens(text + toolCalls.map((t) => t.arguments).join(''));
+    return {
+      text,
+      toolCalls,
+      logprobs,
+      inputTokens,
+      outputTokens,
+      usd: usageCostUsd(this.agent.price, inputTokens, outputTokens),
+      finishReason,
+      latencyMs: Date.now() - started,
+    };
+  }
+
+  private wrap(e: unknown): Error {
+    if (e instanceof ModelCallError) return e;
+    if (e instanceof OpenAI.APIUserAbortError) return new ModelCallError(this.agent.id, 'cancelled');
+    if (e instanceof OpenAI.APIConnectionTimeoutError) {
+      return new ModelCallError(this.agent.id, `timed out after ${this.agent.timeoutMs ?? 60_000} ms (${1 + (this.agent.maxRetries ?? 2)} attempts) at ${this.baseURL}`);
+    }
+    if (e instanceof OpenAI.APIConnectionError) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      return new ModelCallError(this.agent.id, `cannot reach ${this.baseURL} (${cause?.code ?? cause?.message ?? e.message}) after ${1 + (this.agent.maxRetries ?? 2)} attempts`);
+    }
+    if (e instanceof OpenAI.APIError) {
+      return new ModelCallError(this.agent.id, `HTTP ${e.status ?? '?'} from ${this.baseURL}: ${e.message}`, e.status);
+    }
+    return new ModelCallError(this.agent.id, e instanceof Error ? e.message : String(e));
+  }
+}

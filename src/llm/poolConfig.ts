@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { SaleError } from '../core/errors';
+
+/**
+ * Pool file (DESIGN §5). `sim` blocks are opaque here and validated by the simulator (src/sim/worldConfig.ts);
+ * a top-level `sim` holds world-wide defaults that agents' own `sim` blocks override.
+ */
+export const PriceSchema = z.strictObject({
+  inputPerMTok: z.number().nonnegative(),
+  outputPerMTok: z.number().nonnegative(),
+});
+
+export const AgentConfigSchema = z.strictObject({
+  id: z.string().min(1).regex(/^[A-Za-z0-9._:-]+$/, 'use letters, digits, . _ : -'),
+  provider: z.enum(['openai', 'sim']),
+  model: z.string().min(1),
+  baseUrl: z.string().url().optional(),
+  apiKeyEnv: z.string().optional(),
+  price: PriceSchema,
+  logprobs: z.boolean().optional(),
+  /** Per-call time-out in milliseconds. */
+  timeoutMs: z.number().int().positive().optional(),
+  maxRetries: z.number().int().min(0).max(10).optional(),
+  sim: z.record(z.string(), z.unknown()).optional(),
+});
+export type AgentConfig = z.infer<typeof AgentConfigSchema>;
+
+export const PoolConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  description: z.string().optional(),
+  agents: z.array(AgentConfigSchema).min(1),
+  sim: z.record(z.string(), z.unknown()).optional(),
+}).superRefine((pool, ctx) => {
+  const seen = new Set<string>();
+  pool.agents.forEach((a, i) => {
+    if (seen.has(a.id)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'id'], message: `duplicate agent id "${a.id}"` });
+    seen.add(a.id);
+  });
+});
+export type PoolConfig = z.infer<typeof PoolConfigSchema>;
+
+/** One blended $/MTok figure for the score: plans are output tokens, so output price dominates (3:1). */
+export function blendedPrice(p: { inputPerMTok: number; outputPerMTok: number }): number {
+  return (p.inputPerMTok + 3 * p.outputPerMTok) / 4;
+}
+
+export function usageCostUsd(p: { inputPerMTok: number; outputPerMTok: number }, inputTokens: number, outputTokens: number): number {
+  return (inputTokens * p.inputPerMTok + outputTokens * p.outputPerMTok) / 1e6;
+}
+
+export function formatZodIssues(err: z.ZodError): string {
+  return err.issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('\n');
+}
+
+export function parsePoolConfig(value: unknown, where = 'pool'): PoolConfig {
+  const r = PoolConfigSchema.safeParse(value);
+  if (!r.success) throw new SaleError(`Invalid ${where}:\n${formatZodIssues(r.error)}`, 'pool-invalid');
+  return r.data;
+}
+
+export function loadPoolFile(path: string): PoolConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new SaleError(`Cannot read pool file ${path}: ${(e as Error).message}`, 'pool-unreadable');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new SaleError(`Pool file ${path} is not valid JSON: ${(e as Error).message}`, 'pool-invalid');
+  }
+  return parsePoolConfig(json, `pool file ${path}`);
+}
+
+/** The most expensive agent by blended price ("largest" in the paper's sense). */
+export function largestAgent(pool: PoolConfig): AgentConfig {
+  return [...pool.agents].sort((a, b) => blendedPrice(b.price) - blendedPrice(a.price))[0];
+}
