@@ -1,0 +1,272 @@
+import { type AuctionRecord, type Bid, type JuryScore, type UsageTotals, addUsage, emptyUsage } from './auctionRecord';
+import type { AuctionMemory } from './auctionMemory';
+import type { AuctionSettings } from './auctionSettings';
+import { meanEntropy } from './entropy';
+import { CancelledError, SaleError, errorMessage } from './errors';
+import type { SaleEvent } from './events';
+import { parseBatchScores, parsePairScore } from './juryParser';
+import { parsePlan, planProblem } from './planParser';
+import { type CancelSignal, abortSignalOf } from './ports';
+import { type RepoContext, bidMessages, juryBatchMessages, juryPairMessages, refineMessages } from './prompts';
+import { argminScore, juryMean, scoreBid } from './scoring';
+import { mapLimit, seededShuffle } from './seededShuffle';
+import type { CodingTask } from './task';
+import type { ChatModel, ChatResult } from '../llm/chatModel';
+import { blendedPrice } from '../llm/poolConfig';
+
+export interface AuctionOptions {
+  task: CodingTask;
+  repoContext: RepoContext;
+  /** One model per agent of the pool. */
+  models: ChatModel[];
+  settings: AuctionSettings;
+  memory?: AuctionMemory;
+  signal?: CancelSignal;
+  onEvent?: (e: SaleEvent) => void;
+  /** Shown in the auction-start event (the UI labels simulated pools). */
+  simulated?: boolean;
+  /** Max concurrent model calls (per-pair jury makes |A|² calls). */
+  concurrency?: number;
+}
+
+interface Draft {
+  model: ChatModel;
+  round: number;
+  raw: string;
+  tokens: number;
+  entropy: number | null;
+  bidUsd: number;
+  error?: string;
+}
+
+/**
+ * The strategy auction of DESIGN §1: bids, jury, provisional winner by min C − V, refinement by strictly
+ * cheaper agents from memory, replacement only when strictly better. Returns a full serialisable record.
+ */
+export async function runAuction(opts: AuctionOptions): Promise<AuctionRecord> {
+  const { task, settings, models } = opts;
+  if (models.length === 0) throw new SaleError('The pool has no agents.');
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const emit = (e: SaleEvent) => opts.onEvent?.(e);
+  const abort = abortSignalOf(opts.signal);
+  const checkCancel = () => {
+    if (opts.signal?.cancelled) throw new CancelledError('Auction');
+  };
+  const usage = { bids: emptyUsage(), jury: emptyUsage(), refinement: emptyUsage() };
+  const explanation: string[] = [];
+  const concurrency = opts.concurrency ?? 8;
+  const price = new Map(models.map((m) => [m.agent.id, blendedPrice(m.agent.price)]));
+  const seed = settings.seed;
+
+  const call = async (m: ChatModel, phase: UsageTotals, req: Parameters<ChatModel['chat']>[0]): Promise<ChatResult> => {
+    checkCancel();
+    const r = await m.chat({ ...req, signal: abort, seed });
+    addUsage(phase, { inputTokens: r.inputTokens, outputTokens: r.outputTokens, usd: r.usd });
+    return r;
+  };
+
+  const draftPlan = async (m: ChatModel, round: number, messages: Parameters<ChatModel['chat']>[0]['messages'], phase: UsageTotals): Promise<Draft> => {
+    try {
+      const r = await call(m, phase, {
+        messages,
+        maxTokens: settings.maxPlanTokens,
+        logprobs: settings.useEntropy,
+        temperature: 0.7,
+        onDelta: (text) => emit({ type: 'bid-delta', agent: m.agent.id, round, text }),
+      });
+      const problem = planProblem(r.text);
+      return { model: m, round, raw: r.text, tokens: r.outputTokens, entropy: meanEntropy(r.logprobs), bidUsd: r.usd, ...(problem ? { error: problem } : {}) };
+    } catch (e) {
+      if (opts.signal?.cancelled) throw new CancelledError('Auction');
+      return { model: m, round, raw: '', tokens: 0, entropy: null, bidUsd: 0, error: errorMessage(e) };
+    }
+  };
+
+  emit({ type: 'auction-start', taskId: task.id, agents: models.map((m) => m.agent.id), simulated: !!opts.simulated });
+
+  // 1. Bids, in parallel.
+  const drafts = await Promise.all(models.map((m) => draftPlan(m, 0, bidMessages(m.agent.id, task, opts.repoContext, settings.maxPlanTokens), usage.bids)));
+  checkCancel();
+  const valid = drafts.filter((d) => !d.error);
+  for (const d of drafts.filter((d) => d.error)) explanation.push(`${d.model.agent.id} did not bid: ${d.error}.`);
+  if (valid.length === 0) {
+    throw new SaleError(`No agent could bid:\n${drafts.map((d) => `  - ${d.model.agent.id}: ${d.error}`).join('\n')}`, 'no-bids');
+  }
+  // Judges: agents that answered. An agent whose endpoint failed would only fail again, slowly.
+  const judges = models.filter((m) => valid.some((d) => d.model === m));
+
+  // 2–3. Jury.
+  let juryDone = 0;
+  const juryCalls = settings.juryMode === 'per-pair' ? judges.length * valid.length : judges.length;
+  const juryFor = async (plans: Draft[]): Promise<Map<Draft, JuryScore[]>> => {
+    const scores = new Map<Draft, JuryScore[]>(plans.map((p) => [p, []]));
+    const tick = () => emit({ type: 'jury-progress', done: ++juryDone, total: juryCalls + (plans === valid ? 0 : judges.length) });
+    if (settings.juryMode === 'per-judge') {
+      await mapLimit(judges, concurrency, async (judge) => {
+        // Each judge sees the plans anonymised and in its own seeded order, so position tells nothing.
+        const order = seededShuffle(plans, `${task.id}|${judge.agent.id}|${seed ?? ''}|${plans[0]?.round}`);
+        const labelled = order.map((d, i) => ({ draft: d, label: i + 1 }));
+        try {
+          const r = await call(judge, usage.jury, { messages: juryBatchMessages(task, labelled.map((l) => ({ label: l.label, text: l.draft.raw }))), json: true, temperature: 0, maxTokens: 120 + 60 * plans.length });
+          const parsed = parseBatchScores(r.text, labelled.map((l) => l.label));
+          for (const l of labelled) scores.get(l.draft)!.push({ judge: judge.agent.id, ...parsed.get(l.label)! });
+        } catch (e) {
+          if (opts.signal?.cancelled) throw new CancelledError('Auction');
+          for (const l of labelled) scores.get(l.draft)!.push({ judge: judge.agent.id, score: null, note: `judge failed: ${errorMessage(e)}` });
+        }
+        tick();
+      });
+    } else {
+      const pairs = judges.flatMap((judge) => plans.map((d) => ({ judge, d })));
+      const results = await mapLimit(pairs, concurrency, async ({ judge, d }) => {
+        let s: JuryScore;
+        try {
+          const r = await call(judge, usage.jury, { messages: juryPairMessages(task, { label: 1, text: d.raw }), json: true, temperature: 0, maxTokens: 120 });
+          s = { judge: judge.agent.id, ...parsePairScore(r.text) };
+        } catch (e) {
+          if (opts.signal?.cancelled) throw new CancelledError('Auction');
+          s = { judge: judge.agent.id, score: null, note: `judge failed: ${errorMessage(e)}` };
+        }
+        tick();
+        return { d, s };
+      });
+      for (const { d, s } of results) scores.get(d)!.push(s);
+    }
+    // Keep juror order stable (pool order) for display and records.
+    const rank = new Map(models.map((m, i) => [m.agent.id, i]));
+    for (const list of scores.values()) list.sort((a, b) => rank.get(a.judge)! - rank.get(b.judge)!);
+    return scores;
+  };
+
+  const useEntropy = settings.useEntropy && valid.every((d) => d.entropy !== null);
+  if (settings.useEntropy && !useEntropy) {
+    const missing = valid.filter((d) => d.entropy === null).map((d) => d.model.agent.id);
+    explanation.push(`Entropy term dropped for every bid: no logprobs from ${missing.join(', ')} (comparing some bids with it and some without would be unfair).`);
+  } else if (!settings.useEntropy) {
+    explanation.push('Entropy term off by setting.');
+  }
+
+  const toBid = (d: Draft, jury: JuryScore[]): Bid => {
+    const p = price.get(d.model.agent.id)!;
+    const parts = scoreBid(settings.weights, p, d.tokens, useEntropy ? d.entropy : null, jury);
+    return {
+      agent: d.model.agent.id,
+      model: d.model.agent.model,
+      round: d.round,
+      refined: d.round > 0,
+      raw: d.raw,
+      plan: parsePlan(d.raw),
+      tokens: d.tokens,
+      entropy: d.entropy,
+      jury,
+      juryMean: juryMean(jury),
+      pricePerMTok: p,
+      ...parts,
+      estimatedExecUsd: (p * d.tokens * settings.execTokensPerPlanToken) / 1e6,
+      bidUsd: d.bidUsd,
+    };
+  };
+  const failedBid = (d: Draft): Bid => ({
+    agent: d.model.agent.id, model: d.model.agent.model, round: d.round, refined: d.round > 0, raw: d.raw,
+    plan: parsePlan(d.raw), tokens: d.tokens, entropy: d.entropy, jury: [], juryMean: null,
+    pricePerMTok: price.get(d.model.agent.id)!, cost: 0, valueEntropy: 0, valueJury: 0, value: 0,
+    score: Number.POSITIVE_INFINITY, estimatedExecUsd: 0, bidUsd: d.bidUsd, error: d.error,
+  });
+
+  const juryScores = await juryFor(valid);
+  checkCancel();
+  const bids: Bid[] = [];
+  for (const d of drafts) {
+    const b = d.error ? failedBid(d) : toBid(d, juryScores.get(d)!);
+    bids.push(b);
+    emit({ type: 'bid', bid: b });
+  }
+  const scorable = bids.map((b, i) => ({ b, i })).filter(({ b }) => !b.error);
+  const provisionalIdx = scorable[argminScore(scorable.map(({ b }) => b))].i;
+  const provisional = bids[provisionalIdx];
+  emit({ type: 'scored', bids, provisionalWinner: provisional.agent });
+
+  // 5. Refinement: only agents strictly cheaper than the provisional winner, only with memory examples.
+  let winnerIdx = provisionalIdx;
+  const refinements: AuctionRecord['refinements'] = [];
+  if (settings.refine && opts.memory) {
+    const cheaper = scorable.filter(({ b }) => b.pricePerMTok < provisional.pricePerMTok);
+    const jobs = cheaper
+      .map(({ b }) => ({ b, examples: opts.memory!.retrievePairs(b.agent, task, settings.k, settings.memoryLabels) }))
+      .filter((j) => {
+        if (j.examples.length === 0) refinements.push({ agent: j.b.agent, examples: 0, replacedWinner: false, error: 'no similar past auctions in memory' });
+        return j.examples.length > 0;
+      });
+    if (jobs.length) {
+      emit({ type: 'refine-start', agents: jobs.map((j) => j.b.agent) });
+      const refinedDrafts = await Promise.all(
+        jobs.map((j) => {
+          const m = models.find((x) => x.agent.id === j.b.agent)!;
+          return draftPlan(m, 1, refineMessages(m.agent.id, task, opts.repoContext, j.b.raw, j.examples, settings.maxPlanTokens), usage.refinement);
+        }),
+      );
+      checkCancel();
+      const ok = refinedDrafts.filter((d) => !d.error);
+      const refinedJury = ok.length ? await juryFor(ok) : new Map<Draft, JuryScore[]>();
+      checkCancel();
+      refinedDrafts.forEach((d, i) => {
+        const examples = jobs[i].examples.length;
+        if (d.error) {
+          refinements.push({ agent: d.model.agent.id, examples, replacedWinner: false, error: d.error });
+          bids.push(failedBid(d));
+          return;
+        }
+        const b = toBid(d, refinedJury.get(d)!);
+        bids.push(b);
+        emit({ type: 'bid', bid: b });
+        // Strictly better than the provisional winner, and better than any refined bid accepted so far.
+        const replaces = b.score < provisional.score && b.score < bids[winnerIdx].score;
+        if (replaces) winnerIdx = bids.length - 1;
+        refinements.push({ agent: b.agent, examples, replacedWinner: false });
+      });
+      for (const r of refinements) r.replacedWinner = bids[winnerIdx].refined && bids[winnerIdx].agent === r.agent && !r.error;
+    }
+  } else if (settings.refine && !opts.memory) {
+    explanation.push('No memory given: refinement skipped.');
+  }
+
+  const winner = bids[winnerIdx];
+  explanation.unshift(...explain(bids, winner, provisional, useEntropy));
+  const record: AuctionRecord = {
+    taskId: task.id,
+    startedAt,
+    durationMs: Date.now() - started,
+    juryMode: settings.juryMode,
+    weights: settings.weights,
+    bids,
+    provisionalWinner: provisional.agent,
+    winner: winner.agent,
+    winnerBidIndex: winnerIdx,
+    refinements,
+    explanation,
+    usage,
+  };
+  emit({ type: 'auction-done', record });
+  return record;
+}
+
+const f = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(3));
+
+function explain(bids: Bid[], winner: Bid, provisional: Bid, useEntropy: boolean): string[] {
+  const lines: string[] = [];
+  const parts = (b: Bid) => `C ${f(b.cost)}, V ${f(b.value)} = jury ${f(b.valueJury)}${useEntropy ? ` + entropy ${f(b.valueEntropy)}` : ''}`;
+  lines.push(`${winner.agent}${winner.refined ? ' (refined bid)' : ''} wins with score ${f(winner.score)} (${parts(winner)}).`);
+  const others = bids.filter((b) => !b.error && b !== winner && b.agent !== winner.agent).sort((a, b) => a.score - b.score);
+  const runnerUp = others[0];
+  if (runnerUp) {
+    const cheaper = winner.pricePerMTok < runnerUp.pricePerMTok;
+    lines.push(`Runner-up ${runnerUp.agent}${runnerUp.refined ? ' (refined)' : ''}: score ${f(runnerUp.score)} (${parts(runnerUp)}); ` +
+      (cheaper ? `the winner is ${(runnerUp.pricePerMTok / winner.pricePerMTok).toFixed(1)}× cheaper per token.` :
+        `the winner costs more per token but the jury rated its plan ${f((winner.juryMean ?? 0) - (runnerUp.juryMean ?? 0))} points higher on average.`));
+  }
+  if (winner !== provisional) {
+    lines.push(`Refinement changed the winner: ${provisional.agent} led with ${f(provisional.score)} before ${winner.agent} refined its bid from memory.`);
+  }
+  return lines;
+}
