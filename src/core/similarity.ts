@@ -23,6 +23,9 @@ export class TaskIndex {
   /** Ids ranked by BM25 score against the query, best first. */
   rank(query: string, limit = 50): { id: string; score: number }[] {
     if (!query.trim() || this.search.documentCount === 0) return [];
-    return this.search.search(query).slice(0, limit).map((r) => ({ id: String(r.id), score: r.score }));
+    // Each distinct term once: repeated words in a long issue text would otherwise be scored again and again.
+    const terms = [...new Set(query.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter((t) => t.length > 1))];
+    if (terms.length === 0) return [];
+    return this.search.search(terms.join(' ')).slice(0, limit).map((r) => ({ id: String(r.id), score: r.score }));
   }
 }
