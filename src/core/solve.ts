@@ -1,0 +1,163 @@
+import type { ChatModel } from '../llm/chatModel';
+import { runAuction } from './auction';
+import type { AuctionMemory } from './auctionMemory';
+import type { AuctionRecord } from './auctionRecord';
+import type { AuctionSettings } from './auctionSettings';
+import type { ExecutionBudget } from './editLoop';
+import { CancelledError, SaleError } from './errors';
+import type { SaleEvent } from './events';
+import { type EscalationSettings, type ExecuteWithEscalationResult, executeWithEscalation } from './executeWinner';
+import type { RevertReport } from './fileJournal';
+import { type AcceptResult, acceptToBranch } from './gitAccept';
+import type { CancelSignal, CommandApprover, CommandRunner } from './ports';
+import type { RepoContext } from './prompts';
+import { buildRepoContext } from './repoContext';
+import type { CodingTask } from './task';
+
+export interface SolveSettings {
+  auction: AuctionSettings;
+  /** Per task, auction included: dollars and tokens; turns per attempt. */
+  budget: ExecutionBudget;
+  escalation: EscalationSettings;
+}
+
+export type ReviewDecision = { action: 'run'; bidIndex: number } | { action: 'cancel' };
+
+export interface SolveOptions {
+  task: CodingTask;
+  root: string;
+  models: ChatModel[];
+  memory: AuctionMemory;
+  settings: SolveSettings;
+  runner: CommandRunner;
+  approver: CommandApprover;
+  /** Lets the user see the bids and pick one. Without it the auction's winner runs. */
+  review?: (record: AuctionRecord) => Promise<ReviewDecision>;
+  signal?: CancelSignal;
+  onEvent?: (e: SaleEvent) => void;
+  simulated?: boolean;
+  repoContext?: RepoContext;
+}
+
+export interface SolveTotals {
+  auctionTokens: number;
+  auctionUsd: number;
+  execTokens: number;
+  execUsd: number;
+  totalUsd: number;
+}
+
+export interface SolveResult {
+  task: CodingTask;
+  auction: AuctionRecord;
+  memoryRecordId: string;
+  /** Undefined when the user cancelled at review. */
+  execution?: ExecuteWithEscalationResult;
+  chosenBidIndex?: number;
+  overridden: boolean;
+  passed: boolean;
+  totals: SolveTotals;
+  /** Keeps the change: marks it kept in memory and, if asked, commits only the agent's files on a new branch. */
+  accept(opts?: { commitToBranch?: boolean; message?: string }): Promise<AcceptResult | undefined>;
+  /** Restores every file the agent touched, byte for byte; marks the change not kept. */
+  revert(): Promise<RevertReport | undefined>;
+}
+
+function auctionTotals(a: AuctionRecord): { tokens: number; usd: number } {
+  const u = a.usage;
+  return {
+    tokens: u.bids.inputTokens + u.bids.outputTokens + u.jury.inputTokens + u.jury.outputTokens + u.refinement.inputTokens + u.refinement.outputTokens,
+    usd: u.bids.usd + u.jury.usd + u.refinement.usd,
+  };
+}
+
+/**
+ * The whole flow of one task: auction → review → the chosen bid's edit–test loop (with escalation) → outcome
+ * into memory. The auction counts against the per-task budget; execution does not start once it is spent.
+ */
+export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
+  const { task, settings, memory } = opts;
+  const repoContext = opts.repoContext ?? (await buildRepoContext(opts.root, task));
+  const auction = await runAuction({
+    task, repoContext, models: opts.models, settings: settings.auction, memory, signal: opts.signal, onEvent: opts.onEvent, simulated: opts.simulated,
+  });
+  const mem = await memory.recordAuction(task, auction);
+  const spent = auctionTotals(auction);
+  const base = { task, auction, memoryRecordId: mem.id };
+  const totals = (exec?: ExecuteWithEscalationResult): SolveTotals => {
+    const execTokens = exec ? exec.attempts.reduce((s, a) => s + a.inputTokens + a.outputTokens, 0) : 0;
+    const execUsd = exec ? exec.attempts.reduce((s, a) => s + a.usd, 0) : 0;
+    return { auctionTokens: spent.tokens, auctionUsd: spent.usd, execTokens, execUsd, totalUsd: spent.usd + execUsd };
+  };
+  const noExecution = (why: string): SolveResult => {
+    opts.onEvent?.({ type: 'log', level: 'warn', message: why });
+    return { ...base, overridden: false, passed: false, totals: totals(), accept: async () => undefined, revert: async () => undefined };
+  };
+
+  if (opts.signal?.cancelled) throw new CancelledError('Run');
+  const decision: ReviewDecision = opts.review ? await opts.review(auction) : { action: 'run', bidIndex: auction.winnerBidIndex ?? -1 };
+  if (decision.action === 'cancel') return noExecution('Cancelled at review: nothing was executed.');
+  const chosen = auction.bids[decision.bidIndex];
+  if (!chosen || chosen.error) throw new SaleError(`Cannot run bid #${decision.bidIndex}: ${chosen ? `it failed (${chosen.error})` : 'no such bid'}.`);
+  if (!task.testCommand && !repoContext.testCommand) {
+    return noExecution('No test command found for this task, so success could not be checked: nothing was executed. Set one (package.json "test" script, or the task\'s test command).');
+  }
+  if (spent.usd >= settings.budget.maxUsd) {
+    return noExecution(`Budget reached in the auction ($${spent.usd.toFixed(4)} of $${settings.budget.maxUsd}): nothing was executed.`);
+  }
+  const execTask = task.testCommand ? task : { ...task, testCommand: repoContext.testCommand };
+  const overridden = decision.bidIndex !== auction.winnerBidIndex;
+  const execution = await executeWithEscalation({
+    record: auction,
+    chosen,
+    models: new Map(opts.models.map((m) => [m.agent.id, m])),
+    task: execTask,
+    root: opts.root,
+    runner: opts.runner,
+    approver: opts.approver,
+    budget: settings.budget,
+    escalation: settings.escalation,
+    spentBefore: spent,
+    signal: opts.signal,
+    onEvent: opts.onEvent,
+    seed: settings.auction.seed,
+    repoContext,
+  });
+  const t = totals(execution);
+  const final = execution.final;
+  if (final.reason !== 'cancelled') {
+    await memory.setOutcome(mem.id, {
+      executedBy: final.agent,
+      passed: final.passed,
+      turns: execution.attempts.reduce((s, a) => s + a.turns, 0),
+      tokens: t.execTokens,
+      usd: t.execUsd,
+      kept: null,
+      escalatedFrom: execution.escalatedFrom,
+      overridden,
+    });
+  }
+  let settled = false;
+  return {
+    ...base,
+    execution,
+    chosenBidIndex: decision.bidIndex,
+    overridden,
+    passed: final.passed,
+    totals: t,
+    async accept(o = {}) {
+      if (settled) throw new SaleError('This change was already accepted or reverted.');
+      settled = true;
+      await memory.setKept(mem.id, true);
+      if (!o.commitToBranch) return undefined;
+      return acceptToBranch({ root: opts.root, taskId: task.id, files: await execution.journal.changedFiles(), message: o.message });
+    },
+    async revert() {
+      if (settled) throw new SaleError('This change was already accepted or reverted.');
+      settled = true;
+      const report = await execution.journal.revert();
+      await memory.setKept(mem.id, false);
+      return report;
+    },
+  };
+}
