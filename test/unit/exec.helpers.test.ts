@@ -77,6 +77,8 @@ type ScriptedStep = { text?: string; toolCalls?: { id: string; name: string; arg
  */
 export class FakeChatModel implements ChatModel {
   readonly requests: ChatRequest[] = [];
+  /** Usage reported for each answered call, in order. */
+  readonly usages: { inputTokens: number; outputTokens: number; usd: number }[] = [];
   private i = 0;
   honourMaxTokens = true;
   spendAll = false;
@@ -114,6 +116,7 @@ export class FakeChatModel implements ChatModel {
     let outputTokens = step.outputTokens ?? (this.spendAll ? (req.maxTokens ?? 1000) : 20);
     if (this.honourMaxTokens && req.maxTokens !== undefined) outputTokens = Math.min(outputTokens, req.maxTokens);
     const usd = (inputTokens * this.agent.price.inputPerMTok + outputTokens * this.agent.price.outputPerMTok) / 1e6;
+    this.usages.push({ inputTokens, outputTokens, usd });
     return { text: step.text ?? '', toolCalls: step.toolCalls ?? [], inputTokens, outputTokens, usd, finishReason: 'stop', latencyMs: 0 };
   }
 

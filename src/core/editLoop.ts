@@ -1,0 +1,360 @@
+import type { ChatMessage, ChatModel, ChatResult } from '../llm/chatModel';
+import { errorMessage } from './errors';
+import type { SaleEvent } from './events';
+import { DEFAULT_EXEC_TOOL_LIMITS, type ExecToolLimits, ExecToolbox, type ToolOutcome } from './execTools';
+import { FileJournal, type RevertReport } from './fileJournal';
+import { type CancelSignal, type CommandApprover, type CommandResult, type CommandRunner, abortSignalOf, commandPassed } from './ports';
+import { type RepoContext, executeMessages } from './prompts';
+import { buildRepoContext } from './repoContext';
+import type { CodingTask } from './task';
+import { EXEC_TOOLS } from './toolSpecs';
+
+/**
+ * The winner's edit–test loop (DESIGN §3).
+ *
+ * Budget semantics (per task: `spent` counts what was spent before this loop, e.g. the auction and earlier
+ * attempts; `maxTurns` is per loop):
+ * - Turns: at most `maxTurns` model calls, exactly.
+ * - Hard guarantee (always): no model call starts once the task's spent tokens or dollars have reached the budget,
+ *   and no call starts whose projected worst case (below) does not fit. So the budget can be exceeded by at most
+ *   the part of ONE call that its projection did not foresee, and never by a second call.
+ * - Projected guarantee: before each call the loop projects its worst case — input tokens bounded from above as
+ *   (the previous call's reported input tokens) + (UTF-8 bytes of the messages appended since, as JSON) + 16 per
+ *   appended message (the first call: bytes of all messages and tool specs + 16 per message) — and passes the
+ *   remaining room as `maxTokens` (output cap, at most `maxOutputTokensPerTurn`). Dollars are projected with the
+ *   agent's configured prices. If fewer than `minOutputTokens` would remain, the loop stops before the call
+ *   (reason budget-tokens / budget-usd). Hence the budget is never exceeded at all when the endpoint honours
+ *   `max_tokens`, reports usage, bills at the configured prices, and its tokenizer uses at least one byte per
+ *   token (true of byte-level BPE tokenizers). Final test runs cost no tokens.
+ *
+ * Outcome: after the loop stops (finish, budget, loop detection or a model error — not cancel), the test command
+ * is run once more; `passed` is exactly "that run had an observed exit code 0". `reason` is 'passed' when
+ * passed, otherwise why the loop stopped ('tests-failed' when it stopped on finish). On cancel the in-flight
+ * model call is aborted, the journal is reverted (the workspace is back to its state before the journal's first
+ * record — with a shared journal, before the first attempt) and `reason` is 'cancelled'.
+ */
+export interface ExecutionBudget {
+  maxTurns: number;
+  maxTokens: number;
+  maxUsd: number;
+}
+
+export type ExecutionReason =
+  | 'passed' | 'tests-failed' | 'budget-turns' | 'budget-tokens' | 'budget-usd' | 'cancelled' | 'model-error' | 'no-test-command' | 'loop';
+
+/** How the loop stopped, before the final test run decided `passed`. */
+export type LoopStop = 'finish' | 'budget-turns' | 'budget-tokens' | 'budget-usd' | 'cancelled' | 'model-error' | 'no-test-command' | 'loop';
+
+export interface TranscriptEntry {
+  turn: number;
+  /** Tool called, or undefined for a turn that answered with text only. */
+  tool?: string;
+  /** Arguments (clipped). */
+  args?: string;
+  /** Result the model saw, or the text it wrote (clipped). */
+  result: string;
+  ok?: boolean;
+}
+
+export interface ExecutionResult {
+  agent: string;
+  model: string;
+  passed: boolean;
+  reason: ExecutionReason;
+  stoppedBy: LoopStop;
+  /** True when the agent called finish and it was accepted. */
+  finished: boolean;
+  summary?: string;
+  turns: number;
+  inputTokens: number;
+  outputTokens: number;
+  usd: number;
+  filesChanged: string[];
+  diff: string;
+  /** The final test run (or the last one seen when there was none). */
+  lastTest?: CommandResult;
+  transcript: TranscriptEntry[];
+  /** Model error or other failure detail. */
+  error?: string;
+  /** Set on cancel: what the revert did. */
+  revert?: RevertReport;
+  durationMs: number;
+}
+
+export interface LoopDetectionSettings {
+  /** The same call (tool + arguments) with no file change in between: warn from this count on. */
+  warnAfter: number;
+  /** … and stop the loop at this count. */
+  stopAfter: number;
+  /** Consecutive turns without any tool call before the loop stops. */
+  maxIdleTurns: number;
+}
+
+export interface EditLoopOptions {
+  model: ChatModel;
+  agentId: string;
+  task: CodingTask;
+  plan: string;
+  root: string;
+  runner: CommandRunner;
+  approver: CommandApprover;
+  /** Shared across escalations; created on `root` when absent. */
+  journal?: FileJournal;
+  budget: ExecutionBudget;
+  /** Spent on this task before this loop (auction, earlier attempts); counts against maxTokens and maxUsd. */
+  spent?: { tokens: number; usd: number };
+  signal?: CancelSignal;
+  onEvent?: (e: SaleEvent) => void;
+  seed?: number;
+  /** 0 for the first attempt, 1 for the first escalation, … (events only). */
+  escalation?: number;
+  /** Built from the workspace when absent. */
+  repoContext?: RepoContext;
+  maxOutputTokensPerTurn?: number;
+  /** Below this much room for output the loop stops instead of calling. */
+  minOutputTokens?: number;
+  limits?: Partial<ExecToolLimits>;
+  loopDetection?: Partial<LoopDetectionSettings>;
+}
+
+const MESSAGE_OVERHEAD_TOKENS = 16;
+const DEFAULT_LOOP: LoopDetectionSettings = { warnAfter: 3, stopAfter: 6, maxIdleTurns: 3 };
+
+export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionResult> {
+  const started = Date.now();
+  const limits: ExecToolLimits = { ...DEFAULT_EXEC_TOOL_LIMITS, ...opts.limits };
+  const loopCfg: LoopDetectionSettings = { ...DEFAULT_LOOP, ...opts.loopDetection };
+  const maxOutPerTurn = opts.maxOutputTokensPerTurn ?? 4096;
+  const minOut = opts.minOutputTokens ?? 256;
+  const spent = opts.spent ?? { tokens: 0, usd: 0 };
+  const emit = (e: SaleEvent) => {
+    try {
+      opts.onEvent?.(e);
+    } catch {
+      // a broken listener must not break execution
+    }
+  };
+  const agent = opts.agentId;
+  const journal = opts.journal ?? (await FileJournal.open(opts.root));
+  const testCommand = opts.task.testCommand;
+  const transcript: TranscriptEntry[] = [];
+  let turns = 0;
+  let inputTokens = 0;
+  let outputTokens = 0;
+  let usd = 0;
+  let lastTest: CommandResult | undefined;
+  let summary: string | undefined;
+  let error: string | undefined;
+  let finished = false;
+
+  emit({ type: 'exec-start', agent, escalation: opts.escalation ?? 0 });
+
+  const done = async (stoppedBy: LoopStop): Promise<ExecutionResult> => {
+    let revert: RevertReport | undefined;
+    let passed = false;
+    if (stoppedBy !== 'cancelled' && stoppedBy !== 'no-test-command' && testCommand && !opts.signal?.cancelled) {
+      const final = await opts.runner.run(testCommand, { cwd: journal.root, timeoutMs: limits.testTimeoutMs, signal: opts.signal });
+      lastTest = final;
+      passed = commandPassed(final);
+      emit({ type: 'exec-test', agent, passed, exitCode: final.exitCode, outputTail: final.output.slice(-limits.testTailChars), runner: final.runner });
+    }
+    if (opts.signal?.cancelled) {
+      stoppedBy = 'cancelled';
+      passed = false;
+    }
+    if (stoppedBy === 'cancelled') revert = await journal.revert();
+    const reason: ExecutionReason = passed ? 'passed' : stoppedBy === 'finish' ? 'tests-failed' : stoppedBy;
+    const result: ExecutionResult = {
+      agent,
+      model: opts.model.agent.model,
+      passed,
+      reason,
+      stoppedBy,
+      finished,
+      ...(summary !== undefined ? { summary } : {}),
+      turns,
+      inputTokens,
+      outputTokens,
+      usd,
+      filesChanged: await journal.changedFiles(),
+      diff: await journal.diff(),
+      ...(lastTest ? { lastTest } : {}),
+      transcript,
+      ...(error ? { error } : {}),
+      ...(revert ? { revert } : {}),
+      durationMs: Date.now() - started,
+    };
+    emit({ type: 'exec-done', agent, passed, reason, turns, tokens: inputTokens + outputTokens, usd });
+    return result;
+  };
+
+  if (!testCommand) {
+    error = 'The task has no test command, so success cannot be checked; execution refused.';
+    return done('no-test-command');
+  }
+  if (opts.signal?.cancelled) return done('cancelled');
+
+  const ctx = opts.repoContext ?? (await buildRepoContext(journal.root, opts.task));
+  const toolbox = new ExecToolbox({ journal, runner: opts.runner, approver: opts.approver, testCommand, signal: opts.signal, limits });
+  const messages: ChatMessage[] = executeMessages(agent, opts.task, ctx, opts.plan);
+  const price = opts.model.agent.price;
+
+  // Upper bound of the next call's input tokens (see the module comment).
+  let prevInput: number | undefined;
+  let sentCount = 0;
+  const projectInput = (): number => {
+    const fresh = prevInput === undefined ? messages : messages.slice(sentCount);
+    let bound = fresh.reduce((n, m) => n + Buffer.byteLength(JSON.stringify(m), 'utf8') + MESSAGE_OVERHEAD_TOKENS, 0);
+    if (prevInput === undefined) bound += Buffer.byteLength(JSON.stringify(EXEC_TOOLS), 'utf8');
+    return (prevInput ?? 0) + bound;
+  };
+
+  let testsPassedSinceChange = false;
+  let nudgedAboutTests = false;
+  let idleTurns = 0;
+  const repeats = new Map<string, number>();
+
+  for (;;) {
+    if (opts.signal?.cancelled) return done('cancelled');
+    if (turns >= opts.budget.maxTurns) return done('budget-turns');
+
+    // Budget projection for the next call.
+    const estIn = projectInput();
+    const tokenRoom = opts.budget.maxTokens - (spent.tokens + inputTokens + outputTokens) - estIn;
+    if (tokenRoom < minOut) return done('budget-tokens');
+    const usdLeft = opts.budget.maxUsd - (spent.usd + usd) - (estIn * price.inputPerMTok) / 1e6;
+    const usdRoom = price.outputPerMTok > 0 ? Math.floor((usdLeft * 1e6) / price.outputPerMTok) : usdLeft >= 0 ? Infinity : -1;
+    if (usdRoom < minOut) return done('budget-usd');
+    const maxTokens = Math.floor(Math.min(maxOutPerTurn, tokenRoom, usdRoom));
+
+    let res: ChatResult;
+    try {
+      res = await callCancellable(opts.model, { messages: [...messages], tools: EXEC_TOOLS, maxTokens, seed: opts.seed }, opts.signal);
+    } catch (e) {
+      if (opts.signal?.cancelled) return done('cancelled');
+      error = errorMessage(e);
+      return done('model-error');
+    }
+    turns++;
+    inputTokens += res.inputTokens;
+    outputTokens += res.outputTokens;
+    usd += res.usd;
+    prevInput = res.inputTokens;
+    sentCount = messages.length;
+    if (opts.signal?.cancelled) return done('cancelled');
+
+    const calls = normaliseCalls(res, turns);
+    messages.push({
+      role: 'assistant',
+      content: res.text || null,
+      ...(calls.length ? { tool_calls: calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })) } : {}),
+    } as ChatMessage);
+    emit({
+      type: 'exec-turn', agent, turn: turns, tokens: inputTokens + outputTokens, usd,
+      ...(calls.length ? { tool: calls.map((c) => c.name).join(', ') } : {}),
+      ...(res.text ? { detail: clip(res.text, 200) } : {}),
+    });
+
+    if (!calls.length) {
+      transcript.push({ turn: turns, result: clip(res.text, 300) });
+      idleTurns++;
+      if (idleTurns >= loopCfg.maxIdleTurns) {
+        error = `${idleTurns} turns in a row without a tool call.`;
+        return done('loop');
+      }
+      messages.push({ role: 'user', content: 'Continue with the tools: edit files with edit_file or write_file, run run_tests, and call finish once the tests pass. Do not answer with text only.' });
+      continue;
+    }
+    idleTurns = 0;
+
+    let stop: LoopStop | undefined;
+    for (const c of calls) {
+      if (stop) {
+        messages.push({ role: 'tool', tool_call_id: c.id, content: 'Not run: the work has ended.' });
+        continue;
+      }
+      let out: ToolOutcome = await toolbox.call(c.name, c.arguments);
+      if (opts.signal?.cancelled) return done('cancelled');
+      if (out.test) {
+        lastTest = out.test;
+        const passed = commandPassed(out.test);
+        testsPassedSinceChange = passed;
+        emit({ type: 'exec-test', agent, passed, exitCode: out.test.exitCode, outputTail: out.test.output.slice(-limits.testTailChars), runner: out.test.runner });
+      }
+      if (out.changed) {
+        testsPassedSinceChange = false;
+        repeats.clear();
+      }
+      if (out.finished) {
+        if (testsPassedSinceChange) {
+          finished = true;
+          summary = out.finished.summary;
+          stop = 'finish';
+        } else if (!nudgedAboutTests) {
+          nudgedAboutTests = true;
+          const why = lastTest === undefined ? 'you have not run them yet' : commandPassed(lastTest) ? 'files changed after the last passing run' : 'the last run failed';
+          out = { ...out, ok: false, content: `Not finished: the tests have not passed yet (${why}). Run run_tests, fix what fails, and call finish again once they pass.` };
+        } else {
+          summary = out.finished.summary;
+          stop = 'finish';
+        }
+      } else {
+        const sig = `${c.name}\u0000${canonicalArgs(c.arguments)}`;
+        const n = (repeats.get(sig) ?? 0) + 1;
+        repeats.set(sig, n);
+        if (n >= loopCfg.stopAfter) {
+          error = `The same ${c.name} call was made ${n} times with no change to the files in between.`;
+          stop = 'loop';
+        } else if (n >= loopCfg.warnAfter) {
+          out = { ...out, content: `${out.content}\n[Note: you have made this exact call ${n} times with no file change in between; the result will not change. Edit a file, run the tests, or finish.]` };
+        }
+      }
+      transcript.push({ turn: turns, tool: c.name, args: clip(c.arguments, 200), result: clip(out.content, 300), ok: out.ok });
+      messages.push({ role: 'tool', tool_call_id: c.id, content: out.content });
+    }
+    if (stop) return done(stop);
+  }
+}
+
+/** Runs a model call that a cancel aborts at once, even if the model ignores its AbortSignal. */
+async function callCancellable(model: ChatModel, req: Parameters<ChatModel['chat']>[0], signal?: CancelSignal): Promise<ChatResult> {
+  if (!signal) return model.chat(req);
+  const call = model.chat({ ...req, signal: abortSignalOf(signal) });
+  call.catch(() => undefined);
+  let remove = () => undefined as unknown;
+  const cancelled = new Promise<never>((_, reject) => {
+    remove = signal.onCancel(() => reject(new Error('cancelled')));
+  });
+  cancelled.catch(() => undefined);
+  try {
+    return await Promise.race([call, cancelled]);
+  } finally {
+    remove();
+  }
+}
+
+function normaliseCalls(res: ChatResult, turn: number): { id: string; name: string; arguments: string }[] {
+  const seen = new Set<string>();
+  return (res.toolCalls ?? []).map((c, i) => {
+    let id = typeof c.id === 'string' && c.id ? c.id : `call_${turn}_${i}`;
+    if (seen.has(id)) id = `${id}_${i}`;
+    seen.add(id);
+    return { id, name: String(c.name ?? ''), arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments ?? {}) };
+  });
+}
+
+function canonicalArgs(raw: string): string {
+  try {
+    const v = JSON.parse(raw || '{}');
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return JSON.stringify(Object.keys(v).sort().map((k) => [k, v[k]]));
+    }
+    return JSON.stringify(v);
+  } catch {
+    return raw;
+  }
+}
+
+function clip(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n)}…` : s;
+}
