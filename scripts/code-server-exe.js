@@ -34,6 +34,7 @@ const NOISE = [
   /^\[AgentHost/, /^\[ChatModelSelection\]/, /^\[AccountPolicyGate\]/, /^\[reconnection-grace-time\]/, /^\[Service Worker\]/,
   /^Resolv(ing|ed) connection token/, /^Creating a socket/, /^Updating additional builtin extensions cache/,
   /ENOTFOUND open-vsx\.org/, /No signed-in session resolved/, /Authentication provider is not ready/,
+  /^Canceled: Canceled/, /Timed out waiting for authentication provider 'github'/,
 ];
 
 function parseArgs(argv) {
@@ -113,8 +114,10 @@ async function main() {
     browser = await host.launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     let finish;
-    const done = new Promise((resolve) => { finish = resolve; });
+    let finished = false;
+    const done = new Promise((resolve) => { finish = (r) => { finished = true; resolve(r); }; });
     await page.exposeFunction('codeAutomationLog', (type, message) => {
+      if (finished && !verbose) return; // shutdown chatter
       const text = Array.isArray(message) ? message.join(' ') : String(message);
       if (!verbose && NOISE.some((re) => re.test(text))) return;
       (type === 'error' ? process.stderr : process.stdout).write(`${text}\n`);
