@@ -20,6 +20,11 @@ async function main() {
       format: 'iife', target: 'es2022' });
   }
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  // The webview's stylesheet is plain CSS: copied next to panel.js (loaded through the webview's CSP with a nonce).
+  if (fs.existsSync('media/panel.css')) {
+    fs.mkdirSync('dist/media', { recursive: true });
+    fs.copyFileSync('media/panel.css', 'dist/media/panel.css');
+  }
   fs.chmodSync(path.join(__dirname, 'dist/cli.js'), 0o755);
 }
 main().catch((e) => { console.error(e); process.exit(1); });

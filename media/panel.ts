@@ -1,0 +1,323 @@
+/**
+ * The bid review panel (webview). It receives the whole PanelState from the host, validates it with the shared
+ * zod schema, and renders it. Every piece of text from models, tasks or files is set with textContent — never
+ * as HTML — so a plan containing <script> shows as those characters. Actions go back as typed messages that the
+ * host validates again.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import '@vscode-elements/elements/dist/vscode-divider/index.js';
+import type { Bid } from '../src/core/auctionRecord';
+import { type ExecView, type PanelState, type WebviewMessage, initialPanelState, parseHostMessage, WebviewMessageSchema } from '../src/vscode/webviewMessages';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+let state: PanelState = initialPanelState();
+const openDetails = new Set<string>((vscode.getState() as { open?: string[] } | undefined)?.open ?? []);
+
+function send(msg: WebviewMessage): void {
+  // Validate our own messages too: a bug here should show up in the log, not as a refused action.
+  const r = WebviewMessageSchema.safeParse(msg);
+  if (!r.success) {
+    console.error('SALE panel: refusing to send an invalid message', r.error.issues);
+    return;
+  }
+  vscode.postMessage(r.data);
+}
+
+// ------------------------------------------------------------------------------------------------ DOM helpers
+
+type Child = Node | string | null | undefined | false;
+type Attrs = Record<string, string | number | boolean | undefined | null | ((ev: Event) => void)>;
+
+/** Creates an element. Strings become text nodes; attributes are set as attributes (never innerHTML). */
+function h(tag: string, attrs: Attrs = {}, ...children: (Child | Child[])[]): HTMLElement {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (typeof v === 'function') el.addEventListener(k.replace(/^on/, '').toLowerCase(), v);
+    else if (v === true) el.setAttribute(k, '');
+    else el.setAttribute(k, String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  }
+  return el;
+}
+
+function button(label: string, key: string, onClick: () => void, opts: { secondary?: boolean; disabled?: boolean; title?: string } = {}): HTMLElement {
+  return h('vscode-button', { 'data-key': key, secondary: opts.secondary, disabled: opts.disabled, title: opts.title, 'aria-label': opts.title ?? label, onclick: () => {
+    if (!opts.disabled) onClick();
+  } }, label);
+}
+
+function details(key: string, summary: Child | Child[], body: Child | Child[], className = ''): HTMLElement {
+  const d = h('details', { 'data-key': key, class: className, open: openDetails.has(key) },
+    h('summary', {}, summary), body) as HTMLDetailsElement;
+  d.addEventListener('toggle', () => {
+    if (d.open) openDetails.add(key);
+    else openDetails.delete(key);
+    vscode.setState({ open: [...openDetails] });
+  });
+  return d;
+}
+
+function fmtUsd(usd: number): string {
+  if (usd === 0) return '$0';
+  if (Math.abs(usd) < 0.01) return `$${usd.toFixed(5)}`;
+  return `$${usd.toFixed(3)}`;
+}
+
+function fmt(n: number | null | undefined, digits = 3): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return '–';
+  return n.toFixed(digits);
+}
+
+// ------------------------------------------------------------------------------------------------ sections
+
+const PHASE_TEXT: Record<PanelState['phase'], string> = {
+  idle: 'Idle',
+  bidding: 'Bidding',
+  jury: 'Jury scoring',
+  refining: 'Refining',
+  review: 'Waiting for your review',
+  executing: 'Executing',
+  done: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+function header(s: PanelState): HTMLElement {
+  const spent = `${fmtUsd(s.totalUsd)}${s.budgetUsd ? ` of ${fmtUsd(s.budgetUsd)} budget` : ''}`;
+  return h('header', { class: 'top' },
+    h('div', { class: 'row' },
+      h('span', { class: `phase phase-${s.phase}`, role: 'status', 'aria-live': 'polite' }, PHASE_TEXT[s.phase]),
+      s.simulated ? h('vscode-badge', { class: 'sim-badge', title: 'The pool is the built-in simulator, not real models.' }, 'simulated models') : null,
+      h('span', { class: 'spent', title: 'Dollars spent on this task (auction + execution)' }, spent)),
+    s.poolLabel ? h('div', { class: 'muted small' }, `Pool: ${s.poolLabel}${s.reviewMode === 'auto' ? ' · runs the winner without review' : ''}`) : null,
+    ['bidding', 'jury', 'refining', 'executing'].includes(s.phase) ? h('vscode-progress-bar', { 'aria-label': PHASE_TEXT[s.phase] }) : null,
+  );
+}
+
+function taskSection(s: PanelState): HTMLElement | null {
+  if (!s.task) {
+    return h('section', { class: 'empty' },
+      h('p', {}, 'No task yet. Select text, put the cursor on a TODO comment, or type a task.'),
+      button('Solve with SALE…', 'solve', () => send({ type: 'solve' })));
+  }
+  return h('section', { class: 'task', 'aria-label': 'Task' },
+    h('h2', {}, s.task.title),
+    h('div', { class: 'muted small' },
+      `From ${s.task.source} · ${s.task.repo}${s.task.testCommand ? ` · tests: ${s.task.testCommand}` : ''}`));
+}
+
+function juryLine(b: Bid): HTMLElement {
+  if (!b.jury.length) return h('span', { class: 'muted' }, 'no jury scores');
+  return h('span', { class: 'jurors' }, ...b.jury.map((j) =>
+    h('span', { class: 'juror', title: j.note ?? '' }, `${j.judge}: `, h('b', {}, j.score === null ? '?' : String(j.score)))));
+}
+
+function bidCard(s: PanelState, b: Bid, index: number): HTMLElement {
+  const isWinner = s.winnerBidIndex === index;
+  const isChosen = s.chosenBidIndex === index;
+  const isProvisional = !s.winner && s.provisionalWinner === b.agent && b.round === 0;
+  const key = `bid-${b.agent}-${b.round}`;
+  const tags = [
+    b.refined ? h('span', { class: 'tag refined' }, 'refined') : null,
+    isWinner ? h('span', { class: 'tag winner' }, 'winner') : null,
+    isProvisional ? h('span', { class: 'tag provisional' }, 'provisional winner') : null,
+    isChosen && !isWinner ? h('span', { class: 'tag chosen' }, 'your choice') : null,
+    b.error ? h('span', { class: 'tag error' }, 'failed') : null,
+  ];
+  const canRun = s.phase === 'review' && !!s.session && !b.error;
+  const metrics = h('table', { class: 'metrics' },
+    h('tbody', {},
+      h('tr', {}, h('th', {}, 'Tokens'), h('td', {}, String(b.tokens)),
+        h('th', {}, 'Entropy'), h('td', {}, b.entropy === null ? h('span', { class: 'muted', title: 'The endpoint returned no logprobs: the entropy term is left out.' }, 'no logprobs') : fmt(b.entropy))),
+      h('tr', {}, h('th', {}, 'C (cost)'), h('td', {}, fmt(b.cost, 4)),
+        h('th', {}, 'V (value)'), h('td', { title: `entropy part ${fmt(b.valueEntropy, 3)} + jury part ${fmt(b.valueJury, 3)}` }, fmt(b.value, 4))),
+      h('tr', {}, h('th', {}, 'Score C−V'), h('td', { class: isWinner ? 'best' : '' }, fmt(b.score, 4)),
+        h('th', {}, 'Jury mean'), h('td', {}, b.juryMean === null ? '–' : `${fmt(b.juryMean, 2)} / 5`)),
+      h('tr', {}, h('th', {}, 'Est. run'), h('td', {}, fmtUsd(b.estimatedExecUsd)),
+        h('th', {}, 'Bid cost'), h('td', {}, fmtUsd(b.bidUsd))),
+    ));
+  return h('article', { class: `bid${isWinner ? ' is-winner' : ''}${isChosen ? ' is-chosen' : ''}${b.error ? ' is-error' : ''}`, 'data-key': key, 'aria-label': `Bid of ${b.agent}${b.refined ? ' (refined)' : ''}` },
+    h('div', { class: 'bid-head' },
+      h('span', { class: 'agent' }, b.agent), h('span', { class: 'muted small model' }, b.model), ...tags),
+    b.error ? h('div', { class: 'error-text' }, b.error) : null,
+    metrics,
+    h('div', { class: 'small' }, 'Jurors: ', juryLine(b)),
+    details(`${key}-plan`, `Plan (${b.plan.sectionsFound.length} sections)`, h('pre', { class: 'plan', tabindex: '0', 'aria-label': `Plan of ${b.agent}` }, b.raw)),
+    canRun ? h('div', { class: 'bid-actions' },
+      button(isWinner ? 'Run winner' : 'Run this bid instead', `run-${index}`, () => send({ type: 'run', session: s.session!, bidIndex: index }),
+        { secondary: !isWinner, title: isWinner ? `Run ${b.agent}'s plan` : `Override: run ${b.agent}'s plan instead of the winner's` })) : null,
+  );
+}
+
+function streamingCard(agent: string, round: number, text: string): HTMLElement {
+  return h('article', { class: 'bid streaming', 'data-key': `stream-${agent}-${round}`, 'aria-busy': 'true' },
+    h('div', { class: 'bid-head' }, h('span', { class: 'agent' }, agent), h('span', { class: 'tag' }, round ? 'refining…' : 'bidding…')),
+    h('pre', { class: 'plan live' }, text));
+}
+
+function bidsSection(s: PanelState): HTMLElement | null {
+  if (!s.task || (s.bids.length === 0 && Object.keys(s.streaming).length === 0 && s.agents.length === 0)) return null;
+  const waiting = s.agents.filter((a) => !s.bids.some((b) => b.agent === a && b.round === 0) && !(`${a}#0` in s.streaming));
+  const count = s.bids.filter((b) => b.round === 0).length;
+  return h('section', { class: 'bids', 'aria-label': 'Bids' },
+    h('h3', {}, `Bids (${count}/${s.agents.length || count})`,
+      s.jury && s.phase === 'jury' ? h('span', { class: 'muted small' }, ` · jury ${s.jury.done}/${s.jury.total}`) : null,
+      s.refining.length ? h('span', { class: 'muted small' }, ` · refining: ${s.refining.join(', ')}`) : null),
+    ...s.bids.map((b, i) => bidCard(s, b, i)),
+    ...Object.entries(s.streaming).map(([k, text]) => {
+      const [agent, round] = k.split('#');
+      return streamingCard(agent, Number(round), text);
+    }),
+    waiting.length && ['bidding', 'jury'].includes(s.phase) ? h('p', { class: 'muted small' }, `Waiting for: ${waiting.join(', ')}`) : null,
+  );
+}
+
+function decisionSection(s: PanelState): HTMLElement | null {
+  if (s.phase === 'idle' || !s.task) return null;
+  const parts: HTMLElement[] = [];
+  if (s.explanation.length) {
+    parts.push(h('div', { class: 'explanation', 'aria-label': 'Why the winner won' },
+      h('h3', {}, s.winner ? `Why ${s.winner} won` : 'Auction'),
+      h('ul', {}, ...s.explanation.map((line) => h('li', {}, line)))));
+  }
+  const running = ['bidding', 'jury', 'refining', 'executing', 'review'].includes(s.phase);
+  if (running && s.session) {
+    const row = h('div', { class: 'actions', 'data-key': 'actions' });
+    if (s.phase === 'review' && s.winnerBidIndex !== null) {
+      row.append(button(`Run winner (${s.winner})`, 'run-winner', () => send({ type: 'run', session: s.session!, bidIndex: s.winnerBidIndex! })));
+    }
+    row.append(button('Cancel', 'cancel', () => send({ type: 'cancel', session: s.session! }), { secondary: true, title: s.phase === 'executing' ? 'Stop the agent (its edits stay until you revert)' : 'Cancel this task' }));
+    if (s.phase === 'review') row.append(h('span', { class: 'muted small hint' }, 'Or pick another bid above to override the winner.'));
+    parts.push(row);
+  }
+  return parts.length ? h('section', { class: 'decision' }, ...parts) : null;
+}
+
+function execCard(s: PanelState, e: ExecView, i: number): HTMLElement {
+  const last = e.tests[e.tests.length - 1];
+  return h('article', { class: 'exec', 'data-key': `exec-${i}` },
+    h('div', { class: 'bid-head' },
+      h('span', { class: 'agent' }, e.agent),
+      e.escalation ? h('span', { class: 'tag' }, `escalation ${e.escalation}`) : null,
+      e.done ? h('span', { class: `tag ${e.done.passed ? 'pass' : 'fail'}` }, e.done.passed ? 'tests passed' : 'not solved') : h('span', { class: 'tag' }, 'running')),
+    h('div', { class: 'small' },
+      `Turn ${e.turn} · ${e.tokens} tokens · ${fmtUsd(e.usd)}`,
+      e.lastTool ? ` · last: ${e.lastTool}${e.lastDetail ? ` ${e.lastDetail}` : ''}` : ''),
+    last ? h('div', { class: `small test ${last.passed ? 'pass' : 'fail'}` },
+      `Last test run: ${last.passed ? 'passed' : 'failed'} (exit ${last.exitCode ?? 'unknown'}, ${last.runner})`) : h('div', { class: 'small muted' }, 'No test run yet.'),
+    last ? details(`exec-${i}-out`, 'Test output (tail)', h('pre', { class: 'output', tabindex: '0' }, last.outputTail)) : null,
+    e.done ? h('div', { class: 'small muted' }, `Ended: ${e.done.reason}`) : null,
+  );
+}
+
+function execSection(s: PanelState): HTMLElement | null {
+  if (!s.exec.length) return null;
+  return h('section', { class: 'execution', 'aria-label': 'Execution' }, h('h3', {}, 'Execution'), ...s.exec.map((e, i) => execCard(s, e, i)));
+}
+
+function resultSection(s: PanelState): HTMLElement | null {
+  if (s.phase !== 'done' && !(s.phase === 'failed' && s.changes.length)) return null;
+  const parts: HTMLElement[] = [h('h3', {}, `Changes (${s.changes.length} file${s.changes.length === 1 ? '' : 's'})`)];
+  if (!s.changes.length) parts.push(h('p', { class: 'muted' }, 'The agent changed no files.'));
+  else {
+    parts.push(h('ul', { class: 'changes' }, ...s.changes.map((c) => h('li', {},
+      h('a', { href: '#', role: 'button', 'data-key': `diff-${c.path}`, title: `Open ${c.path} in the diff editor`, onclick: (ev: Event) => {
+        ev.preventDefault();
+        if (s.session) send({ type: 'openDiff', session: s.session, path: c.path });
+      } }, c.path),
+      h('span', { class: `muted small status-${c.status}` }, ` ${c.status} `),
+      h('span', { class: 'add' }, `+${c.additions}`), ' ', h('span', { class: 'del' }, `−${c.deletions}`)))));
+  }
+  if (s.outcome === 'pending' && s.session) {
+    parts.push(h('div', { class: 'actions', 'data-key': 'outcome-actions' },
+      button('Accept', 'accept', () => send({ type: 'accept', session: s.session! }), { title: 'Keep the changes' }),
+      button('Revert', 'revert', () => send({ type: 'revert', session: s.session! }), { secondary: true, title: 'Restore every file the agent touched, byte for byte' })));
+  } else if (s.outcome === 'accepted') {
+    parts.push(h('p', { class: 'outcome accepted', role: 'status' }, `Accepted${s.outcomeDetail ? `: ${s.outcomeDetail}` : '.'}`));
+  } else if (s.outcome === 'reverted') {
+    parts.push(h('p', { class: 'outcome reverted', role: 'status' }, `Reverted${s.outcomeDetail ? `: ${s.outcomeDetail}` : '.'}`));
+  }
+  if (s.diff) parts.push(details('diff', 'Diff', h('pre', { class: 'diff', tabindex: '0', 'aria-label': 'Unified diff' }, ...diffLines(s.diff))));
+  return h('section', { class: 'result', 'aria-label': 'Result' }, ...parts);
+}
+
+function diffLines(diff: string): HTMLElement[] {
+  return diff.split('\n').map((line) => {
+    const cls = line.startsWith('+++') || line.startsWith('---') ? 'meta' : line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : line.startsWith('@@') ? 'hunk' : '';
+    return h('span', { class: `line ${cls}` }, `${line}\n`);
+  });
+}
+
+function noticesSection(s: PanelState): HTMLElement | null {
+  const items = [...(s.error ? [{ level: 'error' as const, message: s.error }] : []), ...s.notices.slice(-6)];
+  if (!items.length) return null;
+  return h('section', { class: 'notices', 'aria-label': 'Messages' },
+    ...items.map((n) => h('div', { class: `notice ${n.level}`, role: n.level === 'error' ? 'alert' : 'note' }, n.message)));
+}
+
+function footer(s: PanelState): HTMLElement {
+  return h('footer', {},
+    s.task && !['bidding', 'jury', 'refining', 'review', 'executing'].includes(s.phase) ? button('New task…', 'new-task', () => send({ type: 'solve' }), { secondary: true }) : null,
+    button('Show log', 'log', () => send({ type: 'showLog' }), { secondary: true }),
+    button('Settings', 'settings', () => send({ type: 'openSettings' }), { secondary: true }));
+}
+
+// ------------------------------------------------------------------------------------------------ render loop
+
+const app = document.getElementById('app')!;
+
+function render(): void {
+  const active = document.activeElement as HTMLElement | null;
+  const focusKey = active?.closest('[data-key]')?.getAttribute('data-key') ?? null;
+  const scroll = window.scrollY;
+  const view = h('div', { class: 'panel' },
+    header(state), noticesSection(state), taskSection(state), decisionSection(state), bidsSection(state), execSection(state), resultSection(state), footer(state));
+  app.replaceChildren(view);
+  window.scrollTo(0, scroll);
+  if (focusKey) {
+    const el = app.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusKey)}"]`);
+    if (el && el.tagName !== 'DETAILS') el.focus();
+    else if (el) el.querySelector<HTMLElement>('summary')?.focus();
+  }
+}
+
+function focusTarget(target: 'actions' | 'bids' | 'diff'): void {
+  const sel = target === 'actions' ? '.actions vscode-button' : target === 'bids' ? 'article.bid' : 'details[data-key="diff"] summary';
+  const el = app.querySelector<HTMLElement>(sel);
+  if (el) {
+    if (!el.hasAttribute('tabindex') && el.tagName === 'ARTICLE') el.setAttribute('tabindex', '-1');
+    el.focus();
+    el.scrollIntoView({ block: 'nearest' });
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const r = parseHostMessage(event.data);
+  if (!r.ok) {
+    send({ type: 'problem', message: `The panel refused a message from the host: ${r.error}` });
+    return;
+  }
+  const msg = r.message;
+  if (msg.type === 'state') {
+    state = msg.state;
+    render();
+  } else if (msg.type === 'focus') {
+    focusTarget(msg.target);
+  }
+});
+
+render();
+send({ type: 'ready' });

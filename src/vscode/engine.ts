@@ -1,0 +1,115 @@
+/**
+ * The one place where the extension meets the engine's `solveTask` (src/core/solve.ts): settings mapped to
+ * SolveSettings, and the result reduced to what the UI needs (diff, accept, revert). No `vscode` import.
+ */
+import type { AuctionMemory } from '../core/auctionMemory';
+import type { AuctionRecord } from '../core/auctionRecord';
+import { auctionSettings } from '../core/auctionSettings';
+import type { SaleEvent } from '../core/events';
+import type { CancelSignal, CommandApprover, CommandRunner } from '../core/ports';
+import { type ReviewDecision, type SolveResult, type SolveSettings, solveTask } from '../core/solve';
+import type { CodingTask } from '../core/task';
+import type { ChatModel } from '../llm/chatModel';
+import type { EngineSettingsInput } from './settings';
+
+export type { ReviewDecision };
+
+export interface EngineRun {
+  auction: AuctionRecord;
+  memoryRecordId: string;
+  /** True when the user cancelled (at review or during execution, whose edits the engine then reverted). */
+  cancelled: boolean;
+  executed: boolean;
+  passed: boolean;
+  /** Agent whose change is in the files (after escalation), if any ran. */
+  executedBy: string | undefined;
+  overridden: boolean;
+  escalatedFrom: string[];
+  /** Unified diff of every file the agent changed, relative to the workspace folder. */
+  diff: string;
+  totalUsd: number;
+  auctionUsd: number;
+  execUsd: number;
+  /** Keeps the change; 'branch' commits only the agent's files on a new branch. Returns a sentence for the user. */
+  accept(mode: 'keep' | 'branch'): Promise<string>;
+  /** Restores every touched file byte for byte. Returns a sentence for the user. */
+  revert(): Promise<string>;
+  /** The engine's full result, for tests and logs. */
+  raw: SolveResult;
+}
+
+export interface EngineOptions {
+  task: CodingTask;
+  root: string;
+  models: ChatModel[];
+  memory: AuctionMemory;
+  settingsInput: EngineSettingsInput;
+  runner: CommandRunner;
+  approver: CommandApprover;
+  review: (record: AuctionRecord) => Promise<ReviewDecision>;
+  signal: CancelSignal;
+  onEvent: (e: SaleEvent) => void;
+  simulated: boolean;
+}
+
+export function solveSettings(input: EngineSettingsInput): SolveSettings {
+  return {
+    auction: auctionSettings(input.auction),
+    budget: input.budget,
+    escalation: input.escalation,
+  };
+}
+
+export async function runEngine(opts: EngineOptions): Promise<EngineRun> {
+  let cancelledAtReview = false;
+  const result = await solveTask({
+    task: opts.task,
+    root: opts.root,
+    models: opts.models,
+    memory: opts.memory,
+    settings: solveSettings(opts.settingsInput),
+    runner: opts.runner,
+    approver: opts.approver,
+    review: async (record) => {
+      const d = await opts.review(record);
+      if (d.action === 'cancel') cancelledAtReview = true;
+      return d;
+    },
+    signal: opts.signal,
+    onEvent: opts.onEvent,
+    simulated: opts.simulated,
+  });
+  const exec = result.execution;
+  const final = exec?.final;
+  const cancelled = cancelledAtReview || final?.reason === 'cancelled';
+  const diff = exec && !cancelled ? await exec.journal.diff() : '';
+  return {
+    auction: result.auction,
+    memoryRecordId: result.memoryRecordId,
+    cancelled,
+    executed: !!exec,
+    passed: result.passed,
+    executedBy: final?.agent,
+    overridden: result.overridden,
+    escalatedFrom: exec?.escalatedFrom ?? [],
+    diff,
+    totalUsd: result.totals.totalUsd,
+    auctionUsd: result.totals.auctionUsd,
+    execUsd: result.totals.execUsd,
+    raw: result,
+    async accept(mode) {
+      const r = await result.accept({ commitToBranch: mode === 'branch', message: `SALE: ${opts.task.title}` });
+      if (r) return `committed ${r.committed.length} file(s) on branch ${r.branch} (${r.commit.slice(0, 8)})${r.skippedIgnored.length ? `; left out ignored files: ${r.skippedIgnored.join(', ')}` : ''}.`;
+      return 'the change stays in your files.';
+    },
+    async revert() {
+      const r = await result.revert();
+      if (!r) return 'nothing to restore.';
+      const parts = [];
+      if (r.restored.length) parts.push(`restored ${r.restored.join(', ')}`);
+      if (r.removed.length) parts.push(`removed new file(s) ${r.removed.join(', ')}`);
+      if (r.errors.length) parts.push(`could not restore: ${r.errors.join('; ')}`);
+      return parts.length ? `${parts.join('; ')}.` : 'nothing had changed.';
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Per-repository routing preferences learned from the auction memory: for each agent, how often it bid, won,
+ * executed, passed and was kept, and what it cost. Pure: computed from MemoryRecords.
+ */
+import type { MemoryRecord } from '../core/memoryRecord';
+
+export interface AgentRoutingStats {
+  agent: string;
+  bids: number;
+  /** Auctions it won (before any override). */
+  wins: number;
+  /** Times it executed (as winner, override or escalation). */
+  executions: number;
+  passes: number;
+  kept: number;
+  reverted: number;
+  /** Dollars spent executing, summed. */
+  execUsd: number;
+  /** Mean execution dollars per execution, null when it never executed. */
+  avgExecUsd: number | null;
+  /** Pass rate over executions, null when it never executed. */
+  passRate: number | null;
+  /** Win rate over auctions it bid in. */
+  winRate: number | null;
+}
+
+export interface RoutingSummary {
+  tasks: number;
+  executed: number;
+  passed: number;
+  /** Total dollars (auction + execution) over all tasks. */
+  usd: number;
+  /** Dollars per solved task: the headline figure. Null when none passed. */
+  usdPerSolved: number | null;
+  agents: AgentRoutingStats[];
+}
+
+export function routingStats(records: MemoryRecord[], knownAgents: string[] = []): RoutingSummary {
+  const by = new Map<string, AgentRoutingStats>();
+  const get = (agent: string): AgentRoutingStats => {
+    let s = by.get(agent);
+    if (!s) {
+      s = { agent, bids: 0, wins: 0, executions: 0, passes: 0, kept: 0, reverted: 0, execUsd: 0, avgExecUsd: null, passRate: null, winRate: null };
+      by.set(agent, s);
+    }
+    return s;
+  };
+  for (const a of knownAgents) get(a);
+  let executed = 0;
+  let passed = 0;
+  let usd = 0;
+  for (const r of records) {
+    const bidders = new Set(r.bids.filter((b) => !b.refined).map((b) => b.agent));
+    for (const a of bidders) get(a).bids++;
+    if (r.winner) get(r.winner).wins++;
+    usd += r.auctionUsd;
+    const o = r.outcome;
+    if (o) {
+      executed++;
+      usd += o.usd;
+      const s = get(o.executedBy);
+      s.executions++;
+      s.execUsd += o.usd;
+      if (o.passed) {
+        s.passes++;
+        passed++;
+      }
+      if (o.kept === true) s.kept++;
+      if (o.kept === false) s.reverted++;
+    }
+  }
+  const agents = [...by.values()].map((s) => ({
+    ...s,
+    avgExecUsd: s.executions ? s.execUsd / s.executions : null,
+    passRate: s.executions ? s.passes / s.executions : null,
+    winRate: s.bids ? s.wins / s.bids : null,
+  }));
+  agents.sort((a, b) => b.wins - a.wins || b.bids - a.bids || a.agent.localeCompare(b.agent));
+  return { tasks: records.length, executed, passed, usd, usdPerSolved: passed ? usd / passed : null, agents };
+}
+
+/** One line per agent for the tree view's description. */
+export function describeAgentStats(s: AgentRoutingStats): string {
+  const parts = [`${s.bids} bids`, `${s.wins} wins`];
+  parts.push(s.executions ? `passed ${s.passes}/${s.executions}` : 'never ran');
+  if (s.avgExecUsd !== null) parts.push(`avg $${s.avgExecUsd.toFixed(4)}`);
+  if (s.kept || s.reverted) parts.push(`kept ${s.kept}, reverted ${s.reverted}`);
+  return parts.join(' · ');
+}
+
+/** Applies the repository's pin / exclude settings to a pool's agent ids. Throws a clear message if nothing is left. */
+export function selectAgents(all: string[], pinned: string[], excluded: string[]): { agents: string[]; notes: string[] } {
+  const notes: string[] = [];
+  const unknownPinned = pinned.filter((p) => !all.includes(p));
+  const unknownExcluded = excluded.filter((p) => !all.includes(p));
+  if (unknownPinned.length) notes.push(`Pinned agent(s) not in the pool, ignored: ${unknownPinned.join(', ')}.`);
+  if (unknownExcluded.length) notes.push(`Excluded agent(s) not in the pool, ignored: ${unknownExcluded.join(', ')}.`);
+  const pin = pinned.filter((p) => all.includes(p));
+  let agents = pin.length ? all.filter((a) => pin.includes(a)) : all.slice();
+  if (pin.length) notes.push(`Only pinned agents take part: ${agents.join(', ')}.`);
+  const ex = excluded.filter((p) => agents.includes(p));
+  if (ex.length) {
+    agents = agents.filter((a) => !ex.includes(a));
+    notes.push(`Excluded in this repository: ${ex.join(', ')}.`);
+  }
+  if (!agents.length) throw new Error('Every agent of the pool is excluded for this repository. Change sale.routing.excludedAgents / sale.routing.pinnedAgents.');
+  return { agents, notes };
+}

@@ -1,0 +1,235 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { HeadTailBuffer } from '../core/childProcessRunner';
+import type { CancelSignal, CommandResult, CommandRunner } from '../core/ports';
+import { shellQuote, stripTerminalControls } from './terminalText';
+
+export interface TerminalRunnerOptions {
+  /** Terminal name shown in the terminal list. */
+  name?: string;
+  /** How long to wait for the shell integration of a new terminal before falling back. */
+  shellIntegrationTimeoutMs: number;
+  /** Whether to use the terminal at all (false: always the fallback). */
+  useShellIntegration: boolean;
+  /** Runs commands when the terminal cannot (a ChildProcessCommandRunner). */
+  fallback: CommandRunner;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Tells the user once that the terminal fell back (a notification in the extension). */
+  notify: (message: string) => void;
+  headChars?: number;
+  tailChars?: number;
+}
+
+interface SaleTerminal {
+  terminal: vscode.Terminal;
+  /** Set once shell integration failed to come up: later runs go straight to the fallback. */
+  integrationFailed: boolean;
+}
+
+/**
+ * Runs commands (the test command above all) in a visible "SALE" terminal through VS Code's shell integration
+ * API: the exit code comes from `onDidEndTerminalShellExecution`, the output from `execution.read()` called right
+ * after `executeCommand`, so nothing is missed. When shell integration does not come up within a few seconds (a
+ * shell without it, a remote without it), commands run as child processes and the user is told so once.
+ * A missing exit code or an empty output is never a pass: the command is run again as a child process and the
+ * result says so.
+ */
+export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
+  private current: SaleTerminal | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private notified = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly name: string;
+
+  constructor(private readonly opts: TerminalRunnerOptions) {
+    this.name = opts.name ?? 'SALE';
+    this.disposables.push(
+      vscode.window.onDidCloseTerminal((t) => {
+        if (this.current?.terminal === t) this.current = undefined;
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.current?.terminal.dispose();
+    this.current = undefined;
+  }
+
+  /** The terminal in use, if any (tests look at it). */
+  get terminal(): vscode.Terminal | undefined {
+    return this.current?.terminal;
+  }
+
+  run(command: string, opts: { cwd: string; timeoutMs: number; signal?: CancelSignal }): Promise<CommandResult> {
+    // One command at a time in the one terminal.
+    const next = this.queue.then(() => this.runNow(command, opts));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runNow(command: string, opts: { cwd: string; timeoutMs: number; signal?: CancelSignal }): Promise<CommandResult> {
+    if (!this.opts.useShellIntegration) return this.fallback(command, opts, 'the setting sale.terminal.useShellIntegration is off');
+    if (opts.signal?.cancelled) {
+      return { command, exitCode: undefined, output: '[cancelled before start]', truncated: false, timedOut: false, durationMs: 0, runner: 'terminal' };
+    }
+    const st = this.ensureTerminal(opts.cwd);
+    if (st.integrationFailed) return this.fallback(command, opts, 'shell integration is not available in the SALE terminal');
+    st.terminal.show(true);
+    const si = await this.waitForIntegration(st.terminal, this.opts.shellIntegrationTimeoutMs);
+    if (!si) {
+      st.integrationFailed = true;
+      return this.fallback(command, opts, `shell integration did not come up within ${this.opts.shellIntegrationTimeoutMs} ms`);
+    }
+    // Move to the working directory first when the shell is elsewhere.
+    const here = si.cwd?.fsPath;
+    if (!here || path.resolve(here) !== path.resolve(opts.cwd)) {
+      const cd = await this.execute(st, si, `cd ${shellQuote(opts.cwd)}`, 10_000, undefined);
+      if (cd.exitCode !== 0) {
+        this.opts.log('warn', `Could not cd to ${opts.cwd} in the SALE terminal (exit ${cd.exitCode ?? 'unknown'}).`);
+        return this.fallback(command, opts, 'the SALE terminal could not change to the repository folder');
+      }
+    }
+    const r = await this.execute(st, si, command, opts.timeoutMs, opts.signal);
+    if (r.timedOut || r.cancelled) return r.result;
+    if (r.exitCode === undefined) {
+      this.opts.log('warn', `The SALE terminal reported no exit code for "${command}"; running it again as a child process.`);
+      return this.fallback(command, opts, 'the terminal reported no exit code', r.result.output);
+    }
+    if (!r.result.output.trim()) {
+      this.opts.log('warn', `No output was captured from the SALE terminal for "${command}"; running it again as a child process.`);
+      return this.fallback(command, opts, 'no output was captured from the terminal');
+    }
+    return r.result;
+  }
+
+  private ensureTerminal(cwd: string): SaleTerminal {
+    if (this.current && this.current.terminal.exitStatus === undefined) return this.current;
+    const terminal = vscode.window.createTerminal({
+      name: this.name,
+      cwd,
+      iconPath: new vscode.ThemeIcon('beaker'),
+      env: { NO_COLOR: '1', FORCE_COLOR: '0', NODE_TEST_CONTEXT: null },
+      isTransient: true,
+    });
+    this.current = { terminal, integrationFailed: false };
+    return this.current;
+  }
+
+  private waitForIntegration(terminal: vscode.Terminal, timeoutMs: number): Promise<vscode.TerminalShellIntegration | undefined> {
+    if (terminal.shellIntegration) return Promise.resolve(terminal.shellIntegration);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        sub.dispose();
+        resolve(terminal.shellIntegration);
+      }, timeoutMs);
+      const sub = vscode.window.onDidChangeTerminalShellIntegration((e) => {
+        if (e.terminal !== terminal) return;
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(e.shellIntegration);
+      });
+    });
+  }
+
+  private async execute(st: SaleTerminal, si: vscode.TerminalShellIntegration, command: string, timeoutMs: number, signal: CancelSignal | undefined):
+    Promise<{ result: CommandResult; exitCode: number | undefined; timedOut: boolean; cancelled: boolean }> {
+    const started = Date.now();
+    const buf = new HeadTailBuffer(this.opts.headChars ?? 64 * 1024, this.opts.tailChars ?? 192 * 1024);
+    let timedOut = false;
+    let cancelled = false;
+    let ended: { exitCode: number | undefined } | undefined;
+    let endSub: vscode.Disposable | undefined;
+
+    const execution = si.executeCommand(command);
+    // read() right away: it only yields what is written after it is first called.
+    const stream = execution.read();
+    const endPromise = new Promise<void>((resolve) => {
+      endSub = vscode.window.onDidEndTerminalShellExecution((e) => {
+        if (e.execution !== execution) return;
+        ended = { exitCode: e.exitCode };
+        resolve();
+      });
+    });
+    const readPromise = (async () => {
+      try {
+        for await (const chunk of stream) buf.push(chunk);
+      } catch (e) {
+        buf.push(`\n[reading the terminal failed: ${(e as Error).message}]`);
+      }
+    })();
+
+    let stopTimer: NodeJS.Timeout | undefined;
+    const interrupt = () => {
+      st.terminal.sendText('\x03', false);
+      // If Ctrl+C does not end it, the terminal goes (and a fresh one is made next time).
+      stopTimer = setTimeout(() => {
+        if (!ended) {
+          st.terminal.dispose();
+          if (this.current === st) this.current = undefined;
+        }
+      }, 3000);
+    };
+    const timer = setTimeout(() => {
+      if (ended) return;
+      timedOut = true;
+      interrupt();
+    }, Math.max(1, timeoutMs));
+    const removeCancel = signal?.onCancel(() => {
+      if (ended) return;
+      cancelled = true;
+      interrupt();
+    }) ?? (() => undefined);
+    const closed = new Promise<void>((resolve) => {
+      const sub = vscode.window.onDidCloseTerminal((t) => {
+        if (t === st.terminal) {
+          sub.dispose();
+          resolve();
+        }
+      });
+      endPromise.then(() => sub.dispose());
+    });
+
+    await Promise.race([endPromise, closed]);
+    clearTimeout(timer);
+    if (stopTimer) clearTimeout(stopTimer);
+    removeCancel();
+    endSub?.dispose();
+    // The stream ends with the execution; give a straggler a moment, never forever.
+    await Promise.race([readPromise, new Promise((r) => setTimeout(r, 2000))]);
+
+    const text = stripTerminalControls(buf.text());
+    const notes: string[] = [];
+    if (timedOut) notes.push(`[timed out after ${timeoutMs} ms; interrupted]`);
+    if (cancelled) notes.push('[cancelled; interrupted]');
+    if (!ended && !timedOut && !cancelled) notes.push('[the SALE terminal was closed before the command ended]');
+    if (ended && ended.exitCode === undefined && !timedOut && !cancelled) notes.push('[the terminal reported no exit code: counted as a failure]');
+    const exitCode = timedOut || cancelled ? undefined : ended?.exitCode;
+    return {
+      exitCode,
+      timedOut,
+      cancelled,
+      result: {
+        command,
+        exitCode,
+        output: notes.length ? `${text}${text && !text.endsWith('\n') ? '\n' : ''}${notes.join('\n')}` : text,
+        truncated: buf.cut > 0,
+        timedOut,
+        durationMs: Date.now() - started,
+        runner: 'terminal',
+      },
+    };
+  }
+
+  private async fallback(command: string, opts: { cwd: string; timeoutMs: number; signal?: CancelSignal }, why: string, earlierOutput?: string): Promise<CommandResult> {
+    const message = `SALE runs "${command}" as a child process: ${why}. Its output is in the SALE log.`;
+    this.opts.log('warn', message);
+    if (!this.notified) {
+      this.notified = true;
+      this.opts.notify(message);
+    }
+    const r = await this.opts.fallback.run(command, opts);
+    const note = earlierOutput ? `[terminal run gave no exit code; its output began: ${earlierOutput.slice(0, 500)}]\n` : '';
+    return { ...r, output: note + r.output, runner: 'terminal-fallback' };
+  }
+}

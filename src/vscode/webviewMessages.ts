@@ -1,0 +1,156 @@
+/**
+ * Every message between the bid review webview and the extension host, as zod schemas. Both sides import this
+ * module (the webview through its own esbuild bundle) and validate everything they receive: a message that does
+ * not parse is dropped and reported, never acted on. No `vscode` import here.
+ */
+import { z } from 'zod';
+import { BidSchema } from '../core/auctionRecord';
+
+/** Where a run is. `review` = waiting for the user to run / override / cancel. */
+export const PanelPhaseSchema = z.enum(['idle', 'bidding', 'jury', 'refining', 'review', 'executing', 'done', 'failed', 'cancelled']);
+export type PanelPhase = z.infer<typeof PanelPhaseSchema>;
+
+export const ChangedFileSchema = z.strictObject({
+  path: z.string().min(1).max(1000),
+  status: z.enum(['added', 'modified', 'deleted']),
+  additions: z.number().int().nonnegative(),
+  deletions: z.number().int().nonnegative(),
+});
+export type ChangedFile = z.infer<typeof ChangedFileSchema>;
+
+export const ExecTestSchema = z.strictObject({
+  passed: z.boolean(),
+  exitCode: z.number().int().nullable(),
+  runner: z.string(),
+  outputTail: z.string(),
+});
+
+export const ExecViewSchema = z.strictObject({
+  agent: z.string(),
+  /** 0 = the chosen bid; 1, 2, … = escalations to more expensive agents. */
+  escalation: z.number().int().nonnegative(),
+  turn: z.number().int().nonnegative(),
+  tokens: z.number().nonnegative(),
+  usd: z.number().nonnegative(),
+  lastTool: z.string().nullable(),
+  lastDetail: z.string().nullable(),
+  tests: z.array(ExecTestSchema),
+  done: z.strictObject({ passed: z.boolean(), reason: z.string(), turns: z.number(), tokens: z.number(), usd: z.number() }).nullable(),
+});
+export type ExecView = z.infer<typeof ExecViewSchema>;
+
+export const NoticeSchema = z.strictObject({ level: z.enum(['info', 'warn', 'error']), message: z.string() });
+export type Notice = z.infer<typeof NoticeSchema>;
+
+export const PanelStateSchema = z.strictObject({
+  phase: PanelPhaseSchema,
+  /** Id of the current run. Every action the webview sends must carry it; stale or forged ids are refused. */
+  session: z.string().nullable(),
+  simulated: z.boolean(),
+  /** Short description of the pool, e.g. "simulated models (4 agents)" or "OpenAI preset". */
+  poolLabel: z.string(),
+  reviewMode: z.enum(['wait', 'auto']),
+  budgetUsd: z.number().nonnegative().nullable(),
+  task: z.strictObject({ title: z.string(), source: z.string(), repo: z.string(), testCommand: z.string().nullable() }).nullable(),
+  agents: z.array(z.string()),
+  /** Plan text streaming in before the bid is complete, per "agent#round". */
+  streaming: z.record(z.string(), z.string()),
+  bids: z.array(BidSchema),
+  jury: z.strictObject({ done: z.number().int().nonnegative(), total: z.number().int().nonnegative() }).nullable(),
+  refining: z.array(z.string()),
+  provisionalWinner: z.string().nullable(),
+  winner: z.string().nullable(),
+  winnerBidIndex: z.number().int().nullable(),
+  /** The bid the user chose to run when it differs from the winner. */
+  chosenBidIndex: z.number().int().nullable(),
+  explanation: z.array(z.string()),
+  exec: z.array(ExecViewSchema),
+  changes: z.array(ChangedFileSchema),
+  /** Unified diff of the agent's changes, capped; plain text. */
+  diff: z.string(),
+  /** What happened to the change after execution. */
+  outcome: z.enum(['pending', 'accepted', 'reverted']).nullable(),
+  /** Where the change went on Accept (e.g. a branch name), or what Revert restored. */
+  outcomeDetail: z.string().nullable(),
+  auctionUsd: z.number().nonnegative(),
+  totalUsd: z.number().nonnegative(),
+  error: z.string().nullable(),
+  notices: z.array(NoticeSchema),
+});
+export type PanelState = z.infer<typeof PanelStateSchema>;
+
+// ---------------------------------------------------------------------------------------------- host → webview
+
+export const HostMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('state'), state: PanelStateSchema }),
+  /** Moves keyboard focus to a part of the panel (after a command from the palette). */
+  z.strictObject({ type: z.literal('focus'), target: z.enum(['actions', 'bids', 'diff']) }),
+]);
+export type HostMessage = z.infer<typeof HostMessageSchema>;
+
+// ---------------------------------------------------------------------------------------------- webview → host
+
+const session = z.string().min(1).max(100);
+export const WebviewMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('ready') }),
+  /** Run bid number `bidIndex` of the current auction (the winner, or an override). */
+  z.strictObject({ type: z.literal('run'), session, bidIndex: z.number().int().nonnegative().max(10_000) }),
+  z.strictObject({ type: z.literal('cancel'), session }),
+  z.strictObject({ type: z.literal('accept'), session }),
+  z.strictObject({ type: z.literal('revert'), session }),
+  z.strictObject({ type: z.literal('openDiff'), session, path: z.string().min(1).max(1000) }),
+  z.strictObject({ type: z.literal('solve') }),
+  z.strictObject({ type: z.literal('openSettings') }),
+  z.strictObject({ type: z.literal('showLog') }),
+  /** Problems the webview met (e.g. a host message it refused), for the log. */
+  z.strictObject({ type: z.literal('problem'), message: z.string().max(2000) }),
+]);
+export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
+
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
+
+function describe(err: z.ZodError): string {
+  return err.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+}
+
+export function parseWebviewMessage(data: unknown): ParseResult<WebviewMessage> {
+  const r = WebviewMessageSchema.safeParse(data);
+  return r.success ? { ok: true, message: r.data } : { ok: false, error: describe(r.error) };
+}
+
+export function parseHostMessage(data: unknown): ParseResult<HostMessage> {
+  const r = HostMessageSchema.safeParse(data);
+  return r.success ? { ok: true, message: r.data } : { ok: false, error: describe(r.error) };
+}
+
+export function initialPanelState(over: Partial<PanelState> = {}): PanelState {
+  return {
+    phase: 'idle',
+    session: null,
+    simulated: true,
+    poolLabel: '',
+    reviewMode: 'wait',
+    budgetUsd: null,
+    task: null,
+    agents: [],
+    streaming: {},
+    bids: [],
+    jury: null,
+    refining: [],
+    provisionalWinner: null,
+    winner: null,
+    winnerBidIndex: null,
+    chosenBidIndex: null,
+    explanation: [],
+    exec: [],
+    changes: [],
+    diff: '',
+    outcome: null,
+    outcomeDetail: null,
+    auctionUsd: 0,
+    totalUsd: 0,
+    error: null,
+    notices: [],
+    ...over,
+  };
+}
