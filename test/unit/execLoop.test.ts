@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ChildProcessCommandRunner } from '../../src/core/childProcessRunner';
 import { type EditLoopOptions, runEditTestLoop } from '../../src/core/editLoop';
 import type { SaleEvent } from '../../src/core/events';
-import { CancelSource } from '../../src/core/ports';
+import { CancelSource, type CommandRunner } from '../../src/core/ports';
 import {
   FakeChatModel, NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, treeSnapshot, writeTree,
 } from './exec.helpers.test';
@@ -111,6 +111,31 @@ describe('runEditTestLoop', () => {
     } finally {
       await fsp.rm(counter, { force: true });
     }
+  });
+
+  it('a test run without an observed exit code never counts as a pass (killed, or a runner that saw none)', async function () {
+    const finishAfterTests = () => new FakeChatModel(testAgent('small'), [
+      { toolCalls: [call('run_tests', {}), call('finish', {})] },
+      { toolCalls: [call('finish', {})] },
+    ]);
+    if (process.platform !== 'win32') {
+      const killed = await runEditTestLoop(base(finishAfterTests(), { task: nodeTask({ testCommand: 'echo "# pass 1"; kill -9 $$' }) }));
+      assert.equal(killed.passed, false);
+      assert.equal(killed.lastTest?.exitCode, undefined);
+      assert.match(killed.lastTest?.output ?? '', /killed by signal/);
+    }
+    const blind: CommandRunner = {
+      run: async (command) => ({ command, exitCode: undefined, output: 'ok 1 - everything passed\n# fail 0', truncated: false, timedOut: false, durationMs: 1, runner: 'terminal' }),
+    };
+    const m = finishAfterTests();
+    const r = await runEditTestLoop(base(m, { runner: blind }));
+    assert.equal(r.passed, false);
+    assert.equal(r.reason, 'tests-failed');
+    assert.match(String(m.requests[1].messages.at(-2)?.content), /Exit code: none \(no exit code observed/);
+    const timedOut: CommandRunner = {
+      run: async (command) => ({ command, exitCode: 0, output: '', truncated: false, timedOut: true, durationMs: 1, runner: 'child-process' }),
+    };
+    assert.equal((await runEditTestLoop(base(finishAfterTests(), { runner: timedOut }))).passed, false);
   });
 
   it('refuses to run without a test command (no model call)', async () => {
