@@ -10,7 +10,6 @@
 // Facts behind it: /work/shared/VSCODE_TESTING.md. Needs `npm run host:install`.
 // Environment: SALE_E2E_VSIX (use this .vsix instead of packaging), SALE_E2E_SKIP_BUILD=1 (package the existing dist/),
 // SALE_HOST_VERBOSE=1 (print browser console and code-server output), SALE_KEEP_TMP=1 (keep the temp folder).
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
@@ -18,6 +17,7 @@ import {
   HostError, hostPaths, installExtension, launchChromium, makeSandbox, startCodeServer, workbenchUrl,
   type RunningServer, type Sandbox,
 } from '../../scripts/lib/code-server';
+import { packageExtension as packageVsix } from '../../scripts/lib/package-vsix';
 
 export { makeFixtureRepo } from '../../scripts/lib/fixture';
 
@@ -43,27 +43,9 @@ export const DEFAULT_SETTINGS: Record<string, unknown> = {
 
 const log = (msg: string) => console.log(`[e2e] ${msg}`);
 
-/** Build the extension (node esbuild.js) and package it with vsce into a .vsix in outDir; returns the .vsix path. */
+/** Build the extension (node esbuild.js) and package it with vsce into outDir; returns the .vsix path. */
 export function packageExtension(outDir: string): string {
-  if (process.env.SALE_E2E_SKIP_BUILD !== '1') {
-    const b = spawnSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'inherit' });
-    if (b.status !== 0) throw new HostError(`extension build (node esbuild.js) failed with ${b.status}`);
-  }
-  const vsix = path.join(outDir, 'sale-vscode-e2e.vsix');
-  const args = ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix];
-  if (!fs.existsSync(path.join(ROOT, '.vscodeignore'))) {
-    log('no .vscodeignore in the repository: packaging with test/e2e/vscodeignore.fallback');
-    args.push('--ignoreFile', path.join(__dirname, 'vscodeignore.fallback'));
-  }
-  // stdin closed: vsce cannot wait on a y/N prompt, it fails instead.
-  const r = spawnSync('npx', ['--no-install', ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180000 });
-  if (r.status !== 0 || !fs.existsSync(vsix)) {
-    throw new HostError(`vsce package failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
-  }
-  const mb = fs.statSync(vsix).size / 1e6;
-  if (mb > 50) throw new HostError(`${vsix} is ${mb.toFixed(0)} MB: the package picks up files it should not (check .vscodeignore)`);
-  log(`packaged ${path.basename(vsix)} (${mb.toFixed(1)} MB)`);
-  return vsix;
+  return packageVsix(path.join(outDir, 'sale-vscode-e2e.vsix'), { build: process.env.SALE_E2E_SKIP_BUILD !== '1', log });
 }
 
 export interface HostOptions {
