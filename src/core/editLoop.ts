@@ -12,20 +12,23 @@ import { EXEC_TOOLS } from './toolSpecs';
 /**
  * The winner's edit–test loop (DESIGN §3).
  *
- * Budget semantics (per task: `spent` counts what was spent before this loop, e.g. the auction and earlier
- * attempts; `maxTurns` is per loop):
+ * Budget semantics (tokens and dollars are per task: `spent` holds what was spent before this loop — the auction,
+ * earlier attempts; `maxTurns` is per loop):
  * - Turns: at most `maxTurns` model calls, exactly.
- * - Hard guarantee (always): no model call starts once the task's spent tokens or dollars have reached the budget,
- *   and no call starts whose projected worst case (below) does not fit. So the budget can be exceeded by at most
- *   the part of ONE call that its projection did not foresee, and never by a second call.
- * - Projected guarantee: before each call the loop projects its worst case — input tokens bounded from above as
- *   (the previous call's reported input tokens) + (UTF-8 bytes of the messages appended since, as JSON) + 16 per
- *   appended message (the first call: bytes of all messages and tool specs + 16 per message) — and passes the
- *   remaining room as `maxTokens` (output cap, at most `maxOutputTokensPerTurn`). Dollars are projected with the
- *   agent's configured prices. If fewer than `minOutputTokens` would remain, the loop stops before the call
- *   (reason budget-tokens / budget-usd). Hence the budget is never exceeded at all when the endpoint honours
- *   `max_tokens`, reports usage, bills at the configured prices, and its tokenizer uses at least one byte per
- *   token (true of byte-level BPE tokenizers). Final test runs cost no tokens.
+ * - Before every call the loop projects the call's worst case and starts it only if spent + worst case fits in the
+ *   budget, leaving room for at least `minOutputTokens` of output (default 256). The projection:
+ *     input ≤ (previous call's reported input tokens) + (UTF-8 bytes, as JSON, of the messages appended since)
+ *             + 16 per appended message; the first call: bytes of all messages and of the tool specs + 16 per message;
+ *     output ≤ the `maxTokens` passed with the call = min(maxOutputTokensPerTurn, tokens left, dollars left at the
+ *             agent's configured output price);
+ *     dollars = input × inputPerMTok + output × outputPerMTok (the agent's configured prices).
+ * - Hard guarantee (whatever the endpoint does): a call never starts unless its projection fits, so no call starts
+ *   once the budget is used up, and after any call that overshoots, no further call starts. The budget can be
+ *   exceeded only by what ONE call spent beyond its projection.
+ * - Full guarantee: the budget is never exceeded when the endpoint honours `max_tokens`, reports usage, bills at the
+ *   configured prices, and its tokenizer makes at most one token per byte plus 16 per message (true of byte-level
+ *   BPE tokenizers). Dollars are compared with a float tolerance of ~1e-12.
+ * - Final test runs cost no tokens and run even when the budget is spent.
  *
  * Outcome: after the loop stops (finish, budget, loop detection or a model error — not cancel), the test command
  * is run once more; `passed` is exactly "that run had an observed exit code 0". `reason` is 'passed' when
