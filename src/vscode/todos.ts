@@ -66,7 +66,7 @@ export function findTodos(text: string): TodoItem[] {
       if (TAG_RE.test(next)) break;
       if (blockOpen) {
         // inside /* … */ or <!-- … -->: take lines up to the closer
-        const t = clean(next.replace(/^\s*\*?\s?/, ''));
+        const t = clean(next).replace(/^\s*\*(?!\/)\s?/, '').trim();
         if (!t && !/\*\/|-->/.test(next)) break;
         if (t) body += ` ${t}`;
         endLine = j;
