@@ -197,7 +197,16 @@ export function nextExecStep(ctx: ExecContext, history: PastCall[], identifier?:
   const vars = { id: identifier ?? 'the code', file: ctx.task?.solution[0]?.path ?? 'the code' };
   const rng = new Rng(ctx.worldSeed, ctx.requestSeed ?? 0, 'trace-text', ctx.agent.id, ctx.taskKey, turn, ctx.draw.success);
   const tokens = turnTokens(ctx, turn);
-  if (step.done) return { content: 'Done; nothing more to do.' };
+  if (step.done) {
+    // The loop may refuse a finish (e.g. "tests have not passed yet"); the agent has nothing left to try, so it
+    // finishes again with the same summary (a bounded number of times), then only talks.
+    const finishes = history.filter((h) => h.name === 'finish');
+    const last = finishes[finishes.length - 1];
+    if (last && ctx.tools.has('finish') && finishes.length < 3) {
+      return { content: reasoningParagraph(Math.min(tokens, 60), 'I have nothing further that fits the plan.', vars, rng), call: { name: 'finish', args: last.args } };
+    }
+    return { content: 'Done; nothing more to do.' };
+  }
   const s = step.value;
   const content = reasoningParagraph(tokens, s.lead, vars, rng);
   if ('finish' in s) {

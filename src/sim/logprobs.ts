@@ -57,17 +57,19 @@ export function entropyLatent(agent: AgentSim, success: boolean | undefined, ...
 const WORD_ALTS = ['the', 'a', 'to', 'and', 'it', 'this', 'we', 'in', 'of', 'that', 'then', 'file', 'test', 'code', 'change', 'run'];
 const OTHER_ALTS = ['.', ',', '\n', ':', ' -', '(', ')', '`', '\n\n', ' '];
 
+const SPACED_WORD_ALTS = WORD_ALTS.map((w) => ` ${w}`);
+const altBytes = new Map([...WORD_ALTS, ...SPACED_WORD_ALTS, ...OTHER_ALTS].map((t) => [t, Array.from(Buffer.from(t, 'utf8'))]));
+
 function bytesOf(s: string): number[] {
-  return Array.from(Buffer.from(s, 'utf8'));
+  return altBytes.get(s) ?? Array.from(Buffer.from(s, 'utf8'));
 }
 
 function alternatives(token: string, rng: Rng): string[] {
-  const spaced = token.startsWith(' ');
-  const pool = /\p{L}/u.test(token) ? WORD_ALTS.map((w) => (spaced ? ` ${w}` : w)) : OTHER_ALTS;
+  const pool = /\p{L}/u.test(token) ? (token.startsWith(' ') ? SPACED_WORD_ALTS : WORD_ALTS) : OTHER_ALTS;
   const out: string[] = [];
-  for (const cand of rng.shuffle(pool)) {
+  for (let tries = 0; out.length < 4 && tries < 40; tries++) {
+    const cand = pool[Math.floor(rng.next() * pool.length)];
     if (cand !== token && !out.includes(cand)) out.push(cand);
-    if (out.length === 4) break;
   }
   let i = 0;
   while (out.length < 4) {

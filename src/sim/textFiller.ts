@@ -7,11 +7,11 @@ import { countTokens } from './tokenizer';
  */
 
 /** Appends sentences from `pool` (each at most once, then repeats) to `text` until it has about `target` tokens. */
-export function padToTokens(text: string, target: number, pool: readonly string[], rng: Rng, joiner = ' '): string {
+export function padToTokens(text: string, target: number, pool: readonly string[], rng: Rng, joiner = ' ', maxRounds = 4): string {
   let out = text;
   let have = countTokens(out);
-  const order = rng.shuffle(pool);
-  for (let round = 0; round < 4 && have < target; round++) {
+  for (let round = 0; round < maxRounds && have < target; round++) {
+    const order = rng.shuffle(pool);
     let added = false;
     for (const s of order) {
       const piece = (out && !out.endsWith('\n') ? joiner : '') + s;
@@ -53,6 +53,14 @@ const REASONING_BODY = [
   'The change is local to {file}.',
   'Good, that matches what the plan expected.',
   'Next I will look at the result and decide.',
+  'The plan lists the steps; I am checking them one at a time.',
+  'It is worth confirming that the tests exercise this path at all.',
+  'The names in {file} are clear enough to follow without guessing.',
+  'A smaller change is easier to review and to revert if needed.',
+  'If the behaviour differs between inputs, the branches are where to look.',
+  'The error in the report is consistent with the code I see.',
+  'I should not change the tests themselves.',
+  'After the change, the examples from the task should give the expected results.',
 ];
 
 export function fillTemplate(s: string, vars: Record<string, string>): string {
@@ -64,5 +72,5 @@ export function reasoningParagraph(tokens: number, lead: string, vars: Record<st
   const opener = fillTemplate(rng.pick(REASONING_OPENERS), vars);
   const start = lead ? `${lead} ${opener}` : opener;
   if (countTokens(start) >= tokens) return start;
-  return padToTokens(start, tokens, REASONING_BODY.map((s) => fillTemplate(s, vars)), rng);
+  return padToTokens(start, tokens, REASONING_BODY.map((s) => fillTemplate(s, vars)), rng, ' ', 1000);
 }

@@ -131,7 +131,7 @@ export const DEFAULT_AGENT_SIM: AgentSimParams = {
   judge: { noiseAtZero: 2.5, noiseAtFull: 0.8, bias: 0 },
   entropy: { informativeness: 0.2, meanNats: 0.55, spread: 0.35 },
   memory: { similar: 'family', boostPerExample: 0.06, maxBoost: 0.3, failedWinnerWeight: 1 },
-  trace: { tokensPerTurn: 60, growthPerBin: 0.35, verbosity: 1, noise: 0.2 },
+  trace: { tokensPerTurn: 180, growthPerBin: 0.5, verbosity: 1, noise: 0.2 },
   execution: { maxRetries: 1 },
   latency: { msPerToken: 0.01, msPerRequest: 0 },
 };

@@ -143,14 +143,19 @@ describe('sim: OpenAI-compatible server over real HTTP (src/sim/server.ts)', fun
       if (!r.toolCalls.length) break;
       assert.equal(r.finishReason, 'tool_calls');
       messages.push({ role: 'assistant', content: r.text, tool_calls: r.toolCalls.map((t) => ({ id: t.id, type: 'function' as const, function: { name: t.name, arguments: t.arguments } })) });
+      let ended = false;
       for (const t of r.toolCalls) {
         const args = JSON.parse(t.arguments) as Record<string, string>;
-        const out = runTool(ws, t.name, args, log);
+        let out = runTool(ws, t.name, args, log);
+        // Like the real edit loop: the first finish after failing tests is refused once, the second accepted.
+        const testsFailed = !/^exit code: 0/.test(results.filter((x) => x.startsWith('exit code:')).pop() ?? '');
+        if (t.name === 'finish' && testsFailed && !log.slice(0, -1).includes('finish')) out = 'Not finished: the tests have not passed yet (the last run failed).';
+        else if (t.name === 'finish') ended = true;
         results.push(out);
         if (t.name === 'finish') summary = args.summary;
         messages.push({ role: 'tool', tool_call_id: t.id, content: out });
       }
-      if (log[log.length - 1] === 'finish') break;
+      if (ended) break;
     }
     const lastTest = results.filter((r) => r.startsWith('exit code:')).pop() ?? '';
     return { ws, log, summary, lastTest, completionTokens };
@@ -237,7 +242,7 @@ describe('sim: OpenAI-compatible server over real HTTP (src/sim/server.ts)', fun
     assert.notEqual(after, ADD_BUG, 'it did change something');
     assert.match(after, /Math\.abs/);
     assert.ok(!existsSync(join(run.ws, 'src/VERSION.txt')));
-    assert.deepEqual(run.log, ['list_files', 'read_file', 'edit_file', 'run_tests', 'read_file', 'edit_file', 'run_tests', 'finish']);
+    assert.deepEqual(run.log, ['list_files', 'read_file', 'edit_file', 'run_tests', 'read_file', 'edit_file', 'run_tests', 'finish', 'finish']);
     assert.match(run.lastTest, /^exit code: [1-9]/);
     assert.match(run.summary, /could not make the tests pass/i);
   });

@@ -99,7 +99,8 @@ describe('sim: tokenizer and helpers', () => {
   });
 });
 
-describe('sim: success draws (default world calibration)', () => {
+describe('sim: success draws (default world calibration)', function () {
+  this.timeout(120_000); // sampling; generous for a loaded machine
   const world = resolveSimWorld(defaultSimPool());
   const tol = 0.03;
   let oracle: ReturnType<typeof measureSuccess>['oracle'];
@@ -154,7 +155,8 @@ describe('sim: success draws (default world calibration)', () => {
   });
 });
 
-describe('sim: what plans, judges and entropy reveal', () => {
+describe('sim: what plans, judges and entropy reveal', function () {
+  this.timeout(120_000);
   const tasksPerBin = 60;
   const figures = (file: string) => {
     const w = resolveSimWorld(loadPoolFile(join(POOLS, file)));
