@@ -41,7 +41,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-mkdir -p "$TMP"/{xdg-config,xdg-data,xdg-cache,user-data/User,extensions}
+mkdir -p "$TMP"/{xdg-config,xdg-data,xdg-cache,tmp,user-data/User,extensions}
 printf 'auth: none\ncert: false\ndisable-telemetry: true\ndisable-update-check: true\n' > "$TMP/config.yaml"
 cat > "$TMP/user-data/User/settings.json" <<'JSON'
 {
@@ -75,7 +75,7 @@ log "sample repository: $FOLDER (git, one commit); task: $TMP/workspace/task.jso
 node -e 'const t=require(process.argv[1]);console.log(`[try-it]   ${t.id}: ${t.title}\n[try-it]   test command: ${t.testCommand}`)' "$TMP/workspace/task.json"
 
 # Own process group (setsid) so Ctrl-C cleanup can kill code-server with its agent host and copilot runtime.
-env -u PORT -u PASSWORD -u HASHED_PASSWORD setsid "${CS[@]}" --auth none --bind-addr "127.0.0.1:$PORT" \
+env -u PORT -u PASSWORD -u HASHED_PASSWORD TMPDIR="$TMP/tmp" setsid "${CS[@]}" --auth none --bind-addr "127.0.0.1:$PORT" \
   --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
   --ignore-last-opened "$FOLDER" >"$TMP/code-server.log" 2>&1 < /dev/null &
 CS_PID=$!

@@ -49,7 +49,7 @@ function freePort() {
 /** A temp folder with XDG dirs and a code-server config file, so nothing is written to $HOME. */
 function makeSandbox(prefix = 'sale-host-') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  for (const d of ['xdg-config', 'xdg-data', 'xdg-cache', 'user-data', 'extensions']) fs.mkdirSync(path.join(dir, d));
+  for (const d of ['xdg-config', 'xdg-data', 'xdg-cache', 'user-data', 'extensions', 'tmp']) fs.mkdirSync(path.join(dir, d));
   const config = path.join(dir, 'config.yaml');
   fs.writeFileSync(config, 'auth: none\ncert: false\ndisable-telemetry: true\ndisable-update-check: true\n');
   return {
@@ -61,6 +61,8 @@ function makeSandbox(prefix = 'sale-host-') {
       XDG_CONFIG_HOME: path.join(dir, 'xdg-config'),
       XDG_DATA_HOME: path.join(dir, 'xdg-data'),
       XDG_CACHE_HOME: path.join(dir, 'xdg-cache'),
+      // VS Code puts its IPC sockets (vscode-ipc-*.sock, vscode-git-*.sock) in os.tmpdir() and leaves them behind.
+      TMPDIR: path.join(dir, 'tmp'),
     },
     remove() { fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 }); },
   };
