@@ -70,9 +70,9 @@ export function applyEvent(state: PanelState, ev: SaleEvent): PanelState {
     case 'auction-done': {
       const r = ev.record;
       const usage = r.usage.bids.usd + r.usage.jury.usd + r.usage.refinement.usd;
+      // The phase stays until the controller is really waiting for a decision (then: 'review') or starts executing.
       return {
         ...state,
-        phase: 'review',
         bids: r.bids,
         streaming: {},
         refining: [],

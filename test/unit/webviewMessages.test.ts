@@ -85,7 +85,7 @@ describe('panel state from engine events (vscode/panelModel)', () => {
       usage: { bids: { inputTokens: 1, outputTokens: 1, usd: 0.01, calls: 2 }, jury: { inputTokens: 1, outputTokens: 1, usd: 0.02, calls: 2 }, refinement: { inputTokens: 0, outputTokens: 0, usd: 0, calls: 0 } },
     };
     s = applyEvent(s, { type: 'auction-done', record });
-    assert.equal(s.phase, 'review');
+    assert.equal(s.phase, 'refining', 'review starts only when the host waits for the decision');
     assert.equal(s.winnerBidIndex, 2);
     assert.ok(Math.abs(s.auctionUsd - 0.03) < 1e-12);
     s = applyEvent(s, { type: 'exec-start', agent: 'a', escalation: 0 });
