@@ -148,9 +148,14 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     const chunks = completionChunks(c, r.includeUsage);
     const perChunk = delay / Math.max(1, chunks.length);
+    let owed = 0; // timers cannot sleep less than ~1 ms, so sleep only once a whole millisecond is owed
     for (const ch of chunks) {
       if (res.destroyed) return;
-      await sleep(perChunk);
+      owed += perChunk;
+      if (owed >= 1) {
+        await sleep(owed);
+        owed = 0;
+      }
       res.write(`data: ${JSON.stringify(ch)}\n\n`);
     }
     res.end('data: [DONE]\n\n');

@@ -22,7 +22,7 @@ export interface WorldFigures {
   /** Agent id → success rate per bin (index 0 = bin 1) and over all bins (bins weighted equally). */
   success: Record<string, { byBin: number[]; overall: number }>;
   oracle: { byBin: number[]; overall: number };
-  /** Pearson correlation with the success draw, pooled over agents and bins (NaN if undefined); plan tokens within (agent, bin). */
+  /** Pearson correlation with the success draw, pooled over agents and bins (NaN if undefined, e.g. entropy without logprobs); plan tokens within (agent, bin). */
   correlation: { juryMean: number; singleJudge: number; entropy: number; planTokens: number };
   /** Reference policy: argmin(C − V) with the auction's default weights, bids + jury only (no refinement). */
   reference?: { passRate: number; largestShare: number };
@@ -33,7 +33,7 @@ const BIN_MINUTES = [3, 10, 20, 45, 90];
 
 /** A synthetic task of a bin, with three key steps, for sampling a world without a suite. */
 export function syntheticTask(i: number, bin: Bin): SuiteTask {
-  const fn = `handler${i}`;
+  const fn = `handler${bin}x${i}`;
   return {
     id: `synthetic-${bin}-${i}`,
     title: `${fn}() returns the wrong result for case ${i}`,
@@ -107,7 +107,8 @@ export interface PlanSample {
   scores: { judge: string; score: number }[];
   /** Score from the most capable judge alone. */
   topJudge: number;
-  entropy: number;
+  /** Mean top-5 entropy of the plan; null when the agent offers no logprobs. */
+  entropy: number | null;
 }
 
 /** Bids of every agent on synthetic tasks, scored by every judge as the server would. */
@@ -126,7 +127,7 @@ export function samplePlans(world: SimWorld, tasksPerBin: number, requestSeed = 
         const key = `${world.seed}/${requestSeed}/${task.id}/bid`;
         const toks = tokenize(plan.text);
         const lp = makeLogprobs(toks, agent, entropyLatent(agent, draw.success, key), key);
-        const entropy = meanEntropy(lp.map((x) => ({ token: x.token, logprob: x.logprob, top: x.top_logprobs }))) ?? 0;
+        const entropy = agent.offersLogprobs ? meanEntropy(lp.map((x) => ({ token: x.token, logprob: x.logprob, top: x.top_logprobs }))) : null;
         return {
           agentId: id, bin, success: draw.success, planTokens: toks.length,
           juryMean: scores.reduce((a, b) => a + b, 0) / scores.length,
@@ -151,17 +152,19 @@ export function measureWorld(world: SimWorld, opts: { tasksPerBin?: number; plan
     correlation: {
       juryMean: pearson(flat.map((b) => b.juryMean), y),
       singleJudge: pearson(flat.map((b) => b.topJudge), y),
-      entropy: pearson(flat.map((b) => b.entropy), y),
+      entropy: flat.every((b) => b.entropy !== null) ? pearson(flat.map((b) => b.entropy!), y) : Number.NaN,
       planTokens: withinGroupCorrelation(flat.map((b) => ({ group: `${b.agentId}/${b.bin}`, x: b.planTokens, y: b.success ? 1 : 0 }))),
     },
   };
   if (opts.pool) {
+    // As the auction does: the entropy term only when every bid has it.
+    const useEntropy = flat.every((b) => b.entropy !== null);
     const weights = auctionSettings().weights;
     const price = new Map(opts.pool.agents.map((a) => [a.id, blendedPrice(a.price)]));
     const largest = [...price.entries()].sort((a, b) => b[1] - a[1])[0][0];
     let pass = 0, largestWins = 0;
     for (const s of samples) {
-      const scored = s.bids.map((b) => ({ b, ...scoreBid(weights, price.get(b.agentId)!, b.planTokens, b.entropy, b.scores), pricePerMTok: price.get(b.agentId)! }));
+      const scored = s.bids.map((b) => ({ b, ...scoreBid(weights, price.get(b.agentId)!, b.planTokens, useEntropy ? b.entropy : null, b.scores), pricePerMTok: price.get(b.agentId)! }));
       const w = scored[argminScore(scored)].b;
       if (w.success) pass++;
       if (w.agentId === largest) largestWins++;

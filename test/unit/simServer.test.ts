@@ -50,6 +50,7 @@ const POOL: PoolConfig = parsePoolConfig({
     agent('sure', 0.36, { successByBin: [1, 1, 1, 1, 1] }),
     agent('hopeless', 0.05, { successByBin: [0, 0, 0, 0, 0] }),
     agent('mute', 0.09, { successByBin: [0.5, 0.5, 0.5, 0.5, 0.5] }, false),
+    agent('slow', 0.16, { latency: { msPerToken: 5, msPerRequest: 20 } }),
   ],
 });
 
@@ -164,7 +165,7 @@ describe('sim: OpenAI-compatible server over real HTTP (src/sim/server.ts)', fun
   it('GET /v1/models lists the pool agents', async () => {
     const ids: string[] = [];
     for await (const m of client.models.list()) ids.push(m.id);
-    assert.deepEqual(ids, ['sure', 'hopeless', 'mute']);
+    assert.deepEqual(ids, ['sure', 'hopeless', 'mute', 'slow']);
   });
 
   it('a bid gives the same text, usage and logprobs streamed and not streamed, in the plan format', async () => {
@@ -285,6 +286,20 @@ describe('sim: OpenAI-compatible server over real HTTP (src/sim/server.ts)', fun
     assert.equal(r.choices[0].finish_reason, 'length');
     assert.equal(r.usage!.completion_tokens, 30);
     assert.equal(countTokens(r.choices[0].message.content!), 30);
+  });
+
+  it('latency follows the agent\'s msPerRequest + msPerToken, streamed or not', async () => {
+    const messages = bidMessages('slow', codingTask(entry('calc-add-negatives')), ctx, 400);
+    for (const stream of [false, true]) {
+      const t0 = Date.now();
+      const r = await model('slow').chat({ messages, maxTokens: 30, ...(stream ? { onDelta: () => undefined } : {}) });
+      const took = Date.now() - t0;
+      assert.equal(r.outputTokens, 30);
+      assert.ok(took >= 20 + 5 * 30 - 5, `stream=${stream}: ${took} ms`);
+    }
+    const t1 = Date.now();
+    await model('sure').chat({ messages, maxTokens: 30 });
+    assert.ok(Date.now() - t1 < 150, 'the default latency is small');
   });
 
   it('same seed gives identical output; another seed gives different plans', async () => {

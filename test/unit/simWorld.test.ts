@@ -165,7 +165,7 @@ describe('sim: what plans, judges and entropy reveal', function () {
     return {
       w,
       jury: pearson(flat.map((b) => b.juryMean), y),
-      entropy: pearson(flat.map((b) => b.entropy), y),
+      entropy: pearson(flat.map((b) => b.entropy ?? Number.NaN), y),
       length: withinGroupCorrelation(flat.map((b) => ({ group: `${b.agentId}/${b.bin}`, x: b.planTokens, y: b.success ? 1 : 0 }))),
     };
   };
