@@ -111,7 +111,7 @@ async function main() {
     if (args.disableExtensions) payload.push(['disableExtensions', 'true']);
     const url = host.workbenchUrl(server.url, folder, payload);
 
-    browser = await host.launchChromium();
+    browser = await host.launchChromium({ sandbox });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     let finish;
     let finished = false;

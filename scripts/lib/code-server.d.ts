@@ -45,7 +45,7 @@ export interface RunningServer {
 }
 export declare function startCodeServer(opts: StartOptions): Promise<RunningServer>;
 export declare function installExtension(sandbox: Sandbox, vsix: string, opts?: { userDataDir?: string; extensionsDir?: string }): string;
-export declare function launchChromium(opts?: { headless?: boolean }): Promise<Browser>;
+export declare function launchChromium(opts?: { headless?: boolean; sandbox?: Sandbox }): Promise<Browser>;
 export declare function workbenchUrl(base: string, folder?: string, payload?: [string, string][]): string;
 export declare function killGroup(child: ChildProcess, graceMs?: number): Promise<void>;
 export declare function httpGet(url: string, timeoutMs?: number): Promise<{ status?: number; body: string }>;

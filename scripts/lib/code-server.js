@@ -168,11 +168,17 @@ function installExtension(sandbox, vsix, opts = {}) {
   return `${r.stdout}${r.stderr}`.trim();
 }
 
-/** Headless Debian chromium through playwright-core, with a fresh profile. */
+/**
+ * Headless Debian chromium through playwright-core, with a fresh profile. opts.sandbox: keep chromium's
+ * crash-report and cache folders (XDG dirs) in the sandbox instead of $HOME/.config/chromium.
+ */
 async function launchChromium(opts = {}) {
   const { chromium: executablePath } = hostPaths();
   const { chromium } = require('playwright-core');
-  return chromium.launch({ executablePath, headless: opts.headless !== false, args: CHROMIUM_ARGS, timeout: 60000 });
+  const env = opts.sandbox
+    ? { ...process.env, XDG_CONFIG_HOME: opts.sandbox.env.XDG_CONFIG_HOME, XDG_CACHE_HOME: opts.sandbox.env.XDG_CACHE_HOME }
+    : undefined;
+  return chromium.launch({ executablePath, headless: opts.headless !== false, args: CHROMIUM_ARGS, timeout: 60000, env });
 }
 
 /** The workbench URL for a folder; payload is a list of [key, value] pairs (see VSCODE_TESTING.md). */

@@ -106,7 +106,7 @@ export async function startHost(opts: HostOptions = {}): Promise<E2EHost> {
     fs.writeFileSync(settingsFile, JSON.stringify({ ...DEFAULT_SETTINGS, ...opts.settings }, null, 2));
 
     server = await startCodeServer({ sandbox, smoke: false, env: opts.env, inheritOutput: process.env.SALE_HOST_VERBOSE === '1' });
-    browser = await launchChromium();
+    browser = await launchChromium({ sandbox });
     const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1400, height: 900 } });
     const consoleLines: string[] = [];
     page.on('console', (m) => {
