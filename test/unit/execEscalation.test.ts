@@ -5,7 +5,7 @@ import { executeWithEscalation, nextEscalationBid } from '../../src/core/execute
 import { CancelSource } from '../../src/core/ports';
 import {
   FakeChatModel, NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, treeSnapshot, writeTree,
-} from './exec.helpers.test';
+} from './helpers/execHelpers';
 
 function makeBid(agent: string, pricePerMTok: number, score: number, extra: Partial<Bid> = {}): Bid {
   return {

@@ -7,7 +7,7 @@ import { ChildProcessCommandRunner } from '../../src/core/childProcessRunner';
 import { runEditTestLoop } from '../../src/core/editLoop';
 import { FileJournal } from '../../src/core/fileJournal';
 import { acceptToBranch } from '../../src/core/gitAccept';
-import { FakeChatModel, NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, treeSnapshot, writeTree } from './exec.helpers.test';
+import { FakeChatModel, NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, treeSnapshot, writeTree } from './helpers/execHelpers';
 
 describe('acceptToBranch (real git)', () => {
   let root: string;

@@ -7,7 +7,7 @@ import type { SaleEvent } from '../../src/core/events';
 import { CancelSource, type CommandRunner } from '../../src/core/ports';
 import {
   FakeChatModel, NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, treeSnapshot, writeTree,
-} from './exec.helpers.test';
+} from './helpers/execHelpers';
 
 const FIX = { path: 'src/add.js', search: 'return a - b;', replace: 'return a + b;' };
 

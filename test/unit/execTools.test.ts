@@ -5,7 +5,7 @@ import { ChildProcessCommandRunner } from '../../src/core/childProcessRunner';
 import { ExecToolbox, capText, nearestHint } from '../../src/core/execTools';
 import { FileJournal } from '../../src/core/fileJournal';
 import type { CommandApprover } from '../../src/core/ports';
-import { approveAll, approveNone, makeTempDir, removeDir, treeSnapshot, writeTree } from './exec.helpers.test';
+import { approveAll, approveNone, makeTempDir, removeDir, treeSnapshot, writeTree } from './helpers/execHelpers';
 
 describe('execTools', () => {
   let root: string;

@@ -6,7 +6,7 @@ import { simpleGit } from 'simple-git';
 import { ChildProcessCommandRunner } from '../../src/core/childProcessRunner';
 import { ExecToolbox } from '../../src/core/execTools';
 import { FileJournal } from '../../src/core/fileJournal';
-import { approveAll, makeTempDir, removeDir, treeSnapshot, writeTree } from './exec.helpers.test';
+import { approveAll, makeTempDir, removeDir, treeSnapshot, writeTree } from './helpers/execHelpers';
 
 const isPosix = process.platform !== 'win32';
 

@@ -3,7 +3,7 @@ import { promises as fsp, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ChildProcessCommandRunner, HeadTailBuffer, allowListApprover } from '../../src/core/childProcessRunner';
 import { CancelSource, commandPassed } from '../../src/core/ports';
-import { makeTempDir, removeDir } from './exec.helpers.test';
+import { makeTempDir, removeDir } from './helpers/execHelpers';
 
 const posix = process.platform !== 'win32';
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildRepoContext, detectTestCommand } from '../../src/core/repoContext';
-import { makeTempDir, removeDir, writeTree } from './exec.helpers.test';
+import { makeTempDir, removeDir, writeTree } from './helpers/execHelpers';
 
 describe('repoContext', () => {
   let root: string;

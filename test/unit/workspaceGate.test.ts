@@ -6,7 +6,7 @@ import { ExecToolbox } from '../../src/core/execTools';
 import { FileJournal } from '../../src/core/fileJournal';
 import { BinaryFileError, PathRefusedError, WorkspaceGate } from '../../src/core/workspaceGate';
 import { ChildProcessCommandRunner } from '../../src/core/childProcessRunner';
-import { approveNone, makeTempDir, removeDir, treeSnapshot, writeTree } from './exec.helpers.test';
+import { approveNone, makeTempDir, removeDir, treeSnapshot, writeTree } from './helpers/execHelpers';
 
 describe('workspaceGate', () => {
   let base: string;
