@@ -30,6 +30,8 @@ const commands: Record<string, () => Promise<Subcommand>> = {
   auction: async () => runAuctionCommand,
   'sim-server': async () => runSimServerCommand,
   solve: async () => runSolveCommand,
+  bench: async () => (await import('./benchCommand')).runBenchCommand,
+  calibrate: async () => (await import('./calibrateCommand')).runCalibrateCommand,
 };
 
 /** Registers a subcommand from another module (solve, bench, calibrate) without a barrel file. */

@@ -1,0 +1,245 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AuctionMemory } from '../core/auctionMemory';
+import type { AuctionRecord, Bid, Weights } from '../core/auctionRecord';
+import { auctionSettings } from '../core/auctionSettings';
+import { allowListApprover } from '../core/childProcessRunner';
+import { type ExecutionBudget, type ExecutionResult, runEditTestLoop } from '../core/editLoop';
+import { errorMessage } from '../core/errors';
+import { FileJournal } from '../core/fileJournal';
+import type { CommandRunner } from '../core/ports';
+import { solveTask } from '../core/solve';
+import { type SuiteEntry, copyDir } from '../core/suite';
+import { type CodingTask, complexityBin, taskText } from '../core/task';
+import type { ChatModel } from '../llm/chatModel';
+import { hashString, mulberry32 } from '../core/seededShuffle';
+import type { Attempt, BidFeatures, PolicyName, TaskRun, TokensUsd } from './results';
+import { DescriptionRouter } from './router';
+
+/** The plan handed to single-agent policies: there was no auction, so the agent plans for itself. */
+export const NO_PLAN = 'No plan was written in advance. Work out the approach yourself from the task and the repository, then carry it out.';
+
+export interface PoolAgent {
+  id: string;
+  /** Blended $/MTok (the auction's price). */
+  price: number;
+}
+
+/** Everything one policy needs along one order's stream. Nothing in here is shared with another policy. */
+export interface PolicyState {
+  policy: PolicyName;
+  models: ChatModel[];
+  /** Cheapest first. */
+  ladder: PoolAgent[];
+  runner: CommandRunner;
+  budget: ExecutionBudget;
+  weights?: Weights;
+  /** Auction policies: this policy's own memory (a fresh in-memory store per policy and order). */
+  memory?: AuctionMemory;
+  /** `router`: its own online state. */
+  router?: DescriptionRouter;
+  /** Folder under which this policy makes its fresh task copies. */
+  workDir: string;
+  simulated: boolean;
+}
+
+export interface TaskSlot {
+  entry: SuiteEntry;
+  order: number;
+  position: number;
+  requestSeed: number;
+}
+
+const approver = allowListApprover([]);
+
+export function suiteCodingTask(entry: SuiteEntry): CodingTask {
+  const t = entry.task;
+  return { id: t.id, title: t.title, body: t.body, source: 'suite', repo: `bench/${t.family}`, testCommand: t.testCommand, family: t.family, minutes: t.minutes };
+}
+
+const zeroUsage = (): TokensUsd => ({ inputTokens: 0, outputTokens: 0, tokens: 0, usd: 0, calls: 0 });
+
+function execUsage(results: ExecutionResult[]): TokensUsd {
+  const u = zeroUsage();
+  for (const r of results) {
+    u.inputTokens += r.inputTokens;
+    u.outputTokens += r.outputTokens;
+    u.usd += r.usd;
+    u.calls += r.turns;
+  }
+  u.tokens = u.inputTokens + u.outputTokens;
+  return u;
+}
+
+function auctionUsage(a: AuctionRecord): TokensUsd {
+  const u = zeroUsage();
+  for (const p of [a.usage.bids, a.usage.jury, a.usage.refinement]) {
+    u.inputTokens += p.inputTokens;
+    u.outputTokens += p.outputTokens;
+    u.usd += p.usd;
+    u.calls += p.calls;
+  }
+  u.tokens = u.inputTokens + u.outputTokens;
+  return u;
+}
+
+function attemptOf(r: ExecutionResult, refinedPlan: boolean): Attempt {
+  return { agent: r.agent, passed: r.passed, reason: r.reason, turns: r.turns, tokens: r.inputTokens + r.outputTokens, usd: r.usd, refinedPlan };
+}
+
+export function bidFeatures(b: Bid): BidFeatures {
+  return { agent: b.agent, round: b.round, price: b.pricePerMTok, tokens: b.tokens, entropy: b.entropy, jury: b.jury.map((j) => ({ judge: j.judge, score: j.score })), score: b.score };
+}
+
+/**
+ * The oracle's pick among runs of every agent: the cheapest run (actual dollars; ties to the cheaper price, then
+ * pool order) that passed; when none passed, the cheapest agent's run (an oracle that knows nobody passes
+ * spends as little as it can).
+ */
+export function oraclePick<T extends { agent: string; passed: boolean; usd: number }>(runs: T[], price: (agent: string) => number): T {
+  const byCost = [...runs].sort((a, b) => a.usd - b.usd || price(a.agent) - price(b.agent));
+  const passing = byCost.filter((r) => r.passed);
+  if (passing.length) return passing[0];
+  return [...runs].sort((a, b) => price(a.agent) - price(b.agent))[0];
+}
+
+/** Seeded pick of the `random` policy: depends only on (seed, order, task). */
+export function randomPick(ladder: PoolAgent[], key: string): PoolAgent {
+  const r = mulberry32(hashString(`random|${key}`))();
+  return ladder[Math.min(ladder.length - 1, Math.floor(r * ladder.length))];
+}
+
+function freshCopy(state: PolicyState, slot: TaskSlot, suffix = ''): string {
+  const dir = join(state.workDir, `o${slot.order}-p${String(slot.position).padStart(3, '0')}-${slot.entry.task.id}${suffix}`);
+  rmSync(dir, { recursive: true, force: true });
+  copyDir(slot.entry.repoDir, dir);
+  return dir;
+}
+
+async function runAgent(state: PolicyState, agentId: string, task: CodingTask, root: string, seed: number, extra: { journal?: FileJournal; spent?: { tokens: number; usd: number } } = {}): Promise<ExecutionResult> {
+  const model = state.models.find((m) => m.agent.id === agentId);
+  if (!model) throw new Error(`no model for agent ${agentId}`);
+  return runEditTestLoop({
+    model, agentId, task, plan: NO_PLAN, root, runner: state.runner, approver, budget: state.budget, seed,
+    ...(extra.journal ? { journal: extra.journal } : {}), ...(extra.spent ? { spent: extra.spent } : {}),
+  });
+}
+
+/** Runs one task of one order under one policy, in fresh copies of the task's repository. */
+export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise<TaskRun> {
+  const started = Date.now();
+  const task = suiteCodingTask(slot.entry);
+  const largest = state.ladder[state.ladder.length - 1].id;
+  const base = {
+    order: slot.order, position: slot.position, taskId: task.id, family: slot.entry.task.family, bin: complexityBin(slot.entry.task.minutes),
+    policy: state.policy,
+  };
+  const finish = (r: Omit<TaskRun, keyof typeof base | 'wallMs' | 'totalUsd' | 'totalTokens' | 'largestExecuted' | 'executed'> & { executed?: string[] }): TaskRun => {
+    const executed = r.executed ?? r.attempts.map((a) => a.agent);
+    return {
+      ...base, ...r, executed,
+      totalUsd: r.auction.usd + r.execution.usd,
+      totalTokens: r.auction.tokens + r.execution.tokens,
+      largestExecuted: executed.includes(largest),
+      wallMs: Date.now() - started,
+    };
+  };
+  const dirs: string[] = [];
+  const copy = (suffix = '') => {
+    const d = freshCopy(state, slot, suffix);
+    dirs.push(d);
+    return d;
+  };
+  try {
+    switch (state.policy) {
+      case 'sale':
+      case 'sale-paper':
+      case 'sale-no-memory': {
+        const memory = state.memory!;
+        const memoryBefore = memory.size;
+        const paper = state.policy === 'sale-paper';
+        const settings = {
+          auction: auctionSettings({
+            seed: slot.requestSeed,
+            juryMode: paper ? 'per-pair' : 'per-judge',
+            memoryLabels: paper ? 'auction' : 'outcome',
+            refine: state.policy !== 'sale-no-memory',
+            ...(state.weights ? { weights: state.weights } : {}),
+          }),
+          budget: state.budget,
+          escalation: { enabled: !paper, maxEscalations: 1 },
+        };
+        const root = copy();
+        const r = await solveTask({ task, root, models: state.models, memory, settings, runner: state.runner, approver, simulated: state.simulated });
+        if (r.passed) await r.accept();
+        const a = r.auction;
+        const attempts: Attempt[] = (r.execution?.attempts ?? []).map((x, i) => {
+          if (i === 0) return attemptOf(x, !!a.bids[r.chosenBidIndex!]?.refined);
+          // Escalation runs the agent's lowest-score bid (executeWithEscalation.nextEscalationBid).
+          const best = a.bids.filter((b) => b.agent === x.agent && !b.error).sort((p, q) => p.score - q.score || Number(q.refined) - Number(p.refined))[0];
+          return attemptOf(x, !!best?.refined);
+        });
+        return finish({
+          chosen: a.winner, passed: r.passed, auction: auctionUsage(a), execution: execUsage(r.execution?.attempts ?? []),
+          refined: a.refinements.some((x) => !x.error), refinedWon: a.winnerBidIndex !== null && !!a.bids[a.winnerBidIndex]?.refined,
+          escalations: r.execution?.escalatedFrom.length ?? 0, memoryBefore, attempts, bids: a.bids.filter((b) => !b.error).map(bidFeatures),
+        });
+      }
+      case 'largest':
+      case 'smallest':
+      case 'random':
+      case 'router': {
+        let agent: string;
+        const memoryBefore = state.router?.size ?? 0;
+        if (state.policy === 'largest') agent = largest;
+        else if (state.policy === 'smallest') agent = state.ladder[0].id;
+        else if (state.policy === 'random') agent = randomPick(state.ladder, `${slot.requestSeed}|${slot.order}|${task.id}`).id;
+        else agent = state.router!.decide(taskText(task)).agent;
+        const res = await runAgent(state, agent, task, copy(), slot.requestSeed);
+        state.router?.observe({ text: taskText(task), agent, passed: res.passed });
+        return finish({
+          chosen: agent, passed: res.passed, auction: zeroUsage(), execution: execUsage([res]), refined: false, refinedWon: false,
+          escalations: 0, memoryBefore, attempts: [attemptOf(res, false)],
+        });
+      }
+      case 'cascade': {
+        const root = copy();
+        const journal = await FileJournal.open(root);
+        const results: ExecutionResult[] = [];
+        const spent = { tokens: 0, usd: 0 };
+        for (const rung of state.ladder) {
+          if (results.length) await journal.revert();
+          const res = await runAgent(state, rung.id, task, root, slot.requestSeed, { journal, spent: { ...spent } });
+          results.push(res);
+          spent.tokens += res.inputTokens + res.outputTokens;
+          spent.usd += res.usd;
+          if (res.passed || res.reason === 'budget-tokens' || res.reason === 'budget-usd' || res.reason === 'cancelled') break;
+        }
+        const last = results[results.length - 1];
+        return finish({
+          chosen: state.ladder[0].id, passed: last.passed, auction: zeroUsage(), execution: execUsage(results), refined: false, refinedWon: false,
+          escalations: results.length - 1, memoryBefore: 0, attempts: results.map((x) => attemptOf(x, false)),
+        });
+      }
+      case 'oracle': {
+        const runs = await Promise.all(state.ladder.map(async (a) => runAgent(state, a.id, task, copy(`-${a.id}`), slot.requestSeed)));
+        const price = (id: string) => state.ladder.find((a) => a.id === id)?.price ?? Infinity;
+        const pick = oraclePick(runs, price);
+        return finish({
+          chosen: pick.agent, passed: pick.passed, auction: zeroUsage(), execution: execUsage([pick]), refined: false, refinedWon: false,
+          escalations: 0, memoryBefore: 0, attempts: runs.map((x) => attemptOf(x, false)), executed: [pick.agent],
+          oracleSpentUsd: runs.reduce((s, x) => s + x.usd, 0),
+        });
+      }
+      default:
+        throw new Error(`unknown policy ${String(state.policy)}`);
+    }
+  } catch (e) {
+    return finish({
+      chosen: null, passed: false, auction: zeroUsage(), execution: zeroUsage(), refined: false, refinedWon: false, escalations: 0,
+      memoryBefore: state.memory?.size ?? state.router?.size ?? 0, attempts: [], error: errorMessage(e),
+    });
+  } finally {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+}

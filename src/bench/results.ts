@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { WeightsSchema } from '../core/auctionRecord';
+
+/** The policies `sale bench` knows, in report order. */
+export const POLICIES = ['sale', 'sale-paper', 'sale-no-memory', 'largest', 'smallest', 'random', 'router', 'cascade', 'oracle'] as const;
+export type PolicyName = (typeof POLICIES)[number];
+export const AUCTION_POLICIES: readonly PolicyName[] = ['sale', 'sale-paper', 'sale-no-memory'];
+
+export const PolicyNameSchema = z.enum(POLICIES);
+
+const TokensUsdSchema = z.object({
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  tokens: z.number(),
+  usd: z.number(),
+  calls: z.number(),
+});
+export type TokensUsd = z.infer<typeof TokensUsdSchema>;
+
+/** One execution attempt (an edit–test loop in a fresh copy, or after a restore). */
+export const AttemptSchema = z.object({
+  agent: z.string(),
+  passed: z.boolean(),
+  reason: z.string(),
+  turns: z.number(),
+  tokens: z.number(),
+  usd: z.number(),
+  /**
+   * The plan executed was a refined bid (its success chance was raised by memory), so this attempt says
+   * nothing about the agent's unaided chance. Unrefined bids and plan-less runs are "base" attempts.
+   */
+  refinedPlan: z.boolean(),
+});
+export type Attempt = z.infer<typeof AttemptSchema>;
+
+/** What calibration needs of a bid: its score inputs. */
+export const BidFeaturesSchema = z.object({
+  agent: z.string(),
+  round: z.number(),
+  price: z.number(),
+  tokens: z.number(),
+  entropy: z.number().nullable(),
+  jury: z.array(z.object({ judge: z.string(), score: z.number().nullable() })),
+  score: z.number(),
+});
+export type BidFeatures = z.infer<typeof BidFeaturesSchema>;
+
+export const TaskRunSchema = z.object({
+  order: z.number().int(),
+  /** 0-based position of the task in this order's stream. */
+  position: z.number().int(),
+  taskId: z.string(),
+  family: z.string(),
+  bin: z.number().int().min(1).max(5),
+  policy: PolicyNameSchema,
+  /** The agent the policy picked first (auction winner, router pick, cascade's first rung, oracle's pick). */
+  chosen: z.string().nullable(),
+  /** Agents that executed, in order (escalation and cascade add more). */
+  executed: z.array(z.string()),
+  passed: z.boolean(),
+  auction: TokensUsdSchema,
+  execution: TokensUsdSchema,
+  totalUsd: z.number(),
+  totalTokens: z.number(),
+  /** At least one cheaper agent wrote a refined bid from memory. */
+  refined: z.boolean(),
+  /** A refined bid won the auction. */
+  refinedWon: z.boolean(),
+  /** Escalations (sale) or extra rungs tried (cascade). */
+  escalations: z.number().int(),
+  largestExecuted: z.boolean(),
+  /** Records in this policy's own memory (auction policies) or observations (router) before this task. */
+  memoryBefore: z.number().int(),
+  attempts: z.array(AttemptSchema),
+  /** Auction policies: every bid's score inputs (for `sale calibrate`). */
+  bids: z.array(BidFeaturesSchema).optional(),
+  /** Oracle: what running every agent cost in full (its `totalUsd` is only the pick's). */
+  oracleSpentUsd: z.number().optional(),
+  wallMs: z.number(),
+  error: z.string().optional(),
+});
+export type TaskRun = z.infer<typeof TaskRunSchema>;
+
+export const BenchResultsSchema = z.object({
+  schema: z.literal(1),
+  tool: z.literal('sale bench'),
+  createdAt: z.string(),
+  /** The command line that produced the results. */
+  command: z.string().optional(),
+  simulated: z.boolean(),
+  pool: z.object({
+    path: z.string(),
+    agents: z.array(z.object({ id: z.string(), model: z.string(), price: z.number(), inputPerMTok: z.number(), outputPerMTok: z.number() })),
+    largest: z.string(),
+    smallest: z.string(),
+    /** The agents counted as "small" in the learning curve (the cheaper half of the pool). */
+    small: z.array(z.string()),
+  }),
+  suite: z.object({ path: z.string(), tasks: z.number(), used: z.number() }),
+  options: z.object({
+    policies: z.array(PolicyNameSchema),
+    orders: z.number().int(),
+    seed: z.number().int(),
+    quick: z.boolean(),
+    testCache: z.boolean(),
+    concurrency: z.number().int(),
+    weights: WeightsSchema.optional(),
+    weightsFile: z.string().optional(),
+    budget: z.object({ maxTurns: z.number(), maxTokens: z.number(), maxUsd: z.number() }),
+  }),
+  /** Per order: its request seed (shared by every policy) and its task order. */
+  orders: z.array(z.object({ order: z.number().int(), requestSeed: z.number().int(), tasks: z.array(z.string()) })),
+  runs: z.array(TaskRunSchema),
+  timing: z.object({ wallMs: z.number(), realTestRuns: z.number(), cachedTestRuns: z.number() }),
+});
+export type BenchResults = z.infer<typeof BenchResultsSchema>;
+
+/** Rounds every number to 7 significant digits (floating-point dust out; results stay exact to the report's precision). */
+export function roundNumbers<T>(value: T): T {
+  if (typeof value === 'number') return (Number.isFinite(value) && value !== 0 ? Number(value.toPrecision(7)) : value) as T;
+  if (Array.isArray(value)) return value.map((v) => roundNumbers(v)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, roundNumbers(v)])) as T;
+  return value;
+}
+
+/** results.json text: the header pretty-printed, one task run per line (compact, and diffs stay readable). */
+export function formatResultsJson(r: BenchResults): string {
+  const { runs, ...head } = r;
+  const top = JSON.stringify(head, null, 1);
+  return `${top.slice(0, -2)},\n "runs": [\n${runs.map((x) => `  ${JSON.stringify(x)}`).join(',\n')}\n ]\n}\n`;
+}

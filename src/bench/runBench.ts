@@ -1,0 +1,196 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AuctionMemory } from '../core/auctionMemory';
+import type { Weights } from '../core/auctionRecord';
+import { ChildProcessCommandRunner } from '../core/childProcessRunner';
+import type { ExecutionBudget } from '../core/editLoop';
+import { SaleError } from '../core/errors';
+import { InMemoryStore } from '../core/jsonlMemoryStore';
+import type { CommandRunner } from '../core/ports';
+import { hashString, mapLimit, seededShuffle } from '../core/seededShuffle';
+import { type SuiteEntry, loadSuite } from '../core/suite';
+import { complexityBin } from '../core/task';
+import type { ChatModel } from '../llm/chatModel';
+import { type PoolConfig, blendedPrice, loadPoolFile } from '../llm/poolConfig';
+import { createPoolModels, poolIsSimulated } from '../llm/poolModels';
+import { startSimServer } from '../sim/server';
+import { type PolicyState, type PoolAgent, runPolicyTask } from './policies';
+import { AUCTION_POLICIES, type BenchResults, type PolicyName, type TaskRun, roundNumbers } from './results';
+import { DescriptionRouter } from './router';
+import { BenchCommandRunner } from './testCache';
+
+export interface BenchOptions {
+  suiteDir: string;
+  poolPath: string;
+  policies: PolicyName[];
+  orders: number;
+  seed: number;
+  quick?: boolean;
+  /** Scoring weights for the auction policies (default: the auction's defaults). */
+  weights?: Weights;
+  weightsFile?: string;
+  /** Memoise test runs by workspace content (default true). */
+  testCache?: boolean;
+  /** Real test processes at once (default: number of CPUs). */
+  testConcurrency?: number;
+  /** (policy, order) streams in flight at once (default: all). */
+  streams?: number;
+  /** Run only these orders (0-based; the others are left to other workers). Default: all. */
+  orderSubset?: number[];
+  /** Shared on-disk test-result cache (parallel workers). */
+  testCacheDir?: string;
+  /** Only these task ids (after --quick selection). */
+  taskIds?: string[];
+  budget?: ExecutionBudget;
+  /** Inner command runner (tests inject a fake one). */
+  runner?: CommandRunner;
+  onProgress?: (done: number, total: number, run: TaskRun) => void;
+}
+
+export const DEFAULT_BENCH_BUDGET: ExecutionBudget = { maxTurns: 24, maxTokens: 400_000, maxUsd: 1 };
+
+/** `--quick`: the two first tasks (by id) of every complexity bin — every bin, several families, a tenth of the work. */
+export function quickSubset(suite: SuiteEntry[], perBin = 2): SuiteEntry[] {
+  const out: SuiteEntry[] = [];
+  for (const bin of [1, 2, 3, 4, 5]) out.push(...suite.filter((e) => complexityBin(e.task.minutes) === bin).slice(0, perBin));
+  return out;
+}
+
+/** The simulator request seed of an order: shared by every policy, so success draws are paired across policies. */
+export function orderRequestSeed(seed: number, order: number): number {
+  return hashString(`bench-seed|${seed}|${order}`) % 1_000_000_007;
+}
+
+export function orderTasks(entries: SuiteEntry[], seed: number, order: number): SuiteEntry[] {
+  return seededShuffle(entries, `bench-order|${seed}|${order}`);
+}
+
+export function poolLadder(pool: PoolConfig): PoolAgent[] {
+  return pool.agents.map((a) => ({ id: a.id, price: blendedPrice(a.price) })).sort((a, b) => a.price - b.price || a.id.localeCompare(b.id));
+}
+
+interface PolicyModels {
+  models: ChatModel[];
+  close(): Promise<void>;
+}
+
+/**
+ * One set of models per policy. With simulated agents every policy gets its OWN simulator server: the
+ * simulator remembers the plans it wrote (plan text → success draw), and two policies must not share that.
+ */
+async function modelsFor(pool: PoolConfig, suiteDir: string): Promise<PolicyModels> {
+  if (!poolIsSimulated(pool)) return { models: createPoolModels(pool), close: async () => undefined };
+  const server = await startSimServer({ pool, suiteDir, port: 0 });
+  return { models: createPoolModels(pool, { simBaseUrl: server.url }), close: () => server.close() };
+}
+
+export async function runBench(opts: BenchOptions): Promise<BenchResults> {
+  const started = Date.now();
+  if (!(opts.orders >= 1)) throw new SaleError('--orders must be at least 1');
+  if (!opts.policies.length) throw new SaleError('--policies is empty');
+  const suiteDir = resolve(opts.suiteDir);
+  const poolPath = resolve(opts.poolPath);
+  const pool = loadPoolFile(poolPath);
+  const suite = loadSuite(suiteDir);
+  let entries = opts.quick ? quickSubset(suite) : suite;
+  if (opts.taskIds) {
+    const want = new Set(opts.taskIds);
+    entries = entries.filter((e) => want.has(e.task.id));
+  }
+  if (!entries.length) throw new SaleError('No tasks to run.');
+  const ladder = poolLadder(pool);
+  const largest = ladder[ladder.length - 1];
+  const small = ladder.slice(0, Math.max(1, Math.floor(ladder.length / 2))).map((a) => a.id);
+  const budget = opts.budget ?? DEFAULT_BENCH_BUDGET;
+  const simulated = poolIsSimulated(pool);
+  const testCache = opts.testCache ?? true;
+  const runner = new BenchCommandRunner(opts.runner ?? new ChildProcessCommandRunner(), {
+    limit: opts.testConcurrency ?? Math.max(1, cpus().length), cache: testCache, ...(opts.testCacheDir ? { dir: opts.testCacheDir } : {}),
+  });
+  const work = mkdtempSync(join(tmpdir(), 'sale-bench-'));
+
+  const orders = Array.from({ length: opts.orders }, (_, o) => ({ order: o, requestSeed: orderRequestSeed(opts.seed, o), tasks: orderTasks(entries, opts.seed, o) }));
+  const perPolicy = new Map<PolicyName, PolicyModels>();
+  const runs: TaskRun[] = [];
+  const mine = orders.filter((o) => !opts.orderSubset || opts.orderSubset.includes(o.order));
+  const total = mine.length * opts.policies.length * entries.length;
+  try {
+    for (const p of opts.policies) perPolicy.set(p, await modelsFor(pool, suiteDir));
+    const streams = mine.flatMap((o) => opts.policies.map((policy) => ({ o, policy })));
+    await mapLimit(streams, opts.streams ?? streams.length, async ({ o, policy }) => {
+      const state: PolicyState = {
+        policy,
+        models: perPolicy.get(policy)!.models,
+        ladder,
+        runner,
+        budget,
+        ...(opts.weights ? { weights: opts.weights } : {}),
+        // Fresh, private state per (policy, order): memory grows along this order's stream only.
+        ...(AUCTION_POLICIES.includes(policy) ? { memory: await AuctionMemory.open(new InMemoryStore()) } : {}),
+        ...(policy === 'router' ? { router: new DescriptionRouter(ladder) } : {}),
+        workDir: join(work, policy),
+        simulated,
+      };
+      for (let i = 0; i < o.tasks.length; i++) {
+        const run = await runPolicyTask(state, { entry: o.tasks[i], order: o.order, position: i, requestSeed: o.requestSeed });
+        runs.push(run);
+        opts.onProgress?.(runs.length, total, run);
+      }
+    });
+  } finally {
+    await Promise.all([...perPolicy.values()].map((m) => m.close()));
+    rmSync(work, { recursive: true, force: true });
+  }
+  sortRuns(runs, opts.policies);
+  return roundNumbers<BenchResults>({
+    schema: 1,
+    tool: 'sale bench',
+    createdAt: new Date().toISOString(),
+    simulated,
+    pool: {
+      path: poolPath,
+      agents: pool.agents.map((a) => ({ id: a.id, model: a.model, price: blendedPrice(a.price), inputPerMTok: a.price.inputPerMTok, outputPerMTok: a.price.outputPerMTok })),
+      largest: largest.id,
+      smallest: ladder[0].id,
+      small,
+    },
+    suite: { path: suiteDir, tasks: suite.length, used: entries.length },
+    options: {
+      policies: opts.policies,
+      orders: opts.orders,
+      seed: opts.seed,
+      quick: !!opts.quick,
+      testCache,
+      concurrency: opts.testConcurrency ?? Math.max(1, cpus().length),
+      ...(opts.weights ? { weights: opts.weights } : {}),
+      ...(opts.weightsFile ? { weightsFile: opts.weightsFile } : {}),
+      budget,
+    },
+    orders: orders.map((o) => ({ order: o.order, requestSeed: o.requestSeed, tasks: o.tasks.map((t) => t.task.id) })),
+    runs,
+    timing: { wallMs: Date.now() - started, realTestRuns: runner.stats.real, cachedTestRuns: runner.stats.cached },
+  });
+}
+
+export function sortRuns(runs: TaskRun[], policies: readonly PolicyName[]): void {
+  const policyRank = new Map(policies.map((p, i) => [p, i]));
+  runs.sort((a, b) => a.order - b.order || a.position - b.position || policyRank.get(a.policy)! - policyRank.get(b.policy)!);
+}
+
+/** Joins the results of workers that ran disjoint sets of orders of the same bench. */
+export function mergeResults(parts: BenchResults[], wallMs: number): BenchResults {
+  if (!parts.length) throw new SaleError('no results to merge');
+  const [first] = parts;
+  const runs = parts.flatMap((p) => p.runs);
+  sortRuns(runs, first.options.policies);
+  return {
+    ...first,
+    runs,
+    timing: {
+      wallMs,
+      realTestRuns: parts.reduce((s, p) => s + p.timing.realTestRuns, 0),
+      cachedTestRuns: parts.reduce((s, p) => s + p.timing.cachedTestRuns, 0),
+    },
+  };
+}

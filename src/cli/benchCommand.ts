@@ -1,0 +1,188 @@
+import { fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildReport } from '../bench/report';
+import { type BenchResults, BenchResultsSchema, POLICIES, type PolicyName, formatResultsJson } from '../bench/results';
+import { type BenchOptions, mergeResults, runBench } from '../bench/runBench';
+import { loadWeightsFile } from '../core/calibration';
+import { SaleError } from '../core/errors';
+import { parseSeed } from './auctionCommand';
+import { bold, dim, yellow } from './bidTable';
+import { defaultPoolPath, defaultSuiteDir, packageRoot } from './resources';
+
+export const BENCH_USAGE = `sale bench [--suite DIR] [--pool FILE] [--policies LIST] [--orders N] [--seed S] [--out DIR] [--quick]
+           [--weights FILE] [--workers N] [--no-test-cache] [--tasks ID,ID,...]
+  Runs every task of the suite in N seeded random orders under each policy (${POLICIES.join(', ')}),
+  each execution for real in a fresh copy of the task's repository, and writes results.json, report.md and
+  SVG charts to --out (default ./bench-out). Defaults: the bundled suite, the simulated default pool, all
+  policies, 5 orders (--quick: 10 tasks, 2 orders), seed 1, one worker process per CPU.`;
+
+function parsePolicies(s: string | undefined): PolicyName[] {
+  if (!s) return [...POLICIES];
+  const list = s.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = list.filter((p) => !(POLICIES as readonly string[]).includes(p));
+  if (bad.length) throw new SaleError(`--policies: unknown ${bad.join(', ')} (known: ${POLICIES.join(', ')})`);
+  return [...new Set(list)] as PolicyName[];
+}
+
+function positiveInt(name: string, s: string | undefined, dflt: number): number {
+  if (s === undefined) return dflt;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1) throw new SaleError(`--${name} must be a positive integer, got "${s}"`);
+  return n;
+}
+
+/** Runs the orders in `workers` child processes (each re-runs this CLI with --worker-orders), then merges. */
+async function runInWorkers(opts: BenchOptions, args: string[], workers: number, progress: (done: number, total: number) => void): Promise<BenchResults> {
+  const started = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'sale-bench-workers-'));
+  const groups: number[][] = Array.from({ length: workers }, () => []);
+  for (let o = 0; o < opts.orders; o++) groups[o % workers].push(o);
+  const done = new Array<number>(workers).fill(0);
+  const totals = new Array<number>(workers).fill(0);
+  try {
+    const parts = await Promise.all(groups.map((orders, w) => new Promise<BenchResults>((resolvePart, reject) => {
+      const out = join(dir, `part-${w}.json`);
+      const child = fork(process.argv[1], ['bench', ...args, '--worker-orders', orders.join(','), '--worker-out', out, '--test-cache-dir', join(dir, 'test-cache')], {
+        execArgv: process.execArgv,
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      });
+      child.on('message', (m: { done: number; total: number }) => {
+        done[w] = m.done;
+        totals[w] = m.total;
+        progress(done.reduce((a, b) => a + b, 0), totals.reduce((a, b) => a + b, 0));
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        if (code !== 0) return reject(new SaleError(`bench worker ${w} (orders ${orders.join(',')}) exited with code ${code}`));
+        try {
+          resolvePart(BenchResultsSchema.parse(JSON.parse(readFileSync(out, 'utf8'))));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    })));
+    return mergeResults(parts, Date.now() - started);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runBenchCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      suite: { type: 'string' },
+      pool: { type: 'string' },
+      policies: { type: 'string' },
+      orders: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      quick: { type: 'boolean' },
+      weights: { type: 'string' },
+      workers: { type: 'string' },
+      'no-test-cache': { type: 'boolean' },
+      'test-concurrency': { type: 'string' },
+      tasks: { type: 'string' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean' },
+      'from-results': { type: 'string' },
+      // Internal: set when this process is one of the parallel workers.
+      'worker-orders': { type: 'string' },
+      'worker-out': { type: 'string' },
+      'test-cache-dir': { type: 'string' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${BENCH_USAGE}\n`);
+    return 0;
+  }
+  const quick = !!values.quick;
+  const weightsFile = values.weights ? resolve(values.weights) : undefined;
+  const opts: BenchOptions = {
+    suiteDir: resolve(values.suite ?? defaultSuiteDir()),
+    poolPath: resolve(values.pool ?? defaultPoolPath()),
+    policies: parsePolicies(values.policies),
+    orders: positiveInt('orders', values.orders, quick ? 2 : 5),
+    seed: parseSeed(values.seed) ?? 1,
+    quick,
+    testCache: !values['no-test-cache'],
+    ...(values['test-concurrency'] ? { testConcurrency: positiveInt('test-concurrency', values['test-concurrency'], 1) } : {}),
+    ...(values.tasks ? { taskIds: values.tasks.split(',').map((t) => t.trim()).filter(Boolean) } : {}),
+    ...(weightsFile ? { weights: loadWeightsFile(weightsFile), weightsFile } : {}),
+  };
+
+  // Worker mode: run some orders, write the partial results, report progress to the parent.
+  if (values['worker-orders'] !== undefined) {
+    const subset = values['worker-orders'].split(',').filter(Boolean).map(Number);
+    const part = await runBench({
+      ...opts, orderSubset: subset, ...(values['test-cache-dir'] ? { testCacheDir: values['test-cache-dir'] } : {}),
+      // Each worker shares the machine with the others.
+      testConcurrency: opts.testConcurrency ?? 1,
+      onProgress: (done, total) => process.send?.({ done, total }),
+    });
+    writeFileSync(values['worker-out']!, JSON.stringify(part));
+    return 0;
+  }
+
+  const outDir = resolve(values.out ?? 'bench-out');
+  const root = packageRoot();
+  if (values['from-results']) {
+    // Re-render report.md and the charts from an earlier run's results.json (no tasks are run).
+    const file = resolve(values['from-results']);
+    const results = BenchResultsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+    const abs = (p: string) => resolve(root, p);
+    const full = { ...results, pool: { ...results.pool, path: abs(results.pool.path) }, suite: { ...results.suite, path: abs(results.suite.path) },
+      options: { ...results.options, ...(results.options.weightsFile ? { weightsFile: abs(results.options.weightsFile) } : {}) } };
+    writeReport(outDir, full, commandOf(results), root);
+    process.stdout.write(`Re-rendered ${join(outDir, 'report.md')} from ${file}.\n`);
+    return 0;
+  }
+  const workers = Math.min(opts.orders, positiveInt('workers', values.workers, Math.max(1, cpus().length)));
+  const err = (s: string) => process.stderr.write(s);
+  err(bold(`sale bench: ${opts.policies.length} policies × ${opts.orders} order(s)${quick ? ' (quick subset)' : ''}, seed ${opts.seed}, ${workers} worker(s)\n`));
+  let last = 0;
+  const progress = (done: number, total: number) => {
+    if (values.quiet) return;
+    const now = Date.now();
+    if (done === total || now - last > 2000) {
+      last = now;
+      err(dim(`  ${done}/${total} task runs\n`));
+    }
+  };
+  const passthrough = args.filter((a, i) => !['--out', '--workers'].includes(a) && !['--out', '--workers'].includes(args[i - 1] ?? ''));
+  const results = workers > 1
+    ? await runInWorkers(opts, passthrough, workers, progress)
+    : await runBench({ ...opts, onProgress: (d, t) => progress(d, t) });
+
+  mkdirSync(outDir, { recursive: true });
+  const command = `sale bench ${args.filter((a) => a !== '--quiet').join(' ')}`.trim();
+  const shown = { ...results, command, pool: { ...results.pool, path: relOrAbs(root, results.pool.path) }, suite: { ...results.suite, path: relOrAbs(root, results.suite.path) },
+    options: { ...results.options, ...(results.options.weightsFile ? { weightsFile: relOrAbs(root, results.options.weightsFile) } : {}) } };
+  writeFileSync(join(outDir, 'results.json'), formatResultsJson(shown));
+  const report = writeReport(outDir, results, command, root);
+  const errors = results.runs.filter((r) => r.error);
+  if (errors.length) err(yellow(`warning: ${errors.length} task run(s) ended in an error, e.g. ${errors[0].policy} on ${errors[0].taskId}: ${errors[0].error}\n`));
+  process.stdout.write(`${report.markdown.split('\n## All policies')[0].split('## Headline')[1]?.trim() ?? ''}\n\n`);
+  process.stdout.write(`Wrote ${join(outDir, 'report.md')}, results.json and ${report.charts.length} charts in ${(results.timing.wallMs / 1000).toFixed(0)} s.\n`);
+  return 0;
+}
+
+function commandOf(results: BenchResults): string {
+  return results.command ?? 'sale bench';
+}
+
+function writeReport(outDir: string, results: BenchResults, command: string, root: string) {
+  mkdirSync(outDir, { recursive: true });
+  const report = buildReport(results, { command, root });
+  writeFileSync(join(outDir, 'report.md'), report.markdown);
+  for (const c of report.charts) writeFileSync(join(outDir, c.name), c.svg);
+  return report;
+}
+
+function relOrAbs(root: string, p: string): string {
+  const r = relative(root, p);
+  return r && !r.startsWith('..') ? r : p;
+}
