@@ -76,12 +76,24 @@ function fmtUsd(usd: number): string {
   return `$${usd.toFixed(3)}`;
 }
 
+function clip(text: string, max: number): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
 function fmt(n: number | null | undefined, digits = 3): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '–';
   return n.toFixed(digits);
 }
 
 // ------------------------------------------------------------------------------------------------ sections
+
+function phaseText(s: PanelState): string {
+  if (s.phase !== 'done') return PHASE_TEXT[s.phase];
+  const e = s.exec[s.exec.length - 1];
+  if (!e?.done) return 'Done';
+  return e.done.passed ? 'Done: tests passed' : 'Done: tests failed';
+}
 
 const PHASE_TEXT: Record<PanelState['phase'], string> = {
   idle: 'Idle',
@@ -99,7 +111,7 @@ function header(s: PanelState): HTMLElement {
   const spent = `${fmtUsd(s.totalUsd)}${s.budgetUsd ? ` of ${fmtUsd(s.budgetUsd)} budget` : ''}`;
   return h('header', { class: 'top' },
     h('div', { class: 'row' },
-      h('span', { class: `phase phase-${s.phase}`, role: 'status', 'aria-live': 'polite' }, PHASE_TEXT[s.phase]),
+      h('span', { class: `phase phase-${s.phase}${s.phase === 'done' && !s.exec[s.exec.length - 1]?.done?.passed ? ' not-passed' : ''}`, role: 'status', 'aria-live': 'polite' }, phaseText(s)),
       s.simulated ? h('vscode-badge', { class: 'sim-badge', title: 'The pool is the built-in simulator, not real models.' }, 'simulated models') : null,
       h('span', { class: 'spent', title: 'Dollars spent on this task (auction + execution)' }, spent)),
     s.poolLabel ? h('div', { class: 'muted small' }, `Pool: ${s.poolLabel}${s.reviewMode === 'auto' ? ' · runs the winner without review' : ''}`) : null,
@@ -138,17 +150,18 @@ function bidCard(s: PanelState, b: Bid, index: number): HTMLElement {
     b.error ? h('span', { class: 'tag error' }, 'failed') : null,
   ];
   const canRun = s.phase === 'review' && !!s.session && !b.error;
-  const metrics = h('table', { class: 'metrics' },
-    h('tbody', {},
-      h('tr', {}, h('th', {}, 'Tokens'), h('td', {}, String(b.tokens)),
-        h('th', {}, 'Entropy'), h('td', {}, b.entropy === null ? h('span', { class: 'muted', title: 'The endpoint returned no logprobs: the entropy term is left out.' }, 'no logprobs') : fmt(b.entropy))),
-      h('tr', {}, h('th', {}, 'C (cost)'), h('td', {}, fmt(b.cost, 4)),
-        h('th', {}, 'V (value)'), h('td', { title: `entropy part ${fmt(b.valueEntropy, 3)} + jury part ${fmt(b.valueJury, 3)}` }, fmt(b.value, 4))),
-      h('tr', {}, h('th', {}, 'Score C−V'), h('td', { class: isWinner ? 'best' : '' }, fmt(b.score, 4)),
-        h('th', {}, 'Jury mean'), h('td', {}, b.juryMean === null ? '–' : `${fmt(b.juryMean, 2)} / 5`)),
-      h('tr', {}, h('th', {}, 'Est. run'), h('td', {}, fmtUsd(b.estimatedExecUsd)),
-        h('th', {}, 'Bid cost'), h('td', {}, fmtUsd(b.bidUsd))),
-    ));
+  const metric = (label: string, value: Child, title?: string) => h('div', { class: 'metric', title }, h('dt', {}, label), h('dd', {}, value));
+  const metrics = h('dl', { class: 'metrics' },
+    metric('Tokens', String(b.tokens)),
+    metric('Entropy', b.entropy === null ? h('span', { class: 'muted' }, 'no logprobs') : fmt(b.entropy),
+      b.entropy === null ? 'The endpoint returned no logprobs: the entropy term is left out.' : 'Mean per-token entropy of the plan (nats)'),
+    metric('C (cost)', fmt(b.cost, 4), 'w_c · price · plan tokens'),
+    metric('V (value)', fmt(b.value, 4), `entropy part ${fmt(b.valueEntropy, 3)} + jury part ${fmt(b.valueJury, 3)}`),
+    metric('Score C−V', h('span', { class: isWinner ? 'best' : '' }, fmt(b.score, 4)), 'Lowest wins'),
+    metric('Jury mean', b.juryMean === null ? '–' : `${fmt(b.juryMean, 2)} / 5`),
+    metric('Est. run', fmtUsd(b.estimatedExecUsd), 'Rough estimate of executing this plan'),
+    metric('Bid cost', fmtUsd(b.bidUsd), 'What writing this bid cost'),
+  );
   return h('article', { class: `bid${isWinner ? ' is-winner' : ''}${isChosen ? ' is-chosen' : ''}${b.error ? ' is-error' : ''}`, 'data-key': key, 'aria-label': `Bid of ${b.agent}${b.refined ? ' (refined)' : ''}` },
     h('div', { class: 'bid-head' },
       h('span', { class: 'agent' }, b.agent), h('span', { class: 'muted small model' }, b.model), ...tags),
@@ -215,7 +228,7 @@ function execCard(s: PanelState, e: ExecView, i: number): HTMLElement {
       e.done ? h('span', { class: `tag ${e.done.passed ? 'pass' : 'fail'}` }, e.done.passed ? 'tests passed' : 'not solved') : h('span', { class: 'tag' }, 'running')),
     h('div', { class: 'small' },
       `Turn ${e.turn} · ${e.tokens} tokens · ${fmtUsd(e.usd)}`,
-      e.lastTool ? ` · last: ${e.lastTool}${e.lastDetail ? ` ${e.lastDetail}` : ''}` : ''),
+      e.lastTool ? ` · last: ${e.lastTool}${e.lastDetail ? ` ${clip(e.lastDetail, 140)}` : ''}` : ''),
     last ? h('div', { class: `small test ${last.passed ? 'pass' : 'fail'}` },
       `Last test run: ${last.passed ? 'passed' : 'failed'} (exit ${last.exitCode ?? 'unknown'}, ${last.runner})`) : h('div', { class: 'small muted' }, 'No test run yet.'),
     last ? details(`exec-${i}-out`, 'Test output (tail)', h('pre', { class: 'output', tabindex: '0' }, last.outputTail)) : null,

@@ -12,7 +12,8 @@ import { secretKeyFor } from './poolPresets';
 import { readRepoInfo } from './repoInfo';
 import { RoutingViewProvider, agentOfNode } from './routingView';
 import { readSettings, type ExtensionSettings } from './settings';
-import { ORIGINAL_SCHEME, SolveController, UserFacingError } from './solveController';
+import { ORIGINAL_SCHEME, SolveController } from './solveController';
+import { UserFacingError, notificationText } from './userErrors';
 import { SaleStatusBar } from './statusBar';
 import { type SolveArgs, type TaskContext, TaskSources } from './taskCommands';
 import { TerminalCommandRunner } from './terminalCommandRunner';
@@ -73,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
       if (settingsProblemsShown.has(p)) continue;
       settingsProblemsShown.add(p);
       log.log('warn', p);
-      void vscode.window.showWarningMessage(`SALE: ${p}`);
+      void vscode.window.showWarningMessage(notificationText(p));
     }
     return s;
   };
@@ -145,7 +146,7 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
       log.log('error', `${name}: ${message}`);
       if (!(e instanceof SaleError)) log.log('error', (e as Error)?.stack ?? String(e));
       const actions = e instanceof UserFacingError ? e.actions : [];
-      void vscode.window.showErrorMessage(`SALE: ${message}`, ...actions.map((a) => a.title), ...(e instanceof SaleError ? [] : ['Show Log'])).then((pick) => {
+      void vscode.window.showErrorMessage(notificationText(message), ...actions.map((a) => a.title), ...(e instanceof SaleError ? [] : ['Show Log'])).then((pick) => {
         const a = actions.find((x) => x.title === pick);
         if (a) void vscode.commands.executeCommand(a.command, ...(a.args ?? []));
         else if (pick === 'Show Log') log.show();

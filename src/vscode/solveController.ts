@@ -20,6 +20,7 @@ import type { ExtensionSettings } from './settings';
 import { engineSettingsInput } from './settings';
 import type { SaleStatusBar } from './statusBar';
 import { type PanelState, type WebviewMessage, initialPanelState } from './webviewMessages';
+import { UserFacingError } from './userErrors';
 
 export const ORIGINAL_SCHEME = 'sale-original';
 
@@ -51,13 +52,6 @@ export interface SolveDeps {
   settings: (folder: vscode.Uri | undefined) => ExtensionSettings;
   /** Called after a run changes the memory (routing view refresh). */
   onMemoryChanged: () => void;
-}
-
-/** A clear, actionable error for the user (with buttons), raised before anything is spent. */
-export class UserFacingError extends SaleError {
-  constructor(message: string, code: string, readonly actions: { title: string; command: string; args?: unknown[] }[] = []) {
-    super(message, code);
-  }
 }
 
 /**

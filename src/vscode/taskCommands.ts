@@ -8,6 +8,7 @@ import { type RepoInfo, readRepoInfo } from './repoInfo';
 import type { ExtensionSettings } from './settings';
 import { taskFromIssue, taskFromSelection, taskFromText, taskFromTodo } from './taskSources';
 import { findTodos, todoAtLine, type TodoItem } from './todos';
+import { NoWorkspaceError } from './userErrors';
 
 /** Arguments the task commands accept (from the CodeLens, keybindings, other extensions and tests). */
 export type SolveArgs =
@@ -20,12 +21,6 @@ export interface TaskContext {
   task: CodingTask;
   repo: RepoInfo;
   folder: vscode.WorkspaceFolder;
-}
-
-export class NoWorkspaceError extends SaleError {
-  constructor() {
-    super('SALE works inside a folder: open the repository you want to change (File › Open Folder), then try again. Nothing was lost.', 'no-workspace');
-  }
 }
 
 /**
