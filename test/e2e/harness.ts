@@ -140,11 +140,13 @@ export async function runCommand(page: Page, title: string, opts: { timeoutMs?: 
   let lastError: unknown;
   while (Date.now() < deadline) {
     try {
+      // Short timeouts on every step: the palette can close under us (an editor or view taking focus), and a
+      // Playwright action would otherwise wait its default 30 s for an input that is gone. Then: reopen, retry.
       if (!(await input.isVisible())) await page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible', timeout: 5000 });
-      await input.fill(`>${title}`);
+      await input.waitFor({ state: 'visible', timeout: 3000 });
+      await input.fill(`>${title}`, { timeout: 3000 });
       await row.waitFor({ state: 'visible', timeout: 2000 });
-      await row.click();
+      await row.click({ timeout: 3000 });
       await input.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
       return;
     } catch (e) {
