@@ -83,8 +83,8 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
   const memory = new MemoryService(context.workspaceState, () => settings(undefined)['memory.maxRecords']);
   const pools = new PoolService(context.extensionPath, context.secrets, log.log, async () => (await import('../sim/server')).startSimServer);
   const terminal = new TerminalCommandRunner({
-    shellIntegrationTimeoutMs: settings(undefined)['terminal.shellIntegrationTimeoutMs'],
-    useShellIntegration: settings(undefined)['terminal.useShellIntegration'],
+    shellIntegrationTimeoutMs: () => settings(undefined)['terminal.shellIntegrationTimeoutMs'],
+    useShellIntegration: () => settings(undefined)['terminal.useShellIntegration'],
     fallback: new ChildProcessCommandRunner(),
     log: log.log,
     notify: (m) => void vscode.window.showWarningMessage(m, 'Show Log').then((p) => p && log.show()),

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { AuctionMemory } from '../core/auctionMemory';
+import type { AuctionMemory } from '../core/auctionMemory';
 import { WorkspaceStateMemoryStore } from './workspaceStateMemoryStore';
 
 /** One auction memory per repository label, stored in the workspace state. */
@@ -20,16 +20,22 @@ export class MemoryService {
   reload(repo: string): void {
     const e = this.open.get(repo);
     if (!e) return;
-    e.memory = AuctionMemory.open(e.store);
+    e.memory = openMemory(e.store);
   }
 
   private entry(repo: string) {
     let e = this.open.get(repo);
     if (!e) {
       const store = new WorkspaceStateMemoryStore(this.workspaceState, { repo, maxRecords: this.maxRecords() });
-      e = { store, memory: AuctionMemory.open(store) };
+      e = { store, memory: openMemory(store) };
       this.open.set(repo, e);
     }
     return e;
   }
+}
+
+/** The memory's retrieval index (minisearch) loads on first use. */
+async function openMemory(store: WorkspaceStateMemoryStore): Promise<AuctionMemory> {
+  const { AuctionMemory } = await import('../core/auctionMemory');
+  return AuctionMemory.open(store);
 }

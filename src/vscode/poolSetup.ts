@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { SaleError } from '../core/errors';
 import type { ChatModel } from '../llm/chatModel';
 import { type PoolConfig, loadPoolFile, parsePoolConfig } from '../llm/poolConfig';
-import { createPoolModels } from '../llm/poolModels';
 import { PRESET_LABELS, presetPool, requiredKeyNames, secretKeyFor } from './poolPresets';
 import { selectAgents } from './routingStats';
 import type { ExtensionSettings } from './settings';
@@ -106,6 +105,7 @@ export class PoolService implements vscode.Disposable {
     } else {
       await this.preflight(pool);
     }
+    const { createPoolModels } = await import('../llm/poolModels');
     const models = createPoolModels(pool, { simBaseUrl, apiKeys });
     return { pool, allAgents, models, simulated: conf.simulated, label: conf.label, notes };
   }

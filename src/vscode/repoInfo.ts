@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { simpleGit } from 'simple-git';
 
 export interface RepoInfo {
   /** Folder the workspace has open. */
@@ -18,6 +17,7 @@ export function stripCredentials(url: string): string {
 
 /** Reads the workspace folder's git state (simple-git). A folder that is not a repository is no error here. */
 export async function readRepoInfo(root: string): Promise<RepoInfo> {
+  const { simpleGit } = await import('simple-git');
   const git = simpleGit({ baseDir: root, timeout: { block: 10_000 } });
   let isGitRepo = false;
   try {

@@ -8,7 +8,7 @@ import type { SaleEvent } from '../core/events';
 import { CancelSource, type CommandApprover, type CommandRunner } from '../core/ports';
 import { detectTestCommand } from '../core/repoContext';
 import type { CodingTask } from '../core/task';
-import { type EngineRun, type ReviewDecision, runEngine } from './engine';
+import type { EngineRun, ReviewDecision } from './engine';
 import { changedFiles, originalText, splitDiff } from './diffSummary';
 import type { BidPanelProvider } from './bidPanel';
 import type { Logger } from './log';
@@ -204,6 +204,8 @@ export class SolveController implements vscode.Disposable {
     };
 
     try {
+      // The engine (auction, execution, openai client) loads on first use, not at activation.
+      const { runEngine } = await import('./engine');
       const run = await runEngine({
         task: fullTask,
         root,

@@ -7,10 +7,10 @@ import { shellQuote, stripTerminalControls } from './terminalText';
 export interface TerminalRunnerOptions {
   /** Terminal name shown in the terminal list. */
   name?: string;
-  /** How long to wait for the shell integration of a new terminal before falling back. */
-  shellIntegrationTimeoutMs: number;
-  /** Whether to use the terminal at all (false: always the fallback). */
-  useShellIntegration: boolean;
+  /** How long to wait for the shell integration of a new terminal before falling back (read at each run). */
+  shellIntegrationTimeoutMs: () => number;
+  /** Whether to use the terminal at all (false: always the fallback); read at each run. */
+  useShellIntegration: () => boolean;
   /** Runs commands when the terminal cannot (a ChildProcessCommandRunner). */
   fallback: CommandRunner;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -69,17 +69,18 @@ export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
   }
 
   private async runNow(command: string, opts: { cwd: string; timeoutMs: number; signal?: CancelSignal }): Promise<CommandResult> {
-    if (!this.opts.useShellIntegration) return this.fallback(command, opts, 'the setting sale.terminal.useShellIntegration is off');
+    if (!this.opts.useShellIntegration()) return this.fallback(command, opts, 'the setting sale.terminal.useShellIntegration is off');
     if (opts.signal?.cancelled) {
       return { command, exitCode: undefined, output: '[cancelled before start]', truncated: false, timedOut: false, durationMs: 0, runner: 'terminal' };
     }
     const st = this.ensureTerminal(opts.cwd);
-    if (st.integrationFailed) return this.fallback(command, opts, 'shell integration is not available in the SALE terminal');
+    if (st.integrationFailed && !st.terminal.shellIntegration) return this.fallback(command, opts, 'shell integration is not available in the SALE terminal');
     st.terminal.show(true);
-    const si = await this.waitForIntegration(st.terminal, this.opts.shellIntegrationTimeoutMs);
+    const waitMs = this.opts.shellIntegrationTimeoutMs();
+    const si = await this.waitForIntegration(st.terminal, waitMs);
     if (!si) {
       st.integrationFailed = true;
-      return this.fallback(command, opts, `shell integration did not come up within ${this.opts.shellIntegrationTimeoutMs} ms`);
+      return this.fallback(command, opts, `shell integration did not come up within ${waitMs} ms`);
     }
     // Move to the working directory first when the shell is elsewhere.
     const here = si.cwd?.fsPath;

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SaleTestApi } from '../../../src/vscode/extension';
-import { assertSameFiles, ensureIdle, fixtureTask, review, run, saleApi, settled, snapshot, workspaceRoot } from './saleHelpers';
+import { assertSameFiles, ensureIdle, fixtureTask, resetSettings, review, run, saleApi, setSetting, settled, snapshot, workspaceRoot } from './saleHelpers';
 
 describe('SALE: Solve with SALE', function () {
   this.timeout(180_000);
@@ -16,8 +16,12 @@ describe('SALE: Solve with SALE', function () {
   before(async () => {
     api = await saleApi();
     root = workspaceRoot();
+    // On a loaded machine a new terminal's shell integration can take longer than the default 5 s; these tests are
+    // about the terminal path, so give it time (the fallback itself is the runner's documented behaviour).
+    await setSetting('terminal.shellIntegrationTimeoutMs', 30_000);
   });
   afterEach(async () => ensureIdle(api));
+  after(async () => resetSettings(['terminal.shellIntegrationTimeoutMs']));
 
   it('activates only on use: no startup activation events, and every command is registered', async () => {
     const pkg = vscode.extensions.getExtension('sale-dev.sale-vscode')!.packageJSON as { activationEvents: string[]; contributes: { commands: { command: string }[] } };
@@ -148,5 +152,30 @@ describe('SALE: Solve with SALE', function () {
     const rec = (await api.memoryRecords(label)).pop()!;
     assert.equal(rec.outcome?.kept, false, 'memory records the revert');
     fs.rmSync(path.join(root, 'my-notes.txt'));
+  });
+
+  it('falls back to a child process, and says so, when the terminal\'s shell integration does not come up', async () => {
+    for (const t of vscode.window.terminals.filter((x) => x.name === 'SALE')) t.dispose();
+    await vscode.workspace.getConfiguration('terminal.integrated').update('shellIntegration.enabled', false, vscode.ConfigurationTarget.Global);
+    await setSetting('terminal.shellIntegrationTimeoutMs', 1000);
+    try {
+      const task = fixtureTask();
+      const done = run('sale.solve', { source: 'text', text: `${task.title}\n${task.body}` });
+      await review(api);
+      await run('sale.runWinner');
+      await done;
+      const end = await settled(api);
+      assert.equal(end.phase, 'done', end.error ?? '');
+      const results = api.commandResults();
+      const last = results[results.length - 1];
+      assert.equal(last.runner, 'terminal-fallback');
+      assert.equal(typeof last.exitCode, 'number', 'the child process gave a real exit code');
+      assert.ok(api.log().some((l) => l.level === 'warn' && /as a child process: shell integration did not come up within 1000 ms/.test(l.message)), 'the user is told');
+      if (api.state().outcome === 'pending') await run('sale.revert');
+    } finally {
+      await vscode.workspace.getConfiguration('terminal.integrated').update('shellIntegration.enabled', undefined, vscode.ConfigurationTarget.Global);
+      await setSetting('terminal.shellIntegrationTimeoutMs', 30_000);
+      for (const t of vscode.window.terminals.filter((x) => x.name === 'SALE')) t.dispose();
+    }
   });
 });
