@@ -90,6 +90,8 @@ export const BenchResultsSchema = z.object({
   simulated: z.boolean(),
   pool: z.object({
     path: z.string(),
+    /** `--sim-override`: what was merged into the pool file's top-level sim block for this run. */
+    simOverride: z.record(z.string(), z.unknown()).optional(),
     agents: z.array(z.object({ id: z.string(), model: z.string(), price: z.number(), inputPerMTok: z.number(), outputPerMTok: z.number() })),
     largest: z.string(),
     smallest: z.string(),

@@ -43,6 +43,8 @@ export interface BenchOptions {
   /** Only these task ids (after --quick selection). */
   taskIds?: string[];
   budget?: ExecutionBudget;
+  /** Deep-merged into the pool's top-level `sim` block (try another world without writing a pool file). */
+  simOverride?: Record<string, unknown>;
   /** Inner command runner (tests inject a fake one). */
   runner?: CommandRunner;
   onProgress?: (done: number, total: number, run: TaskRun) => void;
@@ -91,7 +93,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   if (!opts.policies.length) throw new SaleError('--policies is empty');
   const suiteDir = resolve(opts.suiteDir);
   const poolPath = resolve(opts.poolPath);
-  const pool = loadPoolFile(poolPath);
+  const loaded = loadPoolFile(poolPath);
+  const pool: PoolConfig = opts.simOverride ? { ...loaded, sim: deepMerge(loaded.sim ?? {}, opts.simOverride) } : loaded;
   const suite = loadSuite(suiteDir);
   let entries = opts.quick ? quickSubset(suite) : suite;
   if (opts.taskIds) {
@@ -151,6 +154,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     pool: {
       path: poolPath,
       agents: pool.agents.map((a) => ({ id: a.id, model: a.model, price: blendedPrice(a.price), inputPerMTok: a.price.inputPerMTok, outputPerMTok: a.price.outputPerMTok })),
+      ...(opts.simOverride ? { simOverride: opts.simOverride } : {}),
       largest: largest.id,
       smallest: ladder[0].id,
       small,
@@ -193,4 +197,16 @@ export function mergeResults(parts: BenchResults[], wallMs: number): BenchResult
       cachedTestRuns: parts.reduce((s, p) => s + p.timing.cachedTestRuns, 0),
     },
   };
+}
+
+/** Objects merge key by key (recursively); anything else in `over` replaces. */
+export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
+      ? deepMerge(b as Record<string, unknown>, v as Record<string, unknown>)
+      : v;
+  }
+  return out;
 }

@@ -140,3 +140,69 @@ export function learningCurve(results: BenchResults, policy: PolicyName, window:
 export function curveWindow(tasks: number): number {
   return Math.max(2, Math.round(tasks / 7));
 }
+
+/** Per (order, task): every agent's pass/fail from attempts of unrefined plans (the paired base draws). */
+export function baseLabels(results: BenchResults): Map<string, Record<string, boolean>> {
+  const out = new Map<string, Record<string, boolean>>();
+  for (const r of results.runs) {
+    const k = `${r.order}/${r.taskId}`;
+    const l = out.get(k) ?? {};
+    out.set(k, l);
+    for (const a of r.attempts) if (!a.refinedPlan) l[a.agent] ??= a.passed;
+  }
+  return out;
+}
+
+export interface AuctionDiagnostics {
+  policy: PolicyName;
+  tasks: number;
+  /** The auction's provisional winner (original bids only, lowest C − V) would have passed: known / passed. */
+  provisional: { labelled: number; passed: number };
+  /** Tasks where a refined bid replaced the provisional winner. */
+  refinedWon: number;
+  /** … of which the refined winner's first attempt passed. */
+  refinedWinnerPassed: number;
+  /** … of which the provisional winner would have passed (known labels only). */
+  provisionalWouldHavePassed: number;
+  refinedLabelled: number;
+  /** Escalations run, how many of them passed, what they cost. */
+  escalations: number;
+  escalationsPassed: number;
+  escalationUsd: number;
+  /** Dollars spent on refinement rounds is not separated in results; auction dollars overall. */
+  auctionUsd: number;
+}
+
+/** What the auction's parts did, from the paired labels (explains the headline; needs the oracle or enough base runs). */
+export function auctionDiagnostics(results: BenchResults, policy: PolicyName): AuctionDiagnostics {
+  const labels = baseLabels(results);
+  const runs = results.runs.filter((r) => r.policy === policy && r.bids?.length);
+  const d: AuctionDiagnostics = {
+    policy, tasks: runs.length, provisional: { labelled: 0, passed: 0 }, refinedWon: 0, refinedWinnerPassed: 0, provisionalWouldHavePassed: 0,
+    refinedLabelled: 0, escalations: 0, escalationsPassed: 0, escalationUsd: 0, auctionUsd: 0,
+  };
+  for (const r of runs) {
+    const l = labels.get(`${r.order}/${r.taskId}`) ?? {};
+    const prov = [...r.bids!].filter((b) => b.round === 0).sort((a, b) => a.score - b.score || a.price - b.price)[0];
+    const provOk = prov ? l[prov.agent] : undefined;
+    if (provOk !== undefined) {
+      d.provisional.labelled++;
+      if (provOk) d.provisional.passed++;
+    }
+    if (r.refinedWon) {
+      d.refinedWon++;
+      if (r.attempts[0]?.passed) d.refinedWinnerPassed++;
+      if (provOk !== undefined) {
+        d.refinedLabelled++;
+        if (provOk) d.provisionalWouldHavePassed++;
+      }
+    }
+    for (const a of r.attempts.slice(1)) {
+      d.escalations++;
+      if (a.passed) d.escalationsPassed++;
+      d.escalationUsd += a.usd;
+    }
+    d.auctionUsd += r.auction.usd;
+  }
+  return d;
+}

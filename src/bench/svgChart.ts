@@ -52,6 +52,8 @@ export interface LineChart {
   yDomain?: [number, number];
   /** Shift series i by (i − (n−1)/2)·dodge on x, so identical series stay visible (categorical x only). */
   dodge?: number;
+  /** Draw ± bands only for emphasised series (several overlapping bands are unreadable). */
+  bandsForEmphasisOnly?: boolean;
   width?: number;
   height?: number;
 }
@@ -173,6 +175,11 @@ export function renderScatter(c: ScatterChart): string {
   if (c.region) placed.push({ x: plot.x + 4, y: plot.y + 4, w: textWidth(c.region.label, 12) + 8, h: 18 });
   const marks = c.points.map((p) => ({ p, x: px(p.x), y: py(p.y), r: p.emphasis ? 7 : 5.5 }));
   for (const m of marks) placed.push({ x: m.x - m.r - 1, y: m.y - m.r - 1, w: 2 * m.r + 2, h: 2 * m.r + 2 });
+  // Error bars are obstacles for labels too (a thin box around each bar).
+  for (const { p, x, y } of marks) {
+    if (p.xErr) placed.push({ x: px(p.x - p.xErr), y: y - 1.5, w: px(p.x + p.xErr) - px(p.x - p.xErr), h: 3 });
+    if (p.yErr) placed.push({ x: x - 1.5, y: py(p.y + p.yErr), w: 3, h: py(p.y - p.yErr) - py(p.y + p.yErr) });
+  }
   for (const { p, x, y } of marks) {
     const stroke = `stroke="${p.color}" stroke-width="1.3" stroke-opacity="0.75"`;
     if (p.xErr) body.push(`<line x1="${r2(px(p.x - p.xErr))}" y1="${r2(y)}" x2="${r2(px(p.x + p.xErr))}" y2="${r2(y)}" ${stroke}/>`);
@@ -231,7 +238,7 @@ export function renderLines(c: LineChart): string {
   const clampY = (v: number) => Math.min(plot.y + plot.h, Math.max(plot.y, py(v)));
   for (const s of drawOrder) {
     current = s;
-    if (!s.points.some((p) => p.err)) continue;
+    if (!s.points.some((p) => p.err) || (c.bandsForEmphasisOnly && !s.emphasis)) continue;
     const upper = s.points.map((p) => `${r2(px(p.x))},${r2(clampY(p.y + (p.err ?? 0)))}`);
     const lower = [...s.points].reverse().map((p) => `${r2(px(p.x))},${r2(clampY(p.y - (p.err ?? 0)))}`);
     body.push(`<polygon points="${[...upper, ...lower].join(' ')}" fill="${s.color}" fill-opacity="${s.emphasis ? 0.13 : 0.07}" stroke="none"/>`);

@@ -13,11 +13,13 @@ import { bold, dim, yellow } from './bidTable';
 import { defaultPoolPath, defaultSuiteDir, packageRoot } from './resources';
 
 export const BENCH_USAGE = `sale bench [--suite DIR] [--pool FILE] [--policies LIST] [--orders N] [--seed S] [--out DIR] [--quick]
-           [--weights FILE] [--workers N] [--no-test-cache] [--tasks ID,ID,...]
+           [--weights FILE] [--sim-override JSON] [--workers N] [--no-test-cache] [--tasks ID,ID,...] [--from-results FILE]
   Runs every task of the suite in N seeded random orders under each policy (${POLICIES.join(', ')}),
   each execution for real in a fresh copy of the task's repository, and writes results.json, report.md and
   SVG charts to --out (default ./bench-out). Defaults: the bundled suite, the simulated default pool, all
-  policies, 5 orders (--quick: 10 tasks, 2 orders), seed 1, one worker process per CPU.`;
+  policies, 5 orders (--quick: 10 tasks, 2 orders), seed 1, one worker process per CPU.
+  --sim-override deep-merges JSON into the pool's top-level "sim" block (another world without a new file);
+  --from-results re-renders report.md and the charts from an earlier results.json without running anything.`;
 
 function parsePolicies(s: string | undefined): PolicyName[] {
   if (!s) return [...POLICIES];
@@ -82,6 +84,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
       out: { type: 'string' },
       quick: { type: 'boolean' },
       weights: { type: 'string' },
+      'sim-override': { type: 'string' },
       workers: { type: 'string' },
       'no-test-cache': { type: 'boolean' },
       'test-concurrency': { type: 'string' },
@@ -112,6 +115,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     ...(values['test-concurrency'] ? { testConcurrency: positiveInt('test-concurrency', values['test-concurrency'], 1) } : {}),
     ...(values.tasks ? { taskIds: values.tasks.split(',').map((t) => t.trim()).filter(Boolean) } : {}),
     ...(weightsFile ? { weights: loadWeightsFile(weightsFile), weightsFile } : {}),
+    ...(values['sim-override'] ? { simOverride: parseOverride(values['sim-override']) } : {}),
   };
 
   // Worker mode: run some orders, write the partial results, report progress to the parent.
@@ -168,6 +172,17 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   process.stdout.write(`${report.markdown.split('\n## All policies')[0].split('## Headline')[1]?.trim() ?? ''}\n\n`);
   process.stdout.write(`Wrote ${join(outDir, 'report.md')}, results.json and ${report.charts.length} charts in ${(results.timing.wallMs / 1000).toFixed(0)} s.\n`);
   return 0;
+}
+
+function parseOverride(text: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new SaleError(`--sim-override must be a JSON object, e.g. '{"trace":{"tokensPerTurn":2000}}': ${(e as Error).message}`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new SaleError('--sim-override must be a JSON object');
+  return v as Record<string, unknown>;
 }
 
 function commandOf(results: BenchResults): string {

@@ -5,7 +5,7 @@ import { itemsFromBenchResults } from '../bench/calibrationData';
 import { BenchResultsSchema, POLICIES, type PolicyName } from '../bench/results';
 import { AuctionMemory } from '../core/auctionMemory';
 import { auctionSettings } from '../core/auctionSettings';
-import { type CalibrationItem, type CalibrationResult, type Evaluation, fitWeights, itemsFromMemory } from '../core/calibration';
+import { type CalibrationItem, type CalibrationResult, type Evaluation, evaluateWeights, fitWeights, itemsFromMemory } from '../core/calibration';
 import { SaleError } from '../core/errors';
 import { JsonlMemoryStore } from '../core/jsonlMemoryStore';
 import { blendedPrice, loadPoolFile } from '../llm/poolConfig';
@@ -13,11 +13,11 @@ import { parseSeed } from './auctionCommand';
 import { bold, dim } from './bidTable';
 import { defaultPoolPath } from './resources';
 
-export const CALIBRATE_USAGE = `sale calibrate (--results FILE [--policy sale] | --memory FILE [--pool FILE]) [--lambda X] [--out FILE] [--seed N]
+export const CALIBRATE_USAGE = `sale calibrate (--results FILE [--policy sale] [--train-orders LIST] | --memory FILE [--pool FILE]) [--lambda X] [--out FILE] [--seed N]
   Fits the auction's scoring weights (w_c, w_h, one jury weight per judge) to recorded outcomes: maximise, over
   complexity bins, the worst bin's gain over always using the largest agent (pass-rate difference minus
   λ × relative cost difference; default λ 0.1). Prints the fitted weights and writes them (default weights.json),
-  ready for \`sale bench --weights FILE\`.`;
+  ready for \`sale bench --weights FILE\`. --train-orders fits on those orders of a bench and reports the others as held out.`;
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
@@ -55,6 +55,7 @@ export async function runCalibrateCommand(args: string[]): Promise<number> {
       out: { type: 'string' },
       seed: { type: 'string' },
       samples: { type: 'string' },
+      'train-orders': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -69,6 +70,7 @@ export async function runCalibrateCommand(args: string[]): Promise<number> {
   const samples = values.samples === undefined ? undefined : Number(values.samples);
   if (samples !== undefined && !(Number.isInteger(samples) && samples > 0)) throw new SaleError(`--samples must be a positive integer, got "${values.samples}"`);
   let items: CalibrationItem[];
+  let heldOut: CalibrationItem[] = [];
   let source: string;
   if (values.results) {
     source = resolve(values.results);
@@ -83,6 +85,13 @@ export async function runCalibrateCommand(args: string[]): Promise<number> {
     const policy = (values.policy ?? 'sale') as PolicyName;
     if (!POLICIES.includes(policy)) throw new SaleError(`--policy: unknown policy "${values.policy}"`);
     items = itemsFromBenchResults(parsed.data, policy);
+    if (values['train-orders'] !== undefined) {
+      const train = new Set(values['train-orders'].split(',').filter(Boolean).map(Number));
+      const orderOf = (i: CalibrationItem) => Number(i.id.split('/')[0]);
+      heldOut = items.filter((i) => !train.has(orderOf(i)));
+      items = items.filter((i) => train.has(orderOf(i)));
+      if (!items.length) throw new SaleError(`--train-orders ${values['train-orders']}: no items in those orders`);
+    }
   } else {
     source = resolve(values.memory!);
     const pool = loadPoolFile(values.pool ?? defaultPoolPath());
@@ -102,8 +111,18 @@ export async function runCalibrateCommand(args: string[]): Promise<number> {
     items: result.items,
     bins: result.fitted.bins.map(({ bin, items: n, pass, cost, referencePass, referenceCost, gain, picks }) => ({ bin, items: n, pass, cost, referencePass, referenceCost, gain, picks })),
   };
+  let heldOutText = '';
+  if (heldOut.length) {
+    const opts = { lambda, reference: result.reference.agent, useEntropy: result.useEntropy };
+    const f = evaluateWeights(result.weights, heldOut, opts);
+    const d = evaluateWeights(auctionSettings().weights, heldOut, opts);
+    Object.assign(file, { heldOut: { items: heldOut.length, objective: f.objective, defaultsObjective: d.objective, meanGain: f.meanGain, defaultsMeanGain: d.meanGain } });
+    heldOutText = `\n\n${bold('Held-out orders')} ${dim(`(${heldOut.length} items not used for fitting)`)}\n` +
+      `  objective: fitted ${f.objective.toFixed(3)}, defaults ${d.objective.toFixed(3)}; mean gain fitted ${f.meanGain.toFixed(3)}, defaults ${d.meanGain.toFixed(3)}\n` +
+      [...binTable('fitted', f), ...binTable('defaults', d)].join('\n');
+  }
   writeFileSync(out, JSON.stringify(file, null, 2) + '\n');
   if (values.json) process.stdout.write(JSON.stringify({ ...file, out }, null, 2) + '\n');
-  else process.stdout.write(`${formatCalibration(result)}\n\nWrote ${out} (use it with: sale bench --weights ${values.out ?? 'weights.json'}).\n`);
+  else process.stdout.write(`${formatCalibration(result)}${heldOutText}\n\nWrote ${out} (use it with: sale bench --weights ${values.out ?? 'weights.json'}).\n`);
   return 0;
 }
