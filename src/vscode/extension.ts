@@ -48,6 +48,8 @@ export interface SaleTestApi {
   statusText(): string;
   routing(): ReturnType<RoutingViewProvider['summary']>;
   repoLabel(folderPath: string): Promise<string>;
+  /** What "SALE: Pick a TODO" lists (without the quick pick). */
+  workspaceTodos(): Promise<{ rel: string; line: number; tag: string; text: string }[]>;
 }
 
 /** Records the results of commands (the test command above all) and logs each one. */
@@ -368,6 +370,7 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
     statusText: () => status.text,
     routing: () => routing.summary(),
     repoLabel: async (p) => (await readRepoInfo(p)).label,
+    workspaceTodos: async () => (await sources.workspaceTodos()).map((t) => ({ rel: t.rel, line: t.todo.line, tag: t.todo.tag, text: t.todo.text })),
   };
   return api;
 }

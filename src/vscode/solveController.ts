@@ -178,14 +178,16 @@ export class SolveController implements vscode.Disposable {
       progress = undefined;
       const winnerIdx = record.winnerBidIndex;
       if (reviewMode === 'auto' && trusted && winnerIdx !== null) {
-        this.startExecProgress(session, () => (progress = this.startProgress(`SALE: ${record.winner} is working on: ${fullTask.title}`, cancel)));
+        this.setState({ ...this.state, phase: 'executing', chosenBidIndex: winnerIdx }, true);
+        progress = this.startProgress(`SALE: ${record.winner} is working on: ${fullTask.title}`, cancel);
         return { action: 'run', bidIndex: winnerIdx };
       }
       const decision = await new Promise<ReviewDecision>((resolve) => {
         session.pending = { resolve, record };
         this.setState({ ...this.state, phase: 'review' }, true);
         this.deps.panel.focus('actions');
-        if (record.winner) {
+        // A notification only when the panel is not in view (a notification cannot be withdrawn once answered elsewhere).
+        if (record.winner && !this.deps.panel.visible) {
           void vscode.window.showInformationMessage(`SALE: ${record.winner} won the auction for "${fullTask.title}".`, 'Run Winner', 'Review Bids', 'Cancel')
             .then((pick) => {
               if (pick === 'Run Winner' && session.pending) void this.decide({ action: 'run', bidIndex: winnerIdx! });
@@ -229,7 +231,7 @@ export class SolveController implements vscode.Disposable {
         this.deps.panel.focus('actions');
         const verdict = run.passed ? 'tests passed' : 'tests did not pass';
         this.deps.log(run.passed ? 'info' : 'warn', `Run ended: ${verdict} (${run.executedBy ?? '?'}, ${formatUsd(run.totalUsd)}). ${changes.length} file(s) changed.`);
-        if (changes.length) {
+        if (changes.length && !this.deps.panel.visible) {
           void vscode.window.showInformationMessage(`SALE: ${verdict} — ${changes.length} file(s) changed by ${run.executedBy} (${formatUsd(run.totalUsd)}).`,
             'Accept', 'Revert', 'Show Diff').then((pick) => {
             if (this.session !== session || this.state.outcome !== 'pending') return;
@@ -382,11 +384,6 @@ export class SolveController implements vscode.Disposable {
         return ok;
       },
     };
-  }
-
-  private startExecProgress(_session: RunSession, start: () => void): void {
-    this.setState({ ...this.state, phase: 'executing', chosenBidIndex: this.state.winnerBidIndex }, true);
-    start();
   }
 
   private startProgress(title: string, cancel: CancelSource): { report(m: string): void; done(): void } | undefined {

@@ -86,8 +86,13 @@ describe('SALE in the browser (packaged extension)', function () {
 
     it('palette → four bids and a winner → override → execution → Accept', async () => {
       const { page } = host!;
+      // "SALE: Pick a TODO" lists the workspace's TODOs.
+      await runCommand(page, 'SALE: Pick a TODO');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: `TODO: ${fixture.task.title}` }).first().waitFor({ timeout: 30_000 });
+      await screenshot(page, 'sale-0-pick-a-todo');
+      await page.keyboard.press('Escape');
+
       await openFileAtLine(page, todoFile, 2);
-      // The CodeLens appears once SALE is active; the palette command works before that (activation on use).
       await runCommand(page, 'SALE: Solve with SALE');
       const panel = panelFrame(page);
       await panel.getByText('Waiting for your review').waitFor({ timeout: 120_000 });

@@ -49,6 +49,9 @@ describe('SALE: Solve with SALE', function () {
     assert.equal(lens.range.start.line, 1);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(1, 3, 1, 3));
     assert.ok(actions.some((a) => a.title.includes('with SALE')), 'a quick fix');
+    // "SALE: Pick a TODO" lists it among the workspace's TODOs.
+    const todos = await api.workspaceTodos();
+    assert.ok(todos.some((t) => t.rel === `src/${src}` && t.line === 1 && t.text === task.title), JSON.stringify(todos));
 
     const done = run('sale.solve');
     const s = await review(api);
@@ -152,6 +155,26 @@ describe('SALE: Solve with SALE', function () {
     const rec = (await api.memoryRecords(label)).pop()!;
     assert.equal(rec.outcome?.kept, false, 'memory records the revert');
     fs.rmSync(path.join(root, 'my-notes.txt'));
+  });
+
+  it('with review mode "auto" runs the winner without waiting', async () => {
+    await setSetting('review.mode', 'auto');
+    try {
+      const seen = new Set<string>();
+      const sub = setInterval(() => seen.add(api.state().phase), 5);
+      const task = fixtureTask();
+      const r = await run('sale.solve', { source: 'text', text: `${task.title}\n${task.body}` });
+      clearInterval(sub);
+      assert.equal(r.ok, true, JSON.stringify(r));
+      const end = await settled(api);
+      assert.equal(end.phase, 'done');
+      assert.equal(end.reviewMode, 'auto');
+      assert.ok(!seen.has('review'), `never waited for review (phases seen: ${[...seen].join(', ')})`);
+      assert.equal(end.exec[0].agent, end.winner, 'the winner ran');
+      if (end.outcome === 'pending') await run('sale.revert');
+    } finally {
+      await resetSettings(['review.mode']);
+    }
   });
 
   it('falls back to a child process, and says so, when the terminal\'s shell integration does not come up', async () => {
