@@ -2,6 +2,7 @@
  * Per-repository routing preferences learned from the auction memory: for each agent, how often it bid, won,
  * executed, passed and was kept, and what it cost. Pure: computed from MemoryRecords.
  */
+import { SaleError } from '../core/errors';
 import type { MemoryRecord } from '../core/memoryRecord';
 
 export interface AgentRoutingStats {
@@ -103,6 +104,6 @@ export function selectAgents(all: string[], pinned: string[], excluded: string[]
     agents = agents.filter((a) => !ex.includes(a));
     notes.push(`Excluded in this repository: ${ex.join(', ')}.`);
   }
-  if (!agents.length) throw new Error('Every agent of the pool is excluded for this repository. Change sale.routing.excludedAgents / sale.routing.pinnedAgents.');
+  if (!agents.length) throw new SaleError('Every agent of the pool is excluded for this repository. Change sale.routing.excludedAgents / sale.routing.pinnedAgents.', 'no-agents');
   return { agents, notes };
 }
