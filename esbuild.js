@@ -46,4 +46,5 @@ async function main() {
   }
   fs.chmodSync(path.join(__dirname, 'dist/cli.js'), 0o755);
 }
-main().catch((e) => { console.error(e); process.exit(1); });
+module.exports = { zodEnglishOnly };
+if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });
