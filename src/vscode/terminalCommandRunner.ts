@@ -223,7 +223,7 @@ export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
   }
 
   private async fallback(command: string, opts: { cwd: string; timeoutMs: number; signal?: CancelSignal }, why: string, earlierOutput?: string): Promise<CommandResult> {
-    const message = `SALE runs "${command}" as a child process: ${why}. Its output is in the SALE log.`;
+    const message = `SALE runs "${command}" as a child process, not in the SALE terminal: ${why}. The panel shows its result and output.`;
     this.opts.log('warn', message);
     if (!this.notified) {
       this.notified = true;

@@ -77,7 +77,8 @@ describe('SALE in the browser (packaged extension)', function () {
       lines.splice(1, 0, `// TODO: ${fixture.task.title}`);
       fs.writeFileSync(abs, lines.join('\n'));
       execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qam', 'add a TODO'], { cwd: fixture.folder });
-      host = await startHost({ folder: fixture.folder, vsix, viewport: VIEWPORT, settings: { 'sale.review.mode': 'wait' } });
+      // A loaded machine can take more than the default 5 s to bring up a new terminal's shell integration.
+      host = await startHost({ folder: fixture.folder, vsix, viewport: VIEWPORT, settings: { 'sale.review.mode': 'wait', 'sale.terminal.shellIntegrationTimeoutMs': 20000 } });
     });
     after(async () => {
       await host?.close();

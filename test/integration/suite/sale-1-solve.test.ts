@@ -193,7 +193,7 @@ describe('SALE: Solve with SALE', function () {
       const last = results[results.length - 1];
       assert.equal(last.runner, 'terminal-fallback');
       assert.equal(typeof last.exitCode, 'number', 'the child process gave a real exit code');
-      assert.ok(api.log().some((l) => l.level === 'warn' && /as a child process: shell integration did not come up within 1000 ms/.test(l.message)), 'the user is told');
+      assert.ok(api.log().some((l) => l.level === 'warn' && /as a child process, not in the SALE terminal: shell integration did not come up within 1000 ms/.test(l.message)), 'the user is told');
       if (api.state().outcome === 'pending') await run('sale.revert');
     } finally {
       await vscode.workspace.getConfiguration('terminal.integrated').update('shellIntegration.enabled', undefined, vscode.ConfigurationTarget.Global);
