@@ -7,6 +7,7 @@ import { AuctionMemory } from '../core/auctionMemory';
 import { allowListApprover, ChildProcessCommandRunner } from '../core/childProcessRunner';
 import { SaleError } from '../core/errors';
 import { JsonlMemoryStore } from '../core/jsonlMemoryStore';
+import { describeAgentStats, routingStats } from '../core/routingStats';
 import { solveTask } from '../core/solve';
 import { type SuiteEntry, copyDir, loadSuite } from '../core/suite';
 import { type CodingTask, complexityBin } from '../core/task';
@@ -94,9 +95,9 @@ export async function runDemo(args: string[]): Promise<number> {
     for (const s of summary) out(s);
     out(refinedAt > 0 ? `  Refinement from memory happened on task ${refinedAt + 1}: cheaper agents learned from the earlier auctions.` : yellow('  No refinement happened in this run (the cheapest agent kept winning outright).'));
     out(bold('  Routing learned for this repository:'));
-    for (const s of memory.agentStats()) {
-      out(`    ${s.agent.padEnd(16)} bids ${s.bids}  wins ${s.wins}  executions ${s.executions}  passes ${s.passes}` + (s.avgExecUsd !== null ? `  avg execution $${s.avgExecUsd.toFixed(6)}` : ''));
-    }
+    const routing = routingStats(memory.records());
+    for (const s of routing.agents) out(`    ${s.agent.padEnd(16)} ${describeAgentStats(s)}`);
+    if (routing.usdPerSolved !== null) out(`    dollars per solved task: $${routing.usdPerSolved.toFixed(6)} (auction included)`);
     out(lastPassed ? green('  The last task\'s tests pass in its repository copy (a real test run).') : red('  The last task\'s tests did not pass.'));
     return lastPassed ? 0 : 1;
   } finally {

@@ -13,19 +13,6 @@ export interface RetrievedPair extends ContrastExample {
   similarity: number;
 }
 
-export interface AgentStats {
-  agent: string;
-  bids: number;
-  wins: number;
-  executions: number;
-  passes: number;
-  kept: number;
-  /** Mean execution dollars over this agent's executions (null before any). */
-  avgExecUsd: number | null;
-  passRate: number | null;
-  winRate: number;
-}
-
 /** Lowest-score bid of an agent in a record (its refined bid if that scored better). */
 function bestBidOf(r: MemoryRecord, agent: string): MemoryBid | undefined {
   return r.bids.filter((b) => b.agent === agent).sort((a, b) => a.score - b.score)[0];
@@ -164,35 +151,5 @@ export class AuctionMemory {
     const r = this.byId.get(id);
     if (!r?.outcome) return;
     await this.setOutcome(id, { ...r.outcome, kept });
-  }
-
-  /** Per-agent routing figures for one repository (all records when repo is undefined). */
-  agentStats(repo?: string): AgentStats[] {
-    const stats = new Map<string, AgentStats & { usdSum: number }>();
-    const get = (agent: string) => {
-      let s = stats.get(agent);
-      if (!s) stats.set(agent, (s = { agent, bids: 0, wins: 0, executions: 0, passes: 0, kept: 0, avgExecUsd: null, passRate: null, winRate: 0, usdSum: 0 }));
-      return s;
-    };
-    for (const r of this.byId.values()) {
-      if (repo !== undefined && r.task.repo !== repo) continue;
-      for (const a of new Set(r.bids.map((b) => b.agent))) get(a).bids++;
-      if (r.winner) get(r.winner).wins++;
-      if (r.outcome) {
-        const s = get(r.outcome.executedBy);
-        s.executions++;
-        s.usdSum += r.outcome.usd;
-        if (r.outcome.passed) s.passes++;
-        if (r.outcome.kept) s.kept++;
-      }
-    }
-    return [...stats.values()]
-      .map(({ usdSum, ...s }) => ({
-        ...s,
-        avgExecUsd: s.executions ? usdSum / s.executions : null,
-        passRate: s.executions ? s.passes / s.executions : null,
-        winRate: s.bids ? s.wins / s.bids : 0,
-      }))
-      .sort((a, b) => a.agent.localeCompare(b.agent));
   }
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { MemoryRecord } from '../core/memoryRecord';
-import { type AgentRoutingStats, type RoutingSummary, describeAgentStats, routingStats } from './routingStats';
+import { type AgentRoutingStats, type RoutingSummary, describeAgentStats, routingStats } from '../core/routingStats';
 import { formatUsd } from './panelModel';
 
 export interface RoutingSource {

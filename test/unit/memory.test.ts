@@ -103,14 +103,4 @@ describe('AuctionMemory', () => {
     const paper = m.retrievePairs('small', { title: 'Router bug', body: 'router' }, 8, 'auction');
     assert.equal(paper.length, 3);
   });
-
-  it('computes per-agent routing stats for a repository', async () => {
-    const m = await AuctionMemory.open(new JsonlMemoryStore(join(dir, 'm.jsonl')));
-    const a = await m.recordAuction(t('1', 'x', 'y'), auction('1', 'small', [bid('small', -3), bid('big', -2)]));
-    await m.setOutcome(a.id, { executedBy: 'small', passed: true, turns: 3, tokens: 10, usd: 0.5, kept: true, escalatedFrom: [], overridden: false });
-    await m.recordAuction({ ...t('2', 'x', 'y'), repo: 'other' }, auction('2', 'big', [bid('small', -1), bid('big', -2)]));
-    const s = m.agentStats('demo');
-    assert.deepEqual(s.map((x) => [x.agent, x.bids, x.wins, x.passes, x.avgExecUsd]), [['big', 1, 0, 0, null], ['small', 1, 1, 1, 0.5]]);
-    assert.equal(m.agentStats().find((x) => x.agent === 'big')!.wins, 1);
-  });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { MEMORY_SCHEMA_VERSION, type MemoryRecord } from '../../src/core/memoryRecord';
 import { adoptIntoRepo, parseJsonLines, toJsonLines } from '../../src/vscode/memoryJsonl';
-import { routingStats, selectAgents } from '../../src/vscode/routingStats';
+import { routingStats, selectAgents } from '../../src/core/routingStats';
 import { type MementoLike, WorkspaceStateMemoryStore } from '../../src/vscode/workspaceStateMemoryStore';
 
 class FakeMemento implements MementoLike {
@@ -125,7 +125,7 @@ describe('memory as JSON lines (vscode/memoryJsonl)', () => {
   });
 });
 
-describe('routing preferences (vscode/routingStats)', () => {
+describe('routing preferences (core/routingStats)', () => {
   it('counts bids, wins, executions, passes, kept and dollars per solved task', () => {
     const o = (executedBy: string, passed: boolean, usd: number, kept: boolean | null) => ({ executedBy, passed, turns: 2, tokens: 10, usd, kept, escalatedFrom: [], overridden: false });
     const s = routingStats([

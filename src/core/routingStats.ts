@@ -2,8 +2,8 @@
  * Per-repository routing preferences learned from the auction memory: for each agent, how often it bid, won,
  * executed, passed and was kept, and what it cost. Pure: computed from MemoryRecords.
  */
-import { SaleError } from '../core/errors';
-import type { MemoryRecord } from '../core/memoryRecord';
+import { SaleError } from './errors';
+import type { MemoryRecord } from './memoryRecord';
 
 export interface AgentRoutingStats {
   agent: string;
