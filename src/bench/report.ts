@@ -88,11 +88,14 @@ export function verdict(sums: PolicySummary[]): Verdict {
   if (largest) {
     out.saleBeatsLargestOnDollars = sale.totalUsd.mean < largest.totalUsd.mean;
     out.saleAtLeastLargestPass = sale.pass.mean >= largest.pass.mean;
+    const n = sale.pass.values.length;
+    const better = sale.pass.values.filter((v, i) => v >= largest.pass.values[i]).length;
+    const cheaper = sale.totalUsd.values.filter((v, i) => v < largest.totalUsd.values[i]).length;
     out.text.push(
-      `**sale vs largest:** pass@1 ${pct(sale.pass.mean)} vs ${pct(largest.pass.mean)} (${sale.pass.mean >= largest.pass.mean ? 'equal or better' : 'worse'}), ` +
-      `dollars ${usd(sale.totalUsd.mean)} vs ${usd(largest.totalUsd.mean)} (${rel(sale.totalUsd.mean, largest.totalUsd.mean)}), ` +
+      `**sale vs largest:** pass@1 ${pct(sale.pass.mean)} vs ${pct(largest.pass.mean)} (${sale.pass.mean >= largest.pass.mean ? 'equal or better' : 'worse'}${n > 1 ? `; equal or better in ${better} of ${n} orders` : ''}), ` +
+      `dollars ${usd(sale.totalUsd.mean)} vs ${usd(largest.totalUsd.mean)} (${rel(sale.totalUsd.mean, largest.totalUsd.mean)}${n > 1 ? `; cheaper in ${cheaper} of ${n} orders` : ''}), ` +
       `largest agent executed on ${pct(sale.largestShare.mean, 0)} of tasks instead of 100% ` +
-      `→ ${out.saleBeatsLargestOnDollars && out.saleAtLeastLargestPass ? '**claim holds**' : '**claim does not hold**'}.`,
+      `→ ${out.saleBeatsLargestOnDollars && out.saleAtLeastLargestPass ? (n > 1 && (cheaper < n || better < n) ? '**claim holds on the means** (not in every order)' : '**claim holds**') : '**claim does not hold**'}.`,
     );
   }
   for (const p of ['router', 'cascade'] as const) {
@@ -103,7 +106,8 @@ export function verdict(sums: PolicySummary[]): Verdict {
     else out.saleBeatsCascadePerSolved = beats;
     out.text.push(
       `**sale vs ${p}:** dollars per solved task ${usd(sale.usdPerSolved.mean)} vs ${usd(o.usdPerSolved.mean)} (${rel(sale.usdPerSolved.mean, o.usdPerSolved.mean)}), ` +
-      `pass@1 ${pct(sale.pass.mean)} vs ${pct(o.pass.mean)} → ${beats ? '**sale is cheaper per solved task**' : `**sale is not cheaper per solved task**`}.`,
+      `pass@1 ${pct(sale.pass.mean)} vs ${pct(o.pass.mean)}${sale.usdPerSolved.values.length > 1 ? `; sale cheaper per solved task in ${sale.usdPerSolved.values.filter((v, i) => v < o.usdPerSolved.values[i]).length} of ${sale.usdPerSolved.values.length} orders` : ''} ` +
+      `→ ${beats ? '**sale is cheaper per solved task**' : `**sale is not cheaper per solved task**`}.`,
     );
   }
   const paper = get('sale-paper');
@@ -157,6 +161,26 @@ export function buildReport(results: BenchResults, opts: ReportOptions): ReportF
   L.push('');
   for (const t of v.text) L.push(`- ${t}`);
   L.push('');
+  const ref = sums.find((x) => x.policy === 'largest');
+  if (ref && orders > 1) {
+    L.push('Paired by order (every policy saw the same stream and the same draws in an order), the differences from `largest` are tighter than the spreads of the table below:');
+    L.push('');
+    const diff = (a: Spread, b: Spread, f: (v: number) => number) => {
+      const d = a.values.map((v, i) => f(v) - f(b.values[i]));
+      const m = d.reduce((x, y) => x + y, 0) / d.length;
+      const sd = d.length > 1 ? Math.sqrt(d.reduce((x, y) => x + (y - m) ** 2, 0) / (d.length - 1)) : 0;
+      return { m, sd, wins: d.filter((x) => x > 0).length };
+    };
+    L.push(table(['policy', 'pass@1 − largest (points)', 'orders better', 'dollars vs largest', 'orders cheaper'], sums.filter((x) => x.policy !== 'largest').map((x) => {
+      const dp = diff(x.pass, ref.pass, (v) => 100 * v);
+      const dc = diff(x.totalUsd, ref.totalUsd, (v) => v);
+      const rel = (100 * dc.m) / ref.totalUsd.mean;
+      const cheaper = x.totalUsd.values.filter((v, i) => v < ref.totalUsd.values[i]).length;
+      return [x.policy === 'sale' ? '**sale**' : x.policy, `${dp.m >= 0 ? '+' : '−'}${Math.abs(dp.m).toFixed(1)} ± ${dp.sd.toFixed(1)}`, `${dp.wins} of ${orders}`,
+        `${rel >= 0 ? '+' : '−'}${Math.abs(rel).toFixed(0)}% ± ${((100 * dc.sd) / ref.totalUsd.mean).toFixed(0)}%`, `${cheaper} of ${orders}`];
+    })));
+    L.push('');
+  }
   L.push('![Cost versus pass@1](cost-vs-pass.svg)');
   L.push('');
   L.push('## All policies');
@@ -302,6 +326,23 @@ export function realismCheck(results: BenchResults): string[] {
         `so this world's execution traces are short, and every auction policy's dollars are inflated by its auction relative to the policies that hold none.`);
     }
   }
+  // Per-judge (sale) and per-pair (sale-paper) juries on the same original bids: do they score differently at all?
+  const pair = new Map(results.runs.filter((r) => r.policy === 'sale-paper').map((r) => [`${r.order}/${r.taskId}`, r]));
+  let same = 0, compared = 0;
+  for (const r of results.runs.filter((x) => x.policy === 'sale')) {
+    const p = pair.get(`${r.order}/${r.taskId}`);
+    if (!p?.bids || !r.bids) continue;
+    for (const b of r.bids.filter((x) => x.round === 0)) {
+      const q = p.bids.find((x) => x.round === 0 && x.agent === b.agent && x.tokens === b.tokens);
+      if (!q) continue;
+      compared++;
+      if (JSON.stringify(q.jury) === JSON.stringify(b.jury)) same++;
+    }
+  }
+  if (compared && same / compared > 0.95) {
+    out.push(`The per-pair jury (|A|² calls, \`sale-paper\`) gave exactly the same scores as one call per judge (\`sale\`) on ${pct(same / compared)} of the ${compared} original bids both saw: ` +
+      'in this world a judge\'s score depends only on the plan\'s text, so rating plans together or one at a time cannot differ and the per-pair form only adds cost. Real judges can differ; measure it on a real pool.');
+  }
   const oracle = results.runs.filter((r) => r.policy === 'oracle');
   const largest = results.runs.filter((r) => r.policy === 'largest');
   if (oracle.length && largest.length) {
@@ -329,7 +370,7 @@ function charts(results: BenchResults, sums: PolicySummary[]): { name: string; s
     name: 'cost-vs-pass.svg',
     svg: renderScatter({
       title: 'Cost versus pass@1 per policy',
-      subtitle: `${results.simulated ? 'simulated pool · ' : ''}${results.suite.used} tasks × ${orders} order${orders > 1 ? 's' : ''} · bars: ± std over orders`,
+      subtitle: `${results.simulated ? 'simulated pool · ' : ''}${results.pool.simOverride ? `world ${JSON.stringify(results.pool.simOverride)} · ` : ''}${results.suite.used} tasks × ${orders} order${orders > 1 ? 's' : ''} · bars: ± std over orders`,
       xLabel: 'dollars per task (auction + execution)',
       yLabel: 'pass@1',
       points,

@@ -162,7 +162,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     : await runBench({ ...opts, onProgress: (d, t) => progress(d, t) });
 
   mkdirSync(outDir, { recursive: true });
-  const command = `sale bench ${args.filter((a) => a !== '--quiet').join(' ')}`.trim();
+  const command = `sale bench ${args.filter((a) => a !== '--quiet').map(shellQuote).join(' ')}`.trim();
   const shown = { ...results, command, pool: { ...results.pool, path: relOrAbs(root, results.pool.path) }, suite: { ...results.suite, path: relOrAbs(root, results.suite.path) },
     options: { ...results.options, ...(results.options.weightsFile ? { weightsFile: relOrAbs(root, results.options.weightsFile) } : {}) } };
   writeFileSync(join(outDir, 'results.json'), formatResultsJson(shown));
@@ -172,6 +172,11 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   process.stdout.write(`${report.markdown.split('\n## All policies')[0].split('## Headline')[1]?.trim() ?? ''}\n\n`);
   process.stdout.write(`Wrote ${join(outDir, 'report.md')}, results.json and ${report.charts.length} charts in ${(results.timing.wallMs / 1000).toFixed(0)} s.\n`);
   return 0;
+}
+
+/** An argument as a POSIX shell would need it (so the report's command line can be pasted). */
+export function shellQuote(a: string): string {
+  return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
 }
 
 function parseOverride(text: string): Record<string, unknown> {

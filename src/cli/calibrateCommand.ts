@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { itemsFromBenchResults } from '../bench/calibrationData';
 import { BenchResultsSchema, POLICIES, type PolicyName } from '../bench/results';
@@ -103,7 +103,7 @@ export async function runCalibrateCommand(args: string[]): Promise<number> {
   const out = resolve(values.out ?? 'weights.json');
   const file = {
     weights: result.weights,
-    fittedFrom: source,
+    fittedFrom: relative(process.cwd(), source).startsWith('..') ? source : relative(process.cwd(), source),
     lambda,
     objective: result.fitted.objective,
     defaultsObjective: result.defaults.objective,
