@@ -10,7 +10,7 @@ import { SaleError } from '../core/errors';
 import { JsonlMemoryStore } from '../core/jsonlMemoryStore';
 import { blendedPrice, loadPoolFile } from '../llm/poolConfig';
 import { parseSeed } from './auctionCommand';
-import { bold, dim } from './bidTable';
+import { bold, dim, yellow } from './bidTable';
 import { defaultPoolPath } from './resources';
 
 export const CALIBRATE_USAGE = `sale calibrate (--results FILE [--policy sale] [--train-orders LIST] | --memory FILE [--pool FILE]) [--lambda X] [--out FILE] [--seed N]
@@ -39,6 +39,7 @@ export function formatCalibration(r: CalibrationResult): string {
     `  objective (worst bin's gain): fitted ${r.fitted.objective.toFixed(3)}, defaults ${r.defaults.objective.toFixed(3)}; mean gain fitted ${r.fitted.meanGain.toFixed(3)}, defaults ${r.defaults.meanGain.toFixed(3)}`,
     ...binTable('fitted', r.fitted),
     ...binTable('defaults', r.defaults),
+    ...(r.items < 30 ? ['', yellow(`  Only ${r.items} calibration item(s): the fit says little (ties keep the weights closest to the defaults). Record more outcomes first.`)] : []),
   ];
   return lines.join('\n');
 }
