@@ -121,6 +121,22 @@ export interface EditLoopOptions {
 }
 
 const MESSAGE_OVERHEAD_TOKENS = 16;
+
+/** What the calls act on (paths, commands), so progress reads "edit_file src/a.js" rather than only prose. */
+function callTargets(calls: { arguments: string }[]): string {
+  return calls
+    .map((c) => {
+      try {
+        const a = JSON.parse(c.arguments) as { path?: unknown; command?: unknown; query?: unknown };
+        const t = a.path ?? a.command ?? a.query;
+        return typeof t === 'string' ? t : '';
+      } catch {
+        return '';
+      }
+    })
+    .filter(Boolean)
+    .join(', ');
+}
 const DEFAULT_LOOP: LoopDetectionSettings = { warnAfter: 3, stopAfter: 6, maxIdleTurns: 3 };
 
 export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionResult> {
@@ -255,7 +271,7 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
     emit({
       type: 'exec-turn', agent, turn: turns, tokens: inputTokens + outputTokens, usd,
       ...(calls.length ? { tool: calls.map((c) => c.name).join(', ') } : {}),
-      ...(res.text ? { detail: clip(res.text, 200) } : {}),
+      ...(callTargets(calls) || res.text ? { detail: clip([callTargets(calls), res.text.trim()].filter(Boolean).join(' — '), 200) } : {}),
     });
 
     if (!calls.length) {

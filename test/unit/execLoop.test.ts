@@ -60,6 +60,9 @@ describe('runEditTestLoop', () => {
     assert.equal(model.requests[0].tools?.length, 8);
     assert.match(String(model.requests[1].messages.at(-1)?.content), /^src\/add\.js \(lines 1–4 of 4\)\n1\| function add/);
     assert.deepEqual(events.map((e) => e.type), ['exec-start', 'exec-turn', 'exec-turn', 'exec-turn', 'exec-test', 'exec-turn', 'exec-test', 'exec-done']);
+    // Progress names what each call acts on, then the model's words.
+    const turns = events.filter((e): e is Extract<SaleEvent, { type: 'exec-turn' }> => e.type === 'exec-turn');
+    assert.deepEqual(turns.map((e) => [e.tool, e.detail]), [['read_file', 'src/add.js — Reading the file.'], ['edit_file', 'src/add.js'], ['run_tests', undefined], ['finish', undefined]]);
     assert.equal(r.transcript.length, 4);
   });
 
