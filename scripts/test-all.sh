@@ -5,12 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n=== %s ===\n' "$*"; }
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
 start=$(date +%s)
 step "install test host (code-server, Node 24, chromium)"; npm run --silent host:install
 step "type-check";            npm run --silent typecheck
 step "build";                 npm run --silent build
-step "unit tests";            npm run --silent test:unit
-step "integration tests (real VS Code extension host)"; npm run --silent test:integration
-step "end-to-end UI tests (chromium)"; npm run --silent test:e2e
-if npm run | grep -q '^  bench:quick$'; then step "quick benchmark"; npm run --silent bench:quick; fi
-printf '\nall tests passed in %ss\n' "$(( $(date +%s) - start ))"
+step "unit tests";            npm run --silent test:unit 2>&1 | tee -a "$log"
+step "integration tests (real VS Code extension host)"; npm run --silent test:integration 2>&1 | tee -a "$log"
+step "end-to-end UI tests (chromium)"; npm run --silent test:e2e 2>&1 | tee -a "$log"
+step "quick benchmark";       npm run --silent bench:quick
+# One closing line over the three mocha runs, in the plain "N passed, N failed" form.
+passed=$(grep -Eo '^ +[0-9]+ passing' "$log" | awk '{s+=$1} END {print s+0}')
+failed=$(grep -Eo '^ +[0-9]+ failing' "$log" | awk '{s+=$1} END {print s+0}')
+printf '\nall test suites ran in %ss\n' "$(( $(date +%s) - start ))"
+printf '%s passed, %s failed\n' "$passed" "$failed"
