@@ -6,7 +6,7 @@ import { CancelledError, SaleError, errorMessage } from './errors';
 import type { SaleEvent } from './events';
 import { parseBatchScores, parsePairScore } from './juryParser';
 import { parsePlan, planProblem } from './planParser';
-import { type CancelSignal, abortSignalOf } from './ports';
+import { type CancelSignal, abortSignalFor } from './ports';
 import { type RepoContext, bidMessages, juryBatchMessages, juryPairMessages, refineMessages } from './prompts';
 import { argminScore, juryMean, scoreBid } from './scoring';
 import { mapLimit, seededShuffle } from './seededShuffle';
@@ -44,12 +44,20 @@ interface Draft {
  * cheaper agents from memory, replacement only when strictly better. Returns a full serialisable record.
  */
 export async function runAuction(opts: AuctionOptions): Promise<AuctionRecord> {
+  const abort = abortSignalFor(opts.signal);
+  try {
+    return await auctionWith(opts, abort.signal);
+  } finally {
+    abort.dispose();
+  }
+}
+
+async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined): Promise<AuctionRecord> {
   const { task, settings, models } = opts;
   if (models.length === 0) throw new SaleError('The pool has no agents.');
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   const emit = (e: SaleEvent) => opts.onEvent?.(e);
-  const abort = abortSignalOf(opts.signal);
   const checkCancel = () => {
     if (opts.signal?.cancelled) throw new CancelledError('Auction');
   };
@@ -101,7 +109,7 @@ export async function runAuction(opts: AuctionOptions): Promise<AuctionRecord> {
   const juryCalls = settings.juryMode === 'per-pair' ? judges.length * valid.length : judges.length;
   const juryFor = async (plans: Draft[]): Promise<Map<Draft, JuryScore[]>> => {
     const scores = new Map<Draft, JuryScore[]>(plans.map((p) => [p, []]));
-    const tick = () => emit({ type: 'jury-progress', done: ++juryDone, total: juryCalls + (plans === valid ? 0 : judges.length) });
+    const tick = () => emit({ type: 'jury-progress', done: ++juryDone, total: juryCalls + (plans === valid ? 0 : settings.juryMode === 'per-pair' ? judges.length * plans.length : judges.length) });
     if (settings.juryMode === 'per-judge') {
       await mapLimit(judges, concurrency, async (judge) => {
         // Each judge sees the plans anonymised and in its own seeded order, so position tells nothing.

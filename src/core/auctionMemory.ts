@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuctionRecord } from './auctionRecord';
+import { type AuctionRecord, auctionUsageTotals } from './auctionRecord';
 import type { MemoryBid, MemoryRecord, MemoryStore, Outcome } from './memoryRecord';
 import { MEMORY_SCHEMA_VERSION } from './memoryRecord';
 import type { ContrastExample } from './prompts';
@@ -131,7 +131,7 @@ export class AuctionMemory {
           refined: b.refined,
         })),
       winner: auction.winner,
-      auctionUsd: auction.usage.bids.usd + auction.usage.jury.usd + auction.usage.refinement.usd,
+      auctionUsd: auctionUsageTotals(auction).usd,
       outcome: null,
     };
     this.remember(rec);

@@ -101,3 +101,12 @@ export function addUsage(t: UsageTotals, u: { inputTokens: number; outputTokens:
   t.usd += u.usd;
   t.calls += 1;
 }
+
+/** Tokens (input + output) and dollars of the whole auction: bids, jury and refinement. */
+export function auctionUsageTotals(a: Pick<AuctionRecord, 'usage'>): { tokens: number; usd: number } {
+  const parts = [a.usage.bids, a.usage.jury, a.usage.refinement];
+  return {
+    tokens: parts.reduce((s, u) => s + u.inputTokens + u.outputTokens, 0),
+    usd: parts.reduce((s, u) => s + u.usd, 0),
+  };
+}

@@ -3,7 +3,7 @@ import { errorMessage } from './errors';
 import type { SaleEvent } from './events';
 import { DEFAULT_EXEC_TOOL_LIMITS, type ExecToolLimits, ExecToolbox, type ToolOutcome } from './execTools';
 import { FileJournal, type RevertReport } from './fileJournal';
-import { type CancelSignal, type CommandApprover, type CommandResult, type CommandRunner, abortSignalOf, commandPassed } from './ports';
+import { type CancelSignal, type CommandApprover, type CommandResult, type CommandRunner, abortSignalFor, commandPassed } from './ports';
 import { type RepoContext, executeMessages } from './prompts';
 import { buildRepoContext } from './repoContext';
 import type { CodingTask } from './task';
@@ -338,7 +338,8 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
 /** Runs a model call that a cancel aborts at once, even if the model ignores its AbortSignal. */
 async function callCancellable(model: ChatModel, req: Parameters<ChatModel['chat']>[0], signal?: CancelSignal): Promise<ChatResult> {
   if (!signal) return model.chat(req);
-  const call = model.chat({ ...req, signal: abortSignalOf(signal) });
+  const abort = abortSignalFor(signal);
+  const call = model.chat({ ...req, signal: abort.signal });
   call.catch(() => undefined);
   let remove = () => undefined as unknown;
   const cancelled = new Promise<never>((_, reject) => {
@@ -349,6 +350,7 @@ async function callCancellable(model: ChatModel, req: Parameters<ChatModel['chat
     return await Promise.race([call, cancelled]);
   } finally {
     remove();
+    abort.dispose();
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ChatModel } from '../llm/chatModel';
-import type { AuctionRecord, Bid } from './auctionRecord';
+import { type AuctionRecord, type Bid, auctionUsageTotals } from './auctionRecord';
 import { type EditLoopOptions, type ExecutionBudget, type ExecutionResult, runEditTestLoop } from './editLoop';
 import { SaleError } from './errors';
 import type { SaleEvent } from './events';
@@ -67,13 +67,7 @@ const ESCALATABLE: ReadonlySet<ExecutionResult['reason']> = new Set(['tests-fail
 export async function executeWithEscalation(opts: ExecuteWithEscalationOptions): Promise<ExecuteWithEscalationResult> {
   const models = opts.models instanceof Map ? opts.models : new Map(Object.entries(opts.models));
   const journal = opts.journal ?? (await FileJournal.open(opts.root));
-  const u = opts.record.usage;
-  const spent = opts.spentBefore
-    ? { ...opts.spentBefore }
-    : {
-      tokens: u.bids.inputTokens + u.bids.outputTokens + u.jury.inputTokens + u.jury.outputTokens + u.refinement.inputTokens + u.refinement.outputTokens,
-      usd: u.bids.usd + u.jury.usd + u.refinement.usd,
-    };
+  const spent = opts.spentBefore ? { ...opts.spentBefore } : auctionUsageTotals(opts.record);
   const maxEscalations = opts.escalation.enabled ? Math.max(0, opts.escalation.maxEscalations ?? 1) : 0;
   const attempts: ExecutionResult[] = [];
   const escalatedFrom: string[] = [];
@@ -123,7 +117,13 @@ export async function executeWithEscalation(opts: ExecuteWithEscalationOptions):
       escalationNote = `No bid from an agent more expensive than ${bid.agent} ($${bid.pricePerMTok}/MTok) is available.`;
       break;
     }
-    reverts.push(await journal.revert());
+    const restored = await journal.revert();
+    reverts.push(restored);
+    if (restored.errors.length) {
+      // Never start another agent on a half-restored tree.
+      escalationNote = `No escalation: the workspace could not be fully restored (${restored.errors.join('; ')}).`;
+      break;
+    }
     escalatedFrom.push(bid.agent);
     opts.onEvent?.({ type: 'log', level: 'info', message: `${bid.agent} failed (${result.reason}); workspace restored; escalating to ${next.agent}.` });
     bid = next;

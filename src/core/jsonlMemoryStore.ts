@@ -1,5 +1,6 @@
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { createHash } from 'node:crypto';
 import { errorMessage } from './errors';
 import { type MemoryRecord, MemoryRecordSchema, type MemoryStore } from './memoryRecord';
 
@@ -12,6 +13,7 @@ export class JsonlMemoryStore implements MemoryStore {
   private problems: string[] = [];
   /** Set when the file could not be read: then nothing is written to it, so nothing is overwritten. */
   private readOnly = false;
+  private needsNewline = false;
 
   constructor(readonly path: string) {}
 
@@ -48,10 +50,13 @@ export class JsonlMemoryStore implements MemoryStore {
       }
       byId.set(r.data.id, r.data);
     });
+    // A crash mid-append leaves a last line without its newline: the next append must not glue onto it.
+    this.needsNewline = text.length > 0 && !text.endsWith('\n');
     if (bad.length) {
-      const aside = `${this.path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      // Named by content, so loading the same damaged file again does not pile up copies.
+      const aside = `${this.path}.corrupt-${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
       try {
-        copyFileSync(this.path, aside);
+        if (!existsSync(aside)) copyFileSync(this.path, aside);
         this.problems.push(`Memory file ${this.path}: ${bad.length} unreadable line(s) (${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', …' : ''}) skipped; a copy of the file was kept at ${aside}.`);
       } catch (e) {
         this.readOnly = true;
@@ -64,7 +69,8 @@ export class JsonlMemoryStore implements MemoryStore {
   async append(record: MemoryRecord): Promise<void> {
     if (this.readOnly) return;
     mkdirSync(dirname(this.path), { recursive: true });
-    appendFileSync(this.path, JSON.stringify(MemoryRecordSchema.parse(record)) + '\n');
+    appendFileSync(this.path, (this.needsNewline ? '\n' : '') + JSON.stringify(MemoryRecordSchema.parse(record)) + '\n');
+    this.needsNewline = false;
   }
 
   async update(record: MemoryRecord): Promise<void> {

@@ -30,22 +30,21 @@ export class CancelSource implements CancelSignal {
     for (const l of [...this.listeners]) l();
     this.listeners.clear();
   }
-  /** An AbortSignal for fetch/openai calls that follows this source. */
-  toAbortSignal(): AbortSignal {
-    const ac = new AbortController();
-    this.onCancel(() => ac.abort());
-    return ac.signal;
-  }
 }
 
-export const neverCancelled: CancelSignal = { cancelled: false, onCancel: () => () => undefined };
-
-export function abortSignalOf(signal: CancelSignal | undefined): AbortSignal | undefined {
-  if (!signal) return undefined;
+/**
+ * An AbortSignal (for openai/fetch calls) that follows a CancelSignal. Call dispose() when the call is over so
+ * long runs don't pile up one listener per model call.
+ */
+export function abortSignalFor(signal: CancelSignal | undefined): { signal: AbortSignal | undefined; dispose(): void } {
+  if (!signal) return { signal: undefined, dispose: () => undefined };
   const ac = new AbortController();
-  if (signal.cancelled) ac.abort();
-  else signal.onCancel(() => ac.abort());
-  return ac.signal;
+  if (signal.cancelled) {
+    ac.abort();
+    return { signal: ac.signal, dispose: () => undefined };
+  }
+  const remove = signal.onCancel(() => ac.abort());
+  return { signal: ac.signal, dispose: remove };
 }
 
 /** Result of running one shell command. `exitCode` undefined means it was never observed: a failure. */
@@ -74,6 +73,3 @@ export function commandPassed(r: CommandResult): boolean {
 export interface CommandApprover {
   approve(command: string): Promise<boolean>;
 }
-
-/** Progress events from auction and execution, for the panel, the CLI table and logs. */
-export type ProgressListener = (event: import('./events').SaleEvent) => void;

@@ -1,7 +1,7 @@
 import type { ChatModel } from '../llm/chatModel';
 import { runAuction } from './auction';
 import type { AuctionMemory } from './auctionMemory';
-import type { AuctionRecord } from './auctionRecord';
+import { type AuctionRecord, auctionUsageTotals } from './auctionRecord';
 import type { AuctionSettings } from './auctionSettings';
 import type { ExecutionBudget } from './editLoop';
 import { CancelledError, SaleError } from './errors';
@@ -63,13 +63,6 @@ export interface SolveResult {
   revert(): Promise<RevertReport | undefined>;
 }
 
-function auctionTotals(a: AuctionRecord): { tokens: number; usd: number } {
-  const u = a.usage;
-  return {
-    tokens: u.bids.inputTokens + u.bids.outputTokens + u.jury.inputTokens + u.jury.outputTokens + u.refinement.inputTokens + u.refinement.outputTokens,
-    usd: u.bids.usd + u.jury.usd + u.refinement.usd,
-  };
-}
 
 /**
  * The whole flow of one task: auction → review → the chosen bid's edit–test loop (with escalation) → outcome
@@ -82,7 +75,7 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
     task, repoContext, models: opts.models, settings: settings.auction, memory, signal: opts.signal, onEvent: opts.onEvent, simulated: opts.simulated,
   });
   const mem = await memory.recordAuction(task, auction);
-  const spent = auctionTotals(auction);
+  const spent = auctionUsageTotals(auction);
   const base = { task, auction, memoryRecordId: mem.id };
   const totals = (exec?: ExecuteWithEscalationResult): SolveTotals => {
     const execTokens = exec ? exec.attempts.reduce((s, a) => s + a.inputTokens + a.outputTokens, 0) : 0;
@@ -147,15 +140,22 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
     totals: t,
     async accept(o = {}) {
       if (settled) throw new SaleError('This change was already accepted or reverted.');
+      // Settled only once the commit (if asked) succeeded: a failed accept leaves revert possible.
+      const committed = o.commitToBranch
+        ? await acceptToBranch({ root: opts.root, taskId: task.id, files: await execution.journal.changedFiles(), message: o.message })
+        : undefined;
       settled = true;
       await memory.setKept(mem.id, true);
-      if (!o.commitToBranch) return undefined;
-      return acceptToBranch({ root: opts.root, taskId: task.id, files: await execution.journal.changedFiles(), message: o.message });
+      return committed;
     },
     async revert() {
       if (settled) throw new SaleError('This change was already accepted or reverted.');
-      settled = true;
       const report = await execution.journal.revert();
+      if (report.errors.length) {
+        // Not settled: the journal still holds the prior bytes, so the user can try again.
+        throw new SaleError(`Revert could not restore every file:\n${report.errors.map((e) => `  - ${e}`).join('\n')}`, 'revert-incomplete');
+      }
+      settled = true;
       await memory.setKept(mem.id, false);
       return report;
     },

@@ -74,8 +74,3 @@ export function loadPoolFile(path: string): PoolConfig {
   }
   return parsePoolConfig(json, `pool file ${path}`);
 }
-
-/** The most expensive agent by blended price ("largest" in the paper's sense). */
-export function largestAgent(pool: PoolConfig): AgentConfig {
-  return [...pool.agents].sort((a, b) => blendedPrice(b.price) - blendedPrice(a.price))[0];
-}
