@@ -16,7 +16,7 @@ step "integration tests (real VS Code extension host)"; npm run --silent test:in
 step "end-to-end UI tests (chromium)"; npm run --silent test:e2e 2>&1 | tee -a "$log"
 step "quick benchmark";       npm run --silent bench:quick
 # One closing line over the three mocha runs, in the plain "N passed, N failed" form.
-passed=$(grep -Eo '^ +[0-9]+ passing' "$log" | awk '{s+=$1} END {print s+0}')
-failed=$(grep -Eo '^ +[0-9]+ failing' "$log" | awk '{s+=$1} END {print s+0}')
+passed=$(awk '/^ +[0-9]+ passing/ {s += $1} END {print s + 0}' "$log")
+failed=$(awk '/^ +[0-9]+ failing/ {s += $1} END {print s + 0}' "$log")
 printf '\nall test suites ran in %ss\n' "$(( $(date +%s) - start ))"
 printf '%s passed, %s failed\n' "$passed" "$failed"
