@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
 import type { Bid } from '../src/core/auctionRecord';
-import { type ExecView, type PanelState, type WebviewMessage, initialPanelState, parseHostMessage, WebviewMessageSchema } from '../src/vscode/webviewMessages';
+import { type ExecView, type PanelState, type WebviewMessage, cancelButtonTitle, initialPanelState, parseHostMessage, WebviewMessageSchema } from '../src/vscode/webviewMessages';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -212,7 +212,7 @@ function decisionSection(s: PanelState): HTMLElement | null {
     if (s.phase === 'review' && s.winnerBidIndex !== null) {
       row.append(button(`Run winner (${s.winner})`, 'run-winner', () => send({ type: 'run', session: s.session!, bidIndex: s.winnerBidIndex! })));
     }
-    row.append(button('Cancel', 'cancel', () => send({ type: 'cancel', session: s.session! }), { secondary: true, title: s.phase === 'executing' ? 'Stop the agent (its edits stay until you revert)' : 'Cancel this task' }));
+    row.append(button('Cancel', 'cancel', () => send({ type: 'cancel', session: s.session! }), { secondary: true, title: cancelButtonTitle(s.phase) }));
     if (s.phase === 'review') row.append(h('span', { class: 'muted small hint' }, 'Or pick another bid above to override the winner.'));
     parts.push(row);
   }

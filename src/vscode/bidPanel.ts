@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { type HostMessage, type PanelState, type WebviewMessage, HostMessageSchema, initialPanelState, parseWebviewMessage } from './webviewMessages';
+import { ListenerSlot } from './disposables';
 
 export type MessageHandler = (msg: WebviewMessage) => void | Promise<void>;
 
@@ -16,6 +17,8 @@ export class BidPanelProvider implements vscode.WebviewViewProvider, vscode.Disp
   private timer: NodeJS.Timeout | undefined;
   private lastPost = 0;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Listeners of the current webview view (replaced when the view is resolved again). */
+  private readonly viewListeners = new ListenerSlot();
   /** Messages refused since activation, with the reason (the test API reads these). */
   readonly refused: { message: unknown; reason: string }[] = [];
   /** How many state messages reached the webview's `ready` handshake (tests wait on it). */
@@ -30,6 +33,7 @@ export class BidPanelProvider implements vscode.WebviewViewProvider, vscode.Disp
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     for (const d of this.disposables) d.dispose();
+    this.viewListeners.clear();
   }
 
   get visible(): boolean {
@@ -45,15 +49,19 @@ export class BidPanelProvider implements vscode.WebviewViewProvider, vscode.Disp
     const mediaRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
     view.webview.options = { enableScripts: true, localResourceRoots: [mediaRoot], enableCommandUris: false };
     view.webview.html = this.html(view.webview, mediaRoot);
-    this.disposables.push(
+    // A view resolved again (hidden and shown, moved) replaces the previous one: its listeners go with it.
+    this.viewListeners.replace([
       view.webview.onDidReceiveMessage((raw) => void this.receive(raw)),
       view.onDidChangeVisibility(() => {
         if (view.visible) this.post({ type: 'state', state: this.state });
       }),
       view.onDidDispose(() => {
-        if (this.view === view) this.view = undefined;
+        if (this.view === view) {
+          this.view = undefined;
+          this.viewListeners.clear();
+        }
       }),
-    );
+    ]);
   }
 
   /**

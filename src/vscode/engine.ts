@@ -36,6 +36,19 @@ export interface EngineRun {
   revert(): Promise<string>;
   /** The engine's full result, for tests and logs. */
   raw: SolveResult;
+  /** After a cancel: the files the engine could not restore ("path: reason"); empty otherwise. */
+  revertErrors: string[];
+}
+
+/** The files a cancel could not restore: the execution's own revert report, only when the run was cancelled. */
+export function cancelRevertErrors(cancelled: boolean, final: { revert?: { errors: string[] } } | undefined): string[] {
+  return cancelled ? [...(final?.revert?.errors ?? [])] : [];
+}
+
+/** The warning for the panel when a cancel left files it could not restore; undefined when all was restored. */
+export function cancelRevertNotice(errors: readonly string[]): string | undefined {
+  if (!errors.length) return undefined;
+  return `Cancelled, but SALE could not restore ${errors.length} file(s); check them by hand: ${errors.join('; ')}`;
 }
 
 export interface EngineOptions {
@@ -97,6 +110,7 @@ export async function runEngine(opts: EngineOptions): Promise<EngineRun> {
     auctionUsd: result.totals.auctionUsd,
     execUsd: result.totals.execUsd,
     raw: result,
+    revertErrors: cancelRevertErrors(cancelled, final),
     async accept(mode) {
       const r = await result.accept({ commitToBranch: mode === 'branch', message: `SALE: ${opts.task.title}` });
       if (r) return `committed ${r.committed.length} file(s) on branch ${r.branch} (${r.commit.slice(0, 8)})${r.skippedIgnored.length ? `; left out ignored files: ${r.skippedIgnored.join(', ')}` : ''}.`;

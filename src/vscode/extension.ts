@@ -108,6 +108,7 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
     log: log.log,
     settings,
     onMemoryChanged: () => routing.refresh(),
+    onTestCommand: (c) => terminal.setRerunnable([c]),
   });
 
   const currentRepo = async (): Promise<{ folder: vscode.WorkspaceFolder; label: string } | undefined> => {
@@ -157,25 +158,28 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
     }
   };
 
-  const startTask = async (ctx: TaskContext | undefined): Promise<CommandOutcome> => {
+  /** `interactive`: started without arguments (palette, panel), so a modal may ask; with arguments refusals are errors. */
+  const startTask = async (ctx: TaskContext | undefined, interactive = false): Promise<CommandOutcome> => {
     if (!ctx) return { ok: false, error: 'No task chosen.', code: 'cancelled' };
     lastError = undefined;
-    await controller.solve(ctx.task, ctx.repo, ctx.folder);
+    await controller.solve(ctx.task, ctx.repo, ctx.folder, { interactive });
     return { ok: true, state: controller.current };
   };
 
   const reg = (id: string, f: (...args: any[]) => Promise<CommandOutcome | void>) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, guard(id, f)));
 
-  reg('sale.solve', async (args?: SolveArgs) => startTask(args && typeof args === 'object' && 'source' in args ? await sources.fromArgs(args) : await sources.fromContext()));
+  reg('sale.solve', async (args?: SolveArgs) => (args && typeof args === 'object' && 'source' in args
+    ? startTask(await sources.fromArgs(args))
+    : startTask(await sources.fromContext(), true)));
   reg('sale.solveSelection', async (uri?: unknown) => startTask(await sources.fromArgs({ source: 'selection', uri: uriArg(uri) })));
   reg('sale.solveTodo', async (arg?: { uri?: string; line?: number } | vscode.Uri) => {
     const a = arg instanceof vscode.Uri ? { uri: arg.toString() } : arg ?? {};
     return startTask(await sources.fromArgs({ source: 'todo', uri: a.uri, line: a.line }));
   });
-  reg('sale.solveText', async (text?: string) => startTask(typeof text === 'string' ? await sources.fromText(text) : await sources.fromTextPrompt()));
-  reg('sale.solveIssue', async (issue?: number | string) => startTask(await sources.fromIssue(issue)));
-  reg('sale.pickTodo', async () => startTask(await sources.pickTodo()));
+  reg('sale.solveText', async (text?: string) => (typeof text === 'string' ? startTask(await sources.fromText(text)) : startTask(await sources.fromTextPrompt(), true)));
+  reg('sale.solveIssue', async (issue?: number | string) => startTask(await sources.fromIssue(issue), issue === undefined));
+  reg('sale.pickTodo', async () => startTask(await sources.pickTodo(), true));
 
   reg('sale.runWinner', async () => {
     const s = controller.current;

@@ -145,3 +145,35 @@ export async function listOpenIssues(opts: GitHubClientOptions, ref: { owner: st
   if (!Array.isArray(raw)) throw new SaleError('GitHub\'s issue list is not a JSON array.', 'github-bad-json');
   return raw.map((r) => toIssue(r as RawIssue)).filter((i): i is GitHubIssue => !!i && !i.isPullRequest).slice(0, limit);
 }
+
+/**
+ * Whether the user's GitHub session token may be sent to `apiBase` for a repository on `remoteHost`. The remote
+ * comes from the workspace (a cloned repository can name any host), so a token goes only to api.github.com for a
+ * github.com remote, or to the origin (scheme and host) of a URL the user configured themselves (VS Code's
+ * `github-enterprise.uri`, or `sale.github.apiBaseUrl` from user settings — never from workspace settings).
+ */
+export function tokenAllowedFor(apiBase: string, remoteHost: string, userUrls: readonly (string | undefined)[]): { allowed: boolean; reason: string } {
+  let api: URL;
+  try {
+    api = new URL(apiBase.trim());
+  } catch {
+    return { allowed: false, reason: `the API base URL "${apiBase}" is not a URL` };
+  }
+  if (api.username || api.password) return { allowed: false, reason: 'the API base URL carries credentials' };
+  if (remoteHost.toLowerCase() === 'github.com' && api.protocol === 'https:' && api.host.toLowerCase() === 'api.github.com') {
+    return { allowed: true, reason: 'api.github.com for a github.com repository' };
+  }
+  for (const u of userUrls) {
+    if (!u || !u.trim()) continue;
+    let configured: URL;
+    try {
+      configured = new URL(u.trim());
+    } catch {
+      continue;
+    }
+    if (configured.protocol === api.protocol && configured.host.toLowerCase() === api.host.toLowerCase()) {
+      return { allowed: true, reason: `${api.host} is configured in your user settings` };
+    }
+  }
+  return { allowed: false, reason: `${api.host} is neither api.github.com nor a GitHub host you configured in your user settings (github-enterprise.uri or sale.github.apiBaseUrl)` };
+}

@@ -160,3 +160,11 @@ export function formatUsd(usd: number): string {
   if (usd < 0.01) return `$${usd.toFixed(4)}`;
   return `$${usd.toFixed(2)}`;
 }
+
+/** Status bar and progress updates for streamed bid deltas: at most one per this many ms. */
+export const DELTA_UI_MS = 250;
+
+/** Whether a bid-delta may update the status bar and the progress notification now. Pure. */
+export function deltaUiDue(lastMs: number, nowMs: number, everyMs = DELTA_UI_MS): boolean {
+  return nowMs - lastMs >= everyMs;
+}

@@ -8,6 +8,7 @@ import { PRESET_LABELS, presetPool, requiredKeyNames, secretKeyFor } from './poo
 import { selectAgents } from '../core/routingStats';
 import type { ExtensionSettings } from './settings';
 import type { Logger } from './log';
+import { KeyedServerSlot } from './serverSlot';
 
 export interface ResolvedPool {
   pool: PoolConfig;
@@ -33,8 +34,8 @@ type StartSim = (opts: { pool: PoolConfig; suiteDir: string; port?: number; host
  * SecretStorage (or the environment), never from settings; pin/exclude settings of the repository apply.
  */
 export class PoolService implements vscode.Disposable {
-  private sim: { key: string; handle: SimServerHandle } | undefined;
-  private simStarting: Promise<SimServerHandle> | undefined;
+  /** The simulator server, keyed by its pool: a starting one is only shared with callers of the same pool. */
+  private readonly sim = new KeyedServerSlot<SimServerHandle>();
 
   constructor(
     private readonly extensionPath: string,
@@ -53,7 +54,7 @@ export class PoolService implements vscode.Disposable {
   }
 
   get simUrl(): string | undefined {
-    return this.sim?.handle.url;
+    return this.sim.handle?.url;
   }
 
   configuredPool(s: ExtensionSettings, folder: vscode.Uri | undefined): { pool: PoolConfig; simulated: boolean; label: string } {
@@ -141,25 +142,13 @@ export class PoolService implements vscode.Disposable {
   }
 
   private async ensureSim(pool: PoolConfig): Promise<SimServerHandle> {
-    const key = JSON.stringify(pool);
-    if (this.sim?.key === key) return this.sim.handle;
-    if (this.sim) {
-      await this.sim.handle.close();
-      this.sim = undefined;
-    }
-    if (!this.simStarting) {
-      this.simStarting = (async () => {
-        if (!existsSync(this.suiteDir)) this.log('warn', `The bundled task suite is missing (${this.suiteDir}); the simulator has no world of known tasks.`);
-        const start = await this.startSim();
-        const handle = await start({ pool, suiteDir: this.suiteDir, port: 0, host: '127.0.0.1' });
-        this.log('info', `Simulated model pool listening at ${handle.url} (${pool.agents.length} agents).`);
-        this.sim = { key, handle };
-        return handle;
-      })().finally(() => {
-        this.simStarting = undefined;
-      });
-    }
-    return this.simStarting;
+    return this.sim.get(JSON.stringify(pool), async () => {
+      if (!existsSync(this.suiteDir)) this.log('warn', `The bundled task suite is missing (${this.suiteDir}); the simulator has no world of known tasks.`);
+      const start = await this.startSim();
+      const handle = await start({ pool, suiteDir: this.suiteDir, port: 0, host: '127.0.0.1' });
+      this.log('info', `Simulated model pool listening at ${handle.url} (${pool.agents.length} agents).`);
+      return handle;
+    });
   }
 
   private resolvePath(p: string, folder: vscode.Uri | undefined): string {
@@ -169,9 +158,7 @@ export class PoolService implements vscode.Disposable {
   }
 
   async dispose(): Promise<void> {
-    const h = this.sim?.handle;
-    this.sim = undefined;
-    await h?.close();
+    await this.sim.dispose();
   }
 }
 

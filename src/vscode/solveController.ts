@@ -13,7 +13,7 @@ import { changedFiles, originalText, splitDiff } from './diffSummary';
 import type { BidPanelProvider } from './bidPanel';
 import type { Logger } from './log';
 import type { MemoryService } from './memoryService';
-import { addNotice, applyEvent, formatUsd, phaseSummary } from './panelModel';
+import { addNotice, applyEvent, deltaUiDue, formatUsd, phaseSummary } from './panelModel';
 import type { PoolService } from './poolSetup';
 import type { RepoInfo } from './repoInfo';
 import type { ExtensionSettings } from './settings';
@@ -52,6 +52,13 @@ export interface SolveDeps {
   settings: (folder: vscode.Uri | undefined) => ExtensionSettings;
   /** Called after a run changes the memory (routing view refresh). */
   onMemoryChanged: () => void;
+  /** Told the task's test command before the run (the terminal may re-run only that command). */
+  onTestCommand?: (command: string) => void;
+}
+
+/** How a task was started: `interactive` (palette, panel) may ask with a modal; otherwise refusals are errors. */
+export interface SolveOptions {
+  interactive?: boolean;
 }
 
 /**
@@ -64,6 +71,8 @@ export class SolveController implements vscode.Disposable {
   private state: PanelState = initialPanelState();
   private readonly stateListeners = new Set<(s: PanelState) => void>();
   private autoRunBlockedNotice = false;
+  /** True from the start of solve() until the run is under way (or refused): closes the window before `busy`. */
+  private starting = false;
   /** The last finished run (the test API reads it). */
   lastRun: { task: CodingTask; engine?: EngineRun; error?: string; state: PanelState } | undefined;
 
@@ -87,10 +96,10 @@ export class SolveController implements vscode.Disposable {
     this.session?.pending?.resolve({ action: 'cancel' });
   }
 
-  private setState(next: PanelState, immediate = false): void {
+  private setState(next: PanelState, immediate = false, status = true): void {
     this.state = next;
     this.deps.panel.setState(next, immediate);
-    this.deps.status.update(next);
+    if (status) this.deps.status.update(next);
     for (const f of this.stateListeners) f(next);
   }
 
@@ -98,14 +107,45 @@ export class SolveController implements vscode.Disposable {
    * Starts a task. Resolves when the run has reached a resting point (review passed and execution over, failed,
    * or cancelled) — the Accept / Revert decision may still be open.
    */
-  async solve(task: CodingTask, repo: RepoInfo, folder: vscode.WorkspaceFolder): Promise<void> {
-    if (this.busy) {
+  async solve(task: CodingTask, repo: RepoInfo, folder: vscode.WorkspaceFolder, opts: SolveOptions = {}): Promise<void> {
+    // Synchronous guard before the first await: a second start while this one resolves its pool is refused too.
+    if (this.busy || this.starting) {
       throw new UserFacingError('SALE is already working on a task. Cancel it first ("SALE: Cancel").', 'busy', [{ title: 'Cancel it', command: 'sale.cancel' }]);
     }
-    if (this.session?.engine && this.state.outcome === 'pending') {
-      this.deps.log('info', 'A new task starts while the previous change is neither accepted nor reverted: it stays in the files.');
-      void vscode.window.showInformationMessage('The previous SALE change stays in your files (it was neither accepted nor reverted).');
+    this.starting = true;
+    try {
+      await this.settlePendingChange(opts);
+      await this.start(task, repo, folder);
+    } finally {
+      this.starting = false;
     }
+  }
+
+  /**
+   * A new task would drop the previous run's journal (its exact revert): refuse while its change is neither
+   * accepted nor reverted. Interactively the user may Accept or Revert it right there and go on.
+   */
+  private async settlePendingChange(opts: SolveOptions): Promise<void> {
+    if (!this.session?.engine || this.state.outcome !== 'pending') return;
+    const n = this.state.changes.length;
+    const message = `The previous SALE change (${n} file${n === 1 ? '' : 's'}) is neither accepted nor reverted. Accept or revert it before starting a new task.`;
+    if (opts.interactive) {
+      const pick = await vscode.window.showWarningMessage(message, { modal: true, detail: 'Starting a new task would lose the exact revert of the previous change.' }, 'Accept', 'Revert');
+      if (pick === 'Accept' && this.state.outcome === 'pending') {
+        await this.accept();
+        return;
+      }
+      if (pick === 'Revert' && this.state.outcome === 'pending') {
+        await this.revert();
+        return;
+      }
+      if (this.state.outcome !== 'pending') return;
+    }
+    this.deps.log('warn', 'A new task was refused: the previous change is neither accepted nor reverted.');
+    throw new UserFacingError(message, 'change-pending', [{ title: 'Accept', command: 'sale.accept' }, { title: 'Revert', command: 'sale.revert' }]);
+  }
+
+  private async start(task: CodingTask, repo: RepoInfo, folder: vscode.WorkspaceFolder): Promise<void> {
     const s = this.deps.settings(folder.uri);
     const root = folder.uri.fsPath;
 
@@ -118,6 +158,7 @@ export class SolveController implements vscode.Disposable {
         'no-test-command', [{ title: 'Set Test Command', command: 'sale.setTestCommand' }]);
     }
     const fullTask: CodingTask = { ...task, testCommand };
+    this.deps.onTestCommand?.(testCommand);
 
     const resolved = await this.deps.pools.resolve(s, folder.uri).catch((e) => {
       const code = (e as SaleError).code;
@@ -166,9 +207,21 @@ export class SolveController implements vscode.Disposable {
 
     // Progress: one notification for the auction, one for the execution, both cancellable.
     let progress = this.startProgress(`SALE auction: ${fullTask.title}`, cancel);
+    let lastDeltaUi = 0;
     const onEvent = (ev: SaleEvent) => {
       if (this.session !== session) return;
-      this.setState(applyEvent(this.state, ev));
+      const next = applyEvent(this.state, ev);
+      // Streamed bid deltas come many a second: the panel (throttled itself) gets each; the status bar and the
+      // progress notification at most every DELTA_UI_MS.
+      if (ev.type === 'bid-delta') {
+        const now = Date.now();
+        if (!deltaUiDue(lastDeltaUi, now)) {
+          this.setState(next, false, false);
+          return;
+        }
+        lastDeltaUi = now;
+      }
+      this.setState(next);
       progress?.report(phaseSummary(this.state));
       this.logEvent(ev);
     };
@@ -223,7 +276,13 @@ export class SolveController implements vscode.Disposable {
       });
       session.engine = run;
       if (run.cancelled) {
-        this.setState({ ...this.state, phase: 'cancelled' }, true);
+        const { cancelRevertNotice } = await import('./engine');
+        const notice = cancelRevertNotice(run.revertErrors);
+        this.setState(notice ? addNotice({ ...this.state, phase: 'cancelled' }, 'error', notice) : { ...this.state, phase: 'cancelled' }, true);
+        if (notice) {
+          this.deps.log('error', notice);
+          void vscode.window.showErrorMessage(`SALE: ${notice}`, 'Show Log').then((p) => p && vscode.commands.executeCommand('sale.showLog'));
+        }
       } else {
         const changes = changedFiles(run.diff);
         await this.loadOriginals(session, run.diff);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { SaleError } from '../core/errors';
 import type { CodingTask } from '../core/task';
-import { defaultApiBase, fetchIssue, listOpenIssues, parseGitHubRemote, parseIssueRef, type GitHubIssue } from './github';
+import { defaultApiBase, fetchIssue, listOpenIssues, parseGitHubRemote, parseIssueRef, tokenAllowedFor, type GitHubIssue } from './github';
 import type { Logger } from './log';
 import { type RepoInfo, readRepoInfo } from './repoInfo';
 import type { ExtensionSettings } from './settings';
@@ -187,6 +187,9 @@ export class TaskSources {
 
   /** A GitHub issue of the workspace's `origin` repository: by number, or picked from the open ones. */
   async fromIssue(ref?: number | string, folderName?: string): Promise<TaskContext | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      throw new SaleError('SALE does not read GitHub issues in an untrusted workspace (Restricted Mode): the repository\'s origin remote decides where SALE connects. Trust the workspace first ("Workspaces: Manage Workspace Trust").', 'untrusted');
+    }
     const folder = await this.folderFor(undefined, folderName);
     const repo = await this.repo(folder);
     if (!repo.isGitRepo) throw new SaleError(`${folder.name} is not a git repository, so SALE cannot tell which GitHub repository its issues are in.`, 'not-git');
@@ -195,7 +198,18 @@ export class TaskSources {
     if (!gh) throw new SaleError(`The origin remote (${repo.originUrl}) does not look like a GitHub repository.`, 'not-github');
     const s = this.settings(folder.uri);
     const apiBase = s['github.apiBaseUrl'].trim() || defaultApiBase(gh.host);
-    const token = s['github.signIn'] ? await this.githubToken(gh.host, false) : undefined;
+    // The token goes only to api.github.com (github.com) or a host the user configured; the origin remote and
+    // workspace settings are the repository's, not the user's.
+    const userUrls = [
+      vscode.workspace.getConfiguration('github-enterprise').inspect<string>('uri')?.globalValue,
+      vscode.workspace.getConfiguration('sale').inspect<string>('github.apiBaseUrl')?.globalValue,
+    ];
+    const trustHost = tokenAllowedFor(apiBase, gh.host, userUrls);
+    const signIn = s['github.signIn'] && trustHost.allowed;
+    if (s['github.signIn'] && !trustHost.allowed) {
+      this.log('warn', `GitHub issues of ${gh.owner}/${gh.repo} are read without your GitHub sign-in: ${trustHost.reason}.`);
+    }
+    const token = signIn ? await this.githubToken(gh.host, false) : undefined;
     const opts = { apiBase, token };
     let number: number | undefined;
     if (ref !== undefined && ref !== '') {
@@ -212,7 +226,7 @@ export class TaskSources {
         return await f(opts);
       } catch (e) {
         const code = (e as SaleError).code;
-        if (!opts.token && s['github.signIn'] && (code === 'github-not-found' || code === 'github-auth' || code === 'github-forbidden')) {
+        if (!opts.token && signIn && (code === 'github-not-found' || code === 'github-auth' || code === 'github-forbidden')) {
           const t = await this.githubToken(gh.host, true);
           if (t) return f({ ...opts, token: t });
         }

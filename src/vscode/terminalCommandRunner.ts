@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { HeadTailBuffer } from '../core/childProcessRunner';
 import type { CancelSignal, CommandResult, CommandRunner } from '../core/ports';
-import { shellQuote, stripTerminalControls } from './terminalText';
+import { shellQuote, stripTerminalControls, terminalResultDecision } from './terminalText';
 
 export interface TerminalRunnerOptions {
   /** Terminal name shown in the terminal list. */
@@ -31,8 +31,8 @@ interface SaleTerminal {
  * API: the exit code comes from `onDidEndTerminalShellExecution`, the output from `execution.read()` called right
  * after `executeCommand`, so nothing is missed. When shell integration does not come up within a few seconds (a
  * shell without it, a remote without it), commands run as child processes and the user is told so once.
- * A missing exit code or an empty output is never a pass: the command is run again as a child process and the
- * result says so.
+ * A missing exit code is never a pass. Only the test command (see `setRerunnable`) is then run again as a child
+ * process; any other command already ran once in the terminal, so its result stands, with a note.
  */
 export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
   private current: SaleTerminal | undefined;
@@ -40,6 +40,8 @@ export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
   private notified = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly name: string;
+  /** Commands that may be run again as a child process when the terminal loses their result (the test command). */
+  private readonly rerunnable = new Set<string>();
 
   constructor(private readonly opts: TerminalRunnerOptions) {
     this.name = opts.name ?? 'SALE';
@@ -54,6 +56,12 @@ export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.current?.terminal.dispose();
     this.current = undefined;
+  }
+
+  /** Declares the commands that are safe to run twice (the current task's test command); others never are. */
+  setRerunnable(commands: Iterable<string>): void {
+    this.rerunnable.clear();
+    for (const c of commands) if (c.trim()) this.rerunnable.add(c.trim());
   }
 
   /** The terminal in use, if any (tests look at it). */
@@ -93,13 +101,15 @@ export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
     }
     const r = await this.execute(st, si, command, opts.timeoutMs, opts.signal);
     if (r.timedOut || r.cancelled) return r.result;
-    if (r.exitCode === undefined) {
-      this.opts.log('warn', `The SALE terminal reported no exit code for "${command}"; running it again as a child process.`);
-      return this.fallback(command, opts, 'the terminal reported no exit code', r.result.output);
+    const d = terminalResultDecision({ exitCode: r.exitCode, output: r.result.output }, this.rerunnable.has(command.trim()));
+    if (d.action === 'rerun') {
+      this.opts.log('warn', `SALE terminal: ${d.why} for "${command}"; running it again as a child process (it is the test command).`);
+      return this.fallback(command, opts, d.why, r.exitCode === undefined ? r.result.output : undefined);
     }
-    if (!r.result.output.trim()) {
-      this.opts.log('warn', `No output was captured from the SALE terminal for "${command}"; running it again as a child process.`);
-      return this.fallback(command, opts, 'no output was captured from the terminal');
+    if (d.action === 'note') {
+      this.opts.log('warn', `"${command}": ${d.note.slice(1, -1)}.`);
+      const out = r.result.output;
+      return { ...r.result, exitCode: d.exitCode, output: `${out}${out && !out.endsWith('\n') ? '\n' : ''}${d.note}` };
     }
     return r.result;
   }

@@ -154,3 +154,8 @@ export function initialPanelState(over: Partial<PanelState> = {}): PanelState {
     ...over,
   };
 }
+
+/** The Cancel button's tooltip: a cancel during execution reverts what the agent has changed so far. */
+export function cancelButtonTitle(phase: PanelState['phase']): string {
+  return phase === 'executing' ? 'Stop the agent and revert its edits' : 'Cancel this task';
+}

@@ -75,6 +75,53 @@ describe('SALE: bad input', function () {
     await done;
   });
 
+  it('refuses a second task fired at the same moment as the first (before the first has resolved its pool)', async () => {
+    const t = fixtureTask();
+    const starts = () => api.log().filter((l) => /^Task ".*" \(text\) in /.test(l.message)).length;
+    const before = starts();
+    // Neither is awaited before the other starts.
+    const first = run('sale.solve', { source: 'text', text: t.title });
+    const second = run('sale.solve', { source: 'text', text: t.title });
+    const b = await second;
+    assert.equal(b.ok, false, JSON.stringify(b));
+    assert.equal((b as { code: string }).code, 'busy');
+    assert.match((b as { error: string }).error, /already working on a task/);
+    await review(api);
+    assert.equal(starts() - before, 1, 'exactly one task started');
+    await run('sale.cancel');
+    assert.equal((await first).ok, true);
+    await settled(api);
+    assert.equal(starts() - before, 1, 'still exactly one');
+  });
+
+  it('refuses a new task while the previous change is neither accepted nor reverted, and keeps its exact revert', async () => {
+    const t = fixtureTask();
+    const before = snapshot(root);
+    const done = run('sale.solve', { source: 'text', text: `${t.title}\n${t.body}` });
+    const s = await review(api);
+    // Another bid than the winner's (the winner may find the task already solved by an earlier test's Accept).
+    const other = s.bids.findIndex((b, i) => i !== s.winnerBidIndex && !b.error && b.agent !== s.winner);
+    assert.ok(other >= 0, 'another usable bid exists');
+    await run('sale.runBid', other);
+    await done;
+    const end = await settled(api);
+    assert.equal(end.phase, 'done', end.error ?? '');
+    assert.ok(end.changes.length > 0, 'the agent changed files');
+    assert.equal(end.outcome, 'pending');
+    const session = end.session;
+
+    const next = await run('sale.solve', { source: 'text', text: t.title });
+    assert.equal(next.ok, false, JSON.stringify(next));
+    assert.equal((next as { code: string }).code, 'change-pending');
+    assert.match((next as { error: string }).error, /neither accepted nor reverted\. Accept or revert it before starting a new task/);
+    assert.equal(api.state().session, session, 'no new run started');
+    assert.equal(api.state().outcome, 'pending');
+
+    const r = await run('sale.revert');
+    assert.equal(r.ok, true, JSON.stringify(r));
+    assertSameFiles(before, snapshot(root));
+  });
+
   it('no test command: a clear message before anything is spent', async () => {
     const label = await api.repoLabel(root);
     const records = (await api.memoryRecords(label)).length;

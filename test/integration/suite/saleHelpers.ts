@@ -91,11 +91,12 @@ export async function resetSettings(keys: string[]): Promise<void> {
   for (const k of keys) await setSetting(k, undefined);
 }
 
-/** The SALE run must be idle before a test starts another one. */
+/** The SALE run must be idle, and its change settled (a pending change refuses a new task), before a test starts another one. */
 export async function ensureIdle(api: SaleTestApi): Promise<void> {
   const s = api.state();
   if (['bidding', 'jury', 'refining', 'review', 'executing'].includes(s.phase)) {
     await run('sale.cancel');
     await settled(api);
   }
+  if (api.state().outcome === 'pending') await run('sale.revert');
 }
