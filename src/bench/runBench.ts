@@ -13,8 +13,8 @@ import { type SuiteEntry, loadSuite } from '../core/suite';
 import { complexityBin } from '../core/task';
 import type { ChatModel } from '../llm/chatModel';
 import { type PoolConfig, blendedPrice, loadPoolFile } from '../llm/poolConfig';
-import { createPoolModels, poolIsSimulated } from '../llm/poolModels';
-import { startSimServer } from '../sim/server';
+import { poolIsSimulated } from '../llm/poolModels';
+import { startPoolModels } from '../sim/poolModelsWithSim';
 import { type PolicyState, type PoolAgent, runPolicyTask } from './policies';
 import { AUCTION_POLICIES, type BenchResults, type PolicyName, type TaskRun, roundNumbers } from './results';
 import { DescriptionRouter } from './router';
@@ -81,10 +81,8 @@ interface PolicyModels {
  * One set of models per policy. With simulated agents every policy gets its OWN simulator server: the
  * simulator remembers the plans it wrote (plan text → success draw), and two policies must not share that.
  */
-async function modelsFor(pool: PoolConfig, suiteDir: string): Promise<PolicyModels> {
-  if (!poolIsSimulated(pool)) return { models: createPoolModels(pool), close: async () => undefined };
-  const server = await startSimServer({ pool, suiteDir, port: 0 });
-  return { models: createPoolModels(pool, { simBaseUrl: server.url }), close: () => server.close() };
+function modelsFor(pool: PoolConfig, suiteDir: string): Promise<PolicyModels> {
+  return startPoolModels(pool, { suiteDir });
 }
 
 export async function runBench(opts: BenchOptions): Promise<BenchResults> {

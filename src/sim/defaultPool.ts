@@ -9,11 +9,6 @@ export function defaultSimPool(): PoolConfig {
   return parsePoolConfig(structuredClone(defaultPoolJson), 'embedded pool pools/sim-default.json');
 }
 
-/** True when every agent of the pool is simulated. */
-export function isSimulatedPool(pool: PoolConfig): boolean {
-  return pool.agents.every((a) => a.provider === 'sim');
-}
-
 /** The pool with every `sim` agent pointed at a running simulator (its `url`, ending in /v1). */
 export function withSimBaseUrl(pool: PoolConfig, url: string): PoolConfig {
   return { ...pool, agents: pool.agents.map((a) => (a.provider === 'sim' ? { ...a, baseUrl: url } : a)) };
