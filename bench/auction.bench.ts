@@ -3,11 +3,11 @@
  * refinement, for both jury forms. Prints figures; asserts nothing. Run: npx tsx bench/auction.bench.ts
  */
 import { performance } from 'node:perf_hooks';
-import { runAuction } from '../src/core/auction';
-import { AuctionMemory } from '../src/core/auctionMemory';
-import { auctionSettings } from '../src/core/auctionSettings';
-import { InMemoryStore } from '../src/core/jsonlMemoryStore';
-import { buildRepoContext } from '../src/core/repoContext';
+import { runAuction } from '../src/core/auction/auction';
+import { AuctionMemory } from '../src/core/memory/auctionMemory';
+import { auctionSettings } from '../src/core/auction/auctionSettings';
+import { InMemoryStore } from '../src/core/memory/jsonlMemoryStore';
+import { buildRepoContext } from '../src/core/workspace/repoContext';
 import { loadSuite } from '../src/core/suite';
 import type { CodingTask } from '../src/core/task';
 import { openPool } from '../src/cli/poolRuntime';

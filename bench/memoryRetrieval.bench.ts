@@ -3,10 +3,10 @@
  * asserts nothing. Run: npx tsx bench/memoryRetrieval.bench.ts
  */
 import { performance } from 'node:perf_hooks';
-import { AuctionMemory } from '../src/core/auctionMemory';
-import type { AuctionRecord, Bid } from '../src/core/auctionRecord';
-import { InMemoryStore } from '../src/core/jsonlMemoryStore';
-import { mulberry32 } from '../src/core/seededShuffle';
+import { AuctionMemory } from '../src/core/memory/auctionMemory';
+import type { AuctionRecord, Bid } from '../src/core/auction/auctionRecord';
+import { InMemoryStore } from '../src/core/memory/jsonlMemoryStore';
+import { mulberry32 } from '../src/core/auction/seededShuffle';
 
 // Issue-like text: a 3,000-word vocabulary drawn with Zipf frequencies (a few very common words, a long tail),
 // plus 52 domain words. A 52-word vocabulary alone would make every record match every query (the worst case).

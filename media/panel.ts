@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
-import type { Bid } from '../src/core/auctionRecord';
+import type { Bid } from '../src/core/auction/auctionRecord';
 import { type ExecView, type PanelState, type WebviewMessage, cancelButtonTitle, initialPanelState, parseHostMessage, WebviewMessageSchema } from '../src/vscode/webviewMessages';
 
 interface VsCodeApi {

@@ -1,4 +1,4 @@
-import type { CalibrationItem } from '../core/calibration';
+import type { CalibrationItem } from './calibration';
 import { SaleError } from '../core/errors';
 import type { BenchResults, PolicyName } from './results';
 

@@ -1,18 +1,18 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AuctionMemory } from '../core/auctionMemory';
-import type { AuctionRecord, Bid, Weights } from '../core/auctionRecord';
-import { auctionSettings } from '../core/auctionSettings';
-import { allowListApprover } from '../core/childProcessRunner';
-import { type ExecutionBudget, type ExecutionResult, runEditTestLoop } from '../core/editLoop';
+import type { AuctionMemory } from '../core/memory/auctionMemory';
+import type { AuctionRecord, Bid, Weights } from '../core/auction/auctionRecord';
+import { auctionSettings } from '../core/auction/auctionSettings';
+import { allowListApprover } from '../core/execution/childProcessRunner';
+import { type ExecutionBudget, type ExecutionResult, runEditTestLoop } from '../core/execution/editLoop';
 import { errorMessage } from '../core/errors';
-import { FileJournal } from '../core/fileJournal';
+import { FileJournal } from '../core/workspace/fileJournal';
 import type { CommandRunner } from '../core/ports';
 import { solveTask } from '../core/solve';
 import { type SuiteEntry, copyDir } from '../core/suite';
 import { type CodingTask, complexityBin, taskText } from '../core/task';
 import type { ChatModel } from '../llm/chatModel';
-import { hashString, mulberry32 } from '../core/seededShuffle';
+import { hashString, mulberry32 } from '../core/auction/seededShuffle';
 import type { Attempt, BidFeatures, PolicyName, TaskRun, TokensUsd } from './results';
 import { DescriptionRouter } from './router';
 

@@ -283,7 +283,7 @@ export function buildReport(results: BenchResults, opts: ReportOptions): ReportF
     'so a given agent on a given task gets the same success draw under every policy (draws are paired across policies); memory grows along the order.');
   L.push('- **Nothing shared between policies.** Each policy has its own memory (a fresh in-memory store per policy and order), its own router state, ' +
     'its own simulator server (the simulator remembers the plans it wrote, so two policies must not share one) and its own copies of the task repositories.');
-  L.push('- **Real executions.** Each execution runs the edit–test loop of `src/core/editLoop.ts` in a fresh copy of the task repository; the task\'s test command ' +
+  L.push('- **Real executions.** Each execution runs the edit–test loop of `src/core/execution/editLoop.ts` in a fresh copy of the task repository; the task\'s test command ' +
     'decides pass or fail. Single-agent policies get no plan (no auction) and pay only their executions. The cascade restores the workspace (file journal) between rungs.');
   L.push(`- **Test runs are memoised by content**${results.options.testCache ? '' : ' (off in this run)'}: the key is the command and the exact bytes of every file in the workspace, ` +
     `so a byte-identical state is tested once for real and its result reused (${results.timing.realTestRuns} real runs, ${results.timing.cachedTestRuns} reused in this run). ` +

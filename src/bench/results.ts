@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WeightsSchema } from '../core/auctionRecord';
+import { WeightsSchema } from '../core/auction/auctionRecord';
 
 /** The policies `sale bench` knows, in report order. */
 export const POLICIES = ['sale', 'sale-paper', 'sale-no-memory', 'largest', 'smallest', 'random', 'router', 'cascade', 'oracle'] as const;

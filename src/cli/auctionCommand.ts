@@ -1,13 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runAuction } from '../core/auction';
-import { AuctionMemory } from '../core/auctionMemory';
-import { auctionSettings } from '../core/auctionSettings';
+import { runAuction } from '../core/auction/auction';
+import { AuctionMemory } from '../core/memory/auctionMemory';
+import { auctionSettings } from '../core/auction/auctionSettings';
 import { SaleError } from '../core/errors';
 import type { SaleEvent } from '../core/events';
-import { JsonlMemoryStore } from '../core/jsonlMemoryStore';
-import { buildRepoContext } from '../core/repoContext';
+import { JsonlMemoryStore } from '../core/memory/jsonlMemoryStore';
+import { buildRepoContext } from '../core/workspace/repoContext';
 import { bold, dim, formatBidTable, formatUsage, yellow } from './bidTable';
 import { defaultMemoryPath } from './memoryPath';
 import { openPool } from './poolRuntime';

@@ -1,11 +1,11 @@
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { AuctionMemory } from '../core/auctionMemory';
-import type { AuctionRecord } from '../core/auctionRecord';
-import { allowListApprover, ChildProcessCommandRunner } from '../core/childProcessRunner';
+import { AuctionMemory } from '../core/memory/auctionMemory';
+import type { AuctionRecord } from '../core/auction/auctionRecord';
+import { allowListApprover, ChildProcessCommandRunner } from '../core/execution/childProcessRunner';
 import { SaleError } from '../core/errors';
-import { JsonlMemoryStore } from '../core/jsonlMemoryStore';
+import { JsonlMemoryStore } from '../core/memory/jsonlMemoryStore';
 import { CancelSource } from '../core/ports';
 import { type ReviewDecision, solveTask } from '../core/solve';
 import { commonOptions, parseJury, parseSeed, progressPrinter, requireRepo } from './auctionCommand';

@@ -1,4 +1,4 @@
-import { auctionSettings } from '../core/auctionSettings';
+import { auctionSettings } from '../core/auction/auctionSettings';
 import type { SolveSettings } from '../core/solve';
 
 /** CLI defaults: generous enough for real models on small tasks, hard limits all the same. */

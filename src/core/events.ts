@@ -1,4 +1,4 @@
-import type { AuctionRecord, Bid } from './auctionRecord';
+import type { AuctionRecord, Bid } from './auction/auctionRecord';
 
 /** Everything the UI (panel, CLI) may want to show while a task runs. Plain data: serialisable. */
 export type SaleEvent =

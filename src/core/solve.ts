@@ -1,17 +1,17 @@
 import type { ChatModel } from '../llm/chatModel';
-import { runAuction } from './auction';
-import type { AuctionMemory } from './auctionMemory';
-import { type AuctionRecord, auctionUsageTotals } from './auctionRecord';
-import type { AuctionSettings } from './auctionSettings';
-import type { ExecutionBudget } from './editLoop';
+import { runAuction } from './auction/auction';
+import type { AuctionMemory } from './memory/auctionMemory';
+import { type AuctionRecord, auctionUsageTotals } from './auction/auctionRecord';
+import type { AuctionSettings } from './auction/auctionSettings';
+import type { ExecutionBudget } from './execution/editLoop';
 import { CancelledError, SaleError } from './errors';
 import type { SaleEvent } from './events';
-import { type EscalationSettings, type ExecuteWithEscalationResult, executeWithEscalation } from './executeWinner';
-import type { RevertReport } from './fileJournal';
-import { type AcceptResult, acceptToBranch } from './gitAccept';
+import { type EscalationSettings, type ExecuteWithEscalationResult, executeWithEscalation } from './execution/executeWinner';
+import type { RevertReport } from './workspace/fileJournal';
+import { type AcceptResult, acceptToBranch } from './git/gitAccept';
 import type { CancelSignal, CommandApprover, CommandRunner } from './ports';
-import type { RepoContext } from './prompts';
-import { buildRepoContext } from './repoContext';
+import type { RepoContext } from './auction/prompts';
+import { buildRepoContext } from './workspace/repoContext';
 import type { CodingTask } from './task';
 
 export interface SolveSettings {

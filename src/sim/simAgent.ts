@@ -1,4 +1,4 @@
-import { type PromptKind, detectPromptKind, extractTagged, parseTaskBlock } from '../core/prompts';
+import { type PromptKind, detectPromptKind, extractTagged, parseTaskBlock } from '../core/auction/prompts';
 import { nextExecStep, type PastCall } from './executor';
 import { judgePlan } from './judge';
 import type { ChatCompletionRequest, WireMessage } from './openaiWire';

@@ -1,6 +1,6 @@
-import { meanEntropy } from '../core/entropy';
-import { scoreBid, argminScore } from '../core/scoring';
-import { auctionSettings } from '../core/auctionSettings';
+import { meanEntropy } from '../core/auction/entropy';
+import { scoreBid, argminScore } from '../core/auction/scoring';
+import { auctionSettings } from '../core/auction/auctionSettings';
 import type { SuiteTask } from '../core/task';
 import type { PoolConfig } from '../llm/poolConfig';
 import { blendedPrice } from '../llm/poolConfig';

@@ -2,9 +2,9 @@
  * The one place where the extension meets the engine's `solveTask` (src/core/solve.ts): settings mapped to
  * SolveSettings, and the result reduced to what the UI needs (diff, accept, revert). No `vscode` import.
  */
-import type { AuctionMemory } from '../core/auctionMemory';
-import type { AuctionRecord } from '../core/auctionRecord';
-import { auctionSettings } from '../core/auctionSettings';
+import type { AuctionMemory } from '../core/memory/auctionMemory';
+import type { AuctionRecord } from '../core/auction/auctionRecord';
+import { auctionSettings } from '../core/auction/auctionSettings';
 import type { SaleEvent } from '../core/events';
 import type { CancelSignal, CommandApprover, CommandRunner } from '../core/ports';
 import { type ReviewDecision, type SolveResult, type SolveSettings, solveTask } from '../core/solve';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { ChildProcessCommandRunner } from '../core/childProcessRunner';
+import { ChildProcessCommandRunner } from '../core/execution/childProcessRunner';
 import { SaleError, errorMessage } from '../core/errors';
-import type { MemoryRecord } from '../core/memoryRecord';
+import type { MemoryRecord } from '../core/memory/memoryRecord';
 import type { CommandResult, CommandRunner } from '../core/ports';
 import { BidPanelProvider } from './bidPanel';
 import { SaleLog } from './log';

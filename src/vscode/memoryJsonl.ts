@@ -2,7 +2,7 @@
  * Auction memory as JSON lines, so a team can share what SALE learned in a repository. One MemoryRecord per
  * line. Import validates every line and reports the ones it refused with their line numbers. Pure.
  */
-import { MemoryRecordSchema, type MemoryRecord } from '../core/memoryRecord';
+import { MemoryRecordSchema, type MemoryRecord } from '../core/memory/memoryRecord';
 
 export function toJsonLines(records: MemoryRecord[]): string {
   return records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : '');

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { AuctionMemory } from '../core/auctionMemory';
+import type { AuctionMemory } from '../core/memory/auctionMemory';
 import { WorkspaceStateMemoryStore } from './workspaceStateMemoryStore';
 
 /** One auction memory per repository label, stored in the workspace state. */
@@ -36,6 +36,6 @@ export class MemoryService {
 
 /** The memory's retrieval index (minisearch) loads on first use. */
 async function openMemory(store: WorkspaceStateMemoryStore): Promise<AuctionMemory> {
-  const { AuctionMemory } = await import('../core/auctionMemory');
+  const { AuctionMemory } = await import('../core/memory/auctionMemory');
   return AuctionMemory.open(store);
 }

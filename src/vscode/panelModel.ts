@@ -4,7 +4,7 @@
  * again (or reloaded) always shows the full picture.
  */
 import type { SaleEvent } from '../core/events';
-import type { Bid } from '../core/auctionRecord';
+import type { Bid } from '../core/auction/auctionRecord';
 import type { ExecView, Notice, PanelState } from './webviewMessages';
 
 const MAX_NOTICES = 20;

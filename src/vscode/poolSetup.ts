@@ -5,7 +5,7 @@ import { SaleError } from '../core/errors';
 import type { ChatModel } from '../llm/chatModel';
 import { type PoolConfig, loadPoolFile, parsePoolConfig } from '../llm/poolConfig';
 import { PRESET_LABELS, presetPool, requiredKeyNames, secretKeyFor } from './poolPresets';
-import { selectAgents } from '../core/routingStats';
+import { selectAgents } from '../core/memory/routingStats';
 import type { ExtensionSettings } from './settings';
 import type { Logger } from './log';
 import { KeyedServerSlot } from './serverSlot';

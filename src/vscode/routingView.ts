@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { MemoryRecord } from '../core/memoryRecord';
-import { type AgentRoutingStats, type RoutingSummary, describeAgentStats, routingStats } from '../core/routingStats';
+import type { MemoryRecord } from '../core/memory/memoryRecord';
+import { type AgentRoutingStats, type RoutingSummary, describeAgentStats, routingStats } from '../core/memory/routingStats';
 import { formatUsd } from './panelModel';
 
 export interface RoutingSource {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { HeadTailBuffer } from '../core/childProcessRunner';
+import { HeadTailBuffer } from '../core/execution/childProcessRunner';
 import type { CancelSignal, CommandResult, CommandRunner } from '../core/ports';
 import { shellQuote, stripTerminalControls, terminalResultDecision } from './terminalText';
 

@@ -4,7 +4,7 @@
  * not parse is dropped and reported, never acted on. No `vscode` import here.
  */
 import { z } from 'zod';
-import { BidSchema } from '../core/auctionRecord';
+import { BidSchema } from '../core/auction/auctionRecord';
 
 /** Where a run is. `review` = waiting for the user to run / override / cancel. */
 export const PanelPhaseSchema = z.enum(['idle', 'bidding', 'jury', 'refining', 'review', 'executing', 'done', 'failed', 'cancelled']);

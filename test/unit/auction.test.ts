@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runAuction } from '../../src/core/auction';
-import { AuctionMemory } from '../../src/core/auctionMemory';
-import { auctionSettings } from '../../src/core/auctionSettings';
-import { InMemoryStore } from '../../src/core/jsonlMemoryStore';
+import { runAuction } from '../../src/core/auction/auction';
+import { AuctionMemory } from '../../src/core/memory/auctionMemory';
+import { auctionSettings } from '../../src/core/auction/auctionSettings';
+import { InMemoryStore } from '../../src/core/memory/jsonlMemoryStore';
 import type { CodingTask } from '../../src/core/task';
 import { OpenAIChatModel } from '../../src/llm/chatModel';
 import { FakeModel, PLAN, agent, batchJury, logprobsWith, pairJury } from './helpers/fakeModel';

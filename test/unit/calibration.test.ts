@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { itemsFromBenchResults } from '../../src/bench/calibrationData';
 import type { BenchResults, TaskRun } from '../../src/bench/results';
-import { type CalibrationItem, DEFAULT_WEIGHTS, evaluateWeights, fitWeights, itemsFromMemory, loadWeightsFile, outcomeOf, pickWith } from '../../src/core/calibration';
-import type { MemoryRecord } from '../../src/core/memoryRecord';
-import { mulberry32 } from '../../src/core/seededShuffle';
+import { type CalibrationItem, DEFAULT_WEIGHTS, evaluateWeights, fitWeights, itemsFromMemory, loadWeightsFile, outcomeOf, pickWith } from '../../src/bench/calibration';
+import type { MemoryRecord } from '../../src/core/memory/memoryRecord';
+import { mulberry32 } from '../../src/core/auction/seededShuffle';
 
 const AGENTS = [
   { agent: 'small', price: 0.05 },

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import type { AuctionRecord, Bid } from '../../src/core/auctionRecord';
-import { ChildProcessCommandRunner } from '../../src/core/childProcessRunner';
-import { executeWithEscalation, nextEscalationBid } from '../../src/core/executeWinner';
+import type { AuctionRecord, Bid } from '../../src/core/auction/auctionRecord';
+import { ChildProcessCommandRunner } from '../../src/core/execution/childProcessRunner';
+import { executeWithEscalation, nextEscalationBid } from '../../src/core/execution/executeWinner';
 import { CancelSource } from '../../src/core/ports';
 import {
   FakeChatModel, NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, treeSnapshot, writeTree,

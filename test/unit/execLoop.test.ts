@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { ChildProcessCommandRunner } from '../../src/core/childProcessRunner';
-import { type EditLoopOptions, runEditTestLoop } from '../../src/core/editLoop';
+import { ChildProcessCommandRunner } from '../../src/core/execution/childProcessRunner';
+import { type EditLoopOptions, runEditTestLoop } from '../../src/core/execution/editLoop';
 import type { SaleEvent } from '../../src/core/events';
 import { CancelSource, type CommandRunner } from '../../src/core/ports';
 import {

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { ChildProcessCommandRunner } from '../../src/core/childProcessRunner';
-import { ExecToolbox, capText, nearestHint } from '../../src/core/execTools';
-import { FileJournal } from '../../src/core/fileJournal';
+import { ChildProcessCommandRunner } from '../../src/core/execution/childProcessRunner';
+import { ExecToolbox, capText, nearestHint } from '../../src/core/execution/execTools';
+import { FileJournal } from '../../src/core/workspace/fileJournal';
 import type { CommandApprover } from '../../src/core/ports';
 import { approveAll, approveNone, makeTempDir, removeDir, treeSnapshot, writeTree } from './helpers/execHelpers';
 

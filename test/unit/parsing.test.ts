@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { meanEntropy, tokenEntropy } from '../../src/core/entropy';
-import { parseBatchScores, parsePairScore } from '../../src/core/juryParser';
-import { parsePlan, planProblem } from '../../src/core/planParser';
+import { meanEntropy, tokenEntropy } from '../../src/core/auction/entropy';
+import { parseBatchScores, parsePairScore } from '../../src/core/auction/juryParser';
+import { parsePlan, planProblem } from '../../src/core/auction/planParser';
 import { loadPoolFile } from '../../src/llm/poolConfig';
 import { logprobsWith } from './helpers/fakeModel';
 

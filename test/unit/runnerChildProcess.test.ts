@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fsp, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ChildProcessCommandRunner, HeadTailBuffer, allowListApprover } from '../../src/core/childProcessRunner';
+import { ChildProcessCommandRunner, HeadTailBuffer, allowListApprover } from '../../src/core/execution/childProcessRunner';
 import { CancelSource, commandPassed } from '../../src/core/ports';
 import { makeTempDir, removeDir } from './helpers/execHelpers';
 

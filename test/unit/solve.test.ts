@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AuctionMemory } from '../../src/core/auctionMemory';
-import { auctionSettings } from '../../src/core/auctionSettings';
-import { ChildProcessCommandRunner } from '../../src/core/childProcessRunner';
-import { InMemoryStore, JsonlMemoryStore } from '../../src/core/jsonlMemoryStore';
-import { detectPromptKind } from '../../src/core/prompts';
+import { AuctionMemory } from '../../src/core/memory/auctionMemory';
+import { auctionSettings } from '../../src/core/auction/auctionSettings';
+import { ChildProcessCommandRunner } from '../../src/core/execution/childProcessRunner';
+import { InMemoryStore, JsonlMemoryStore } from '../../src/core/memory/jsonlMemoryStore';
+import { detectPromptKind } from '../../src/core/auction/prompts';
 import { solveTask } from '../../src/core/solve';
 import type { ChatModel, ChatRequest, ChatResult } from '../../src/llm/chatModel';
 import { PLAN, batchJury } from './helpers/fakeModel';

@@ -11,7 +11,7 @@ import { stripCredentials } from '../../src/vscode/repoInfo';
 import { SETTINGS_SPEC, engineSettingsInput, readSettings } from '../../src/vscode/settings';
 import { shellQuote, stripTerminalControls } from '../../src/vscode/terminalText';
 import { parsePoolConfig } from '../../src/llm/poolConfig';
-import { auctionSettings } from '../../src/core/auctionSettings';
+import { auctionSettings } from '../../src/core/auction/auctionSettings';
 
 describe('GitHub remotes and issues (vscode/github)', () => {
   it('parses https, ssh and scp-like remotes, Enterprise hosts included', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { MEMORY_SCHEMA_VERSION, type MemoryRecord } from '../../src/core/memoryRecord';
+import { MEMORY_SCHEMA_VERSION, type MemoryRecord } from '../../src/core/memory/memoryRecord';
 import { adoptIntoRepo, parseJsonLines, toJsonLines } from '../../src/vscode/memoryJsonl';
-import { routingStats, selectAgents } from '../../src/core/routingStats';
+import { routingStats, selectAgents } from '../../src/core/memory/routingStats';
 import { type MementoLike, WorkspaceStateMemoryStore } from '../../src/vscode/workspaceStateMemoryStore';
 
 class FakeMemento implements MementoLike {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Bid } from '../../src/core/auctionRecord';
+import type { Bid } from '../../src/core/auction/auctionRecord';
 import type { SaleEvent } from '../../src/core/events';
 import { applyEvent, phaseSummary } from '../../src/vscode/panelModel';
 import { HostMessageSchema, initialPanelState, parseHostMessage, parseWebviewMessage } from '../../src/vscode/webviewMessages';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildRepoContext, detectTestCommand } from '../../src/core/repoContext';
+import { buildRepoContext, detectTestCommand } from '../../src/core/workspace/repoContext';
 import { makeTempDir, removeDir, writeTree } from './helpers/execHelpers';
 
 describe('repoContext', () => {

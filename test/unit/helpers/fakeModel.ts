@@ -1,6 +1,6 @@
 import type { ChatModel, ChatRequest, ChatResult, TokenLogprob } from '../../../src/llm/chatModel';
 import type { AgentConfig } from '../../../src/llm/poolConfig';
-import { detectPromptKind, type PromptKind } from '../../../src/core/prompts';
+import { detectPromptKind, type PromptKind } from '../../../src/core/auction/prompts';
 
 export interface FakeReply {
   text?: string;

@@ -2,7 +2,7 @@
  * Per-repository routing preferences learned from the auction memory: for each agent, how often it bid, won,
  * executed, passed and was kept, and what it cost. Pure: computed from MemoryRecords.
  */
-import { SaleError } from './errors';
+import { SaleError } from '../errors';
 import type { MemoryRecord } from './memoryRecord';
 
 export interface AgentRoutingStats {

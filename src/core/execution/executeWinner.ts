@@ -1,12 +1,12 @@
-import type { ChatModel } from '../llm/chatModel';
-import { type AuctionRecord, type Bid, auctionUsageTotals } from './auctionRecord';
+import type { ChatModel } from '../../llm/chatModel';
+import { type AuctionRecord, type Bid, auctionUsageTotals } from '../auction/auctionRecord';
 import { type EditLoopOptions, type ExecutionBudget, type ExecutionResult, runEditTestLoop } from './editLoop';
-import { SaleError } from './errors';
-import type { SaleEvent } from './events';
-import { FileJournal, type RevertReport } from './fileJournal';
-import type { CancelSignal, CommandApprover, CommandRunner } from './ports';
-import type { RepoContext } from './prompts';
-import type { CodingTask } from './task';
+import { SaleError } from '../errors';
+import type { SaleEvent } from '../events';
+import { FileJournal, type RevertReport } from '../workspace/fileJournal';
+import type { CancelSignal, CommandApprover, CommandRunner } from '../ports';
+import type { RepoContext } from '../auction/prompts';
+import type { CodingTask } from '../task';
 
 /**
  * Runs the chosen bid (the auction's winner or the user's override) and, when it fails, escalates (DESIGN §1,

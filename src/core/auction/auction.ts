@@ -1,18 +1,18 @@
 import { type AuctionRecord, type Bid, type JuryScore, type UsageTotals, addUsage, emptyUsage } from './auctionRecord';
-import type { AuctionMemory } from './auctionMemory';
+import type { AuctionMemory } from '../memory/auctionMemory';
 import type { AuctionSettings } from './auctionSettings';
 import { meanEntropy } from './entropy';
-import { CancelledError, SaleError, errorMessage } from './errors';
-import type { SaleEvent } from './events';
+import { CancelledError, SaleError, errorMessage } from '../errors';
+import type { SaleEvent } from '../events';
 import { parseBatchScores, parsePairScore } from './juryParser';
 import { parsePlan, planProblem } from './planParser';
-import { type CancelSignal, abortSignalFor } from './ports';
+import { type CancelSignal, abortSignalFor } from '../ports';
 import { type RepoContext, bidMessages, juryBatchMessages, juryPairMessages, refineMessages } from './prompts';
 import { argminScore, juryMean, scoreBid } from './scoring';
 import { mapLimit, seededShuffle } from './seededShuffle';
-import type { CodingTask } from './task';
-import type { ChatModel, ChatResult } from '../llm/chatModel';
-import { blendedPrice } from '../llm/poolConfig';
+import type { CodingTask } from '../task';
+import type { ChatModel, ChatResult } from '../../llm/chatModel';
+import { blendedPrice } from '../../llm/poolConfig';
 
 export interface AuctionOptions {
   task: CodingTask;

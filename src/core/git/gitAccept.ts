@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
-import { SaleError, errorMessage } from './errors';
+import { SaleError, errorMessage } from '../errors';
 
 /**
  * Optional "accept": put the agent's change on a new branch `sale/<task-id>-<short>` as one commit that holds

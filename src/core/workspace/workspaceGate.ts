@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { SaleError } from './errors';
+import { SaleError } from '../errors';
 
 /**
  * The one gate every file operation of the executing agent goes through. It turns a model-given path into an

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { type JuryScore, type Weights, WeightsSchema } from './auctionRecord';
-import { SaleError } from './errors';
-import type { MemoryRecord } from './memoryRecord';
-import { argminScore, scoreBid } from './scoring';
-import { mulberry32 } from './seededShuffle';
+import { type JuryScore, type Weights, WeightsSchema } from '../core/auction/auctionRecord';
+import { SaleError } from '../core/errors';
+import type { MemoryRecord } from '../core/memory/memoryRecord';
+import { argminScore, scoreBid } from '../core/auction/scoring';
+import { mulberry32 } from '../core/auction/seededShuffle';
 
 /**
  * Fitting the auction's scoring weights w = (w_c, w_h, w_1..w_n) from recorded outcomes (DESIGN §1, "Weights").

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { RepoContext } from './prompts';
-import type { CodingTask } from './task';
+import type { RepoContext } from '../auction/prompts';
+import type { CodingTask } from '../task';
 import { WorkspaceGate, walkWorkspace } from './workspaceGate';
 
 /**

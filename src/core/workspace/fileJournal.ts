@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { SaleError, errorMessage } from './errors';
+import { SaleError, errorMessage } from '../errors';
 import { type GatedPath, type WalkEntry, WorkspaceGate, looksBinary, walkWorkspace } from './workspaceGate';
 
 /**

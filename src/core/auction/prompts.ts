@@ -1,4 +1,4 @@
-import type { CodingTask } from './task';
+import type { CodingTask } from '../task';
 
 /**
  * Prompts of every model call SALE makes. Each system prompt starts with a header line naming its kind, so

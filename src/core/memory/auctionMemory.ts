@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type AuctionRecord, auctionUsageTotals } from './auctionRecord';
+import { type AuctionRecord, auctionUsageTotals } from '../auction/auctionRecord';
 import type { MemoryBid, MemoryRecord, MemoryStore, Outcome } from './memoryRecord';
 import { MEMORY_SCHEMA_VERSION } from './memoryRecord';
-import type { ContrastExample } from './prompts';
-import { TaskIndex } from './similarity';
-import { type CodingTask, taskText } from './task';
+import type { ContrastExample } from '../auction/prompts';
+import { TaskIndex } from './bm25TaskIndex';
+import { type CodingTask, taskText } from '../task';
 
 export type MemoryLabels = 'outcome' | 'auction';
 

@@ -1,7 +1,7 @@
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
-import { errorMessage } from './errors';
+import { errorMessage } from '../errors';
 import { type MemoryRecord, MemoryRecordSchema, type MemoryStore } from './memoryRecord';
 
 /**

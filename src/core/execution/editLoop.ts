@@ -1,12 +1,12 @@
-import type { ChatMessage, ChatModel, ChatResult } from '../llm/chatModel';
-import { errorMessage } from './errors';
-import type { SaleEvent } from './events';
+import type { ChatMessage, ChatModel, ChatResult } from '../../llm/chatModel';
+import { errorMessage } from '../errors';
+import type { SaleEvent } from '../events';
 import { DEFAULT_EXEC_TOOL_LIMITS, type ExecToolLimits, ExecToolbox, type ToolOutcome } from './execTools';
-import { FileJournal, type RevertReport } from './fileJournal';
-import { type CancelSignal, type CommandApprover, type CommandResult, type CommandRunner, abortSignalFor, commandPassed } from './ports';
-import { type RepoContext, executeMessages } from './prompts';
-import { buildRepoContext } from './repoContext';
-import type { CodingTask } from './task';
+import { FileJournal, type RevertReport } from '../workspace/fileJournal';
+import { type CancelSignal, type CommandApprover, type CommandResult, type CommandRunner, abortSignalFor, commandPassed } from '../ports';
+import { type RepoContext, executeMessages } from '../auction/prompts';
+import { buildRepoContext } from '../workspace/repoContext';
+import type { CodingTask } from '../task';
 import { EXEC_TOOLS } from './toolSpecs';
 
 /**

@@ -1,10 +1,10 @@
 import { promises as fsp } from 'node:fs';
 import { z } from 'zod';
-import { errorMessage } from './errors';
-import type { FileJournal } from './fileJournal';
-import { type CancelSignal, type CommandApprover, type CommandResult, type CommandRunner, commandPassed } from './ports';
+import { errorMessage } from '../errors';
+import type { FileJournal } from '../workspace/fileJournal';
+import { type CancelSignal, type CommandApprover, type CommandResult, type CommandRunner, commandPassed } from '../ports';
 import { EXEC_TOOL_NAMES, type ExecToolName } from './toolSpecs';
-import { looksBinary, walkWorkspace } from './workspaceGate';
+import { looksBinary, walkWorkspace } from '../workspace/workspaceGate';
 
 /**
  * The execution tools (EXEC_TOOLS) over the workspace gate, the file journal and a command runner.
