@@ -13,6 +13,7 @@ import { mapLimit, seededShuffle } from './seededShuffle';
 import type { CodingTask } from '../task';
 import type { ChatModel, ChatResult } from '../../llm/chatModel';
 import { blendedPrice } from '../../llm/poolConfig';
+import { taskTextNotice } from '../inputLimits';
 import { BudgetError, TaskBudget, inputTokenBound, projectCall } from '../callBudget';
 
 export interface AuctionOptions {
@@ -121,6 +122,8 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
   };
 
   emit({ type: 'auction-start', taskId: task.id, agents: models.map((m) => m.agent.id), simulated: !!opts.simulated });
+  const tooLong = taskTextNotice(task);
+  if (tooLong) note(tooLong);
 
   // 1. Bids, in parallel.
   const drafts = await Promise.all(models.map((m) => draftPlan(m, 0, bidMessages(m.agent.id, task, opts.repoContext, settings.maxPlanTokens), usage.bids)));
