@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { SaleError } from '../core/errors';
 import { type AgentConfig, usageCostUsd } from './poolConfig';
-import { abortableSleep, retryWait } from './retryAfter';
+import { MAX_RETRY_WAIT_MS, abortableSleep, retryWait } from './retryAfter';
 import { type DeadlineKind, attemptDeadline } from './streamDeadlines';
 import { checkUsage, estimateTokens } from './usageGuard';
 
@@ -142,8 +142,8 @@ export class OpenAIChatModel implements ChatModel {
           throw this.wrap(e);
         }
         if (attempt >= maxRetries) throw this.finalError(e, fired, why, attempt + 1);
-        const wait = retryWait(headers, attempt);
-        if (wait.capped) notes.push(`${why}: Retry-After asked ${Math.round(wait.askedMs! / 1000)} s, capped to ${Math.round(wait.ms / 1000)} s`);
+        const wait = retryWait(headers, attempt, this.agent.maxRetryWaitMs ?? MAX_RETRY_WAIT_MS);
+        if (wait.capped) notes.push(`${why}: Retry-After asked ${secs(wait.askedMs!)} s, capped to ${secs(wait.ms)} s`);
         try {
           await abortableSleep(wait.ms, req.signal);
         } catch {
@@ -209,6 +209,8 @@ export class OpenAIChatModel implements ChatModel {
       }
       if (choice.finish_reason) finish = choice.finish_reason;
     }
+    // The SDK ends a stream's iteration quietly when its signal aborts: a deadline or cancel is not an answer.
+    if (deadline.signal.aborted) throw new Error('aborted');
     if (!finish) throw new TruncatedStreamError('the stream ended without a finish reason');
     return this.result(req, text, [...calls.values()], logprobs.length ? logprobs : undefined, usage, finish, started);
   }
@@ -256,3 +258,5 @@ function retryable(status: number): boolean {
 function timeoutText(kind: DeadlineKind, ms: number): string {
   return kind === 'idle' ? `no data for ${ms} ms (idle-stream deadline)` : `timed out after ${ms} ms (overall deadline)`;
 }
+
+const secs = (ms: number) => (ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10);
