@@ -7,12 +7,13 @@ import { ChildProcessCommandRunner } from '../core/execution/childProcessRunner'
 import type { ExecutionBudget } from '../core/execution/editLoop';
 import { SaleError } from '../core/errors';
 import { InMemoryStore } from '../core/memory/jsonlMemoryStore';
-import type { CommandRunner } from '../core/ports';
+import type { CommandRunner } from '../core/ports/commandRunner';
 import { hashString, mapLimit, seededShuffle } from '../core/auction/seededShuffle';
 import { type SuiteEntry, loadSuite } from '../core/suite';
 import { complexityBin } from '../core/task';
-import type { ChatModel } from '../llm/chatModel';
-import { type PoolConfig, blendedPrice, loadPoolFile } from '../llm/poolConfig';
+import type { ChatModel } from '../core/ports/chatModel';
+import { type PoolConfig, loadPoolFile } from '../llm/poolConfig';
+import { blendedPrice } from '../core/pricing';
 import { poolIsSimulated } from '../llm/poolModels';
 import { startPoolModels } from '../sim/poolModelsWithSim';
 import { type PolicyState, type PoolAgent, runPolicyTask } from './policies';

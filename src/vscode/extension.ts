@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ChildProcessCommandRunner } from '../core/execution/childProcessRunner';
 import { SaleError, errorMessage } from '../core/errors';
 import type { MemoryRecord } from '../core/memory/memoryRecord';
-import type { CommandResult, CommandRunner } from '../core/ports';
+import type { CommandResult, CommandRunner } from '../core/ports/commandRunner';
 import { BidPanelProvider } from './bidPanel';
 import { SaleLog } from './log';
 import { adoptIntoRepo, parseJsonLines, toJsonLines } from './memoryJsonl';

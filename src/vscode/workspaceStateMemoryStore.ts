@@ -4,7 +4,8 @@
  * records go. Records that fail validation on load are set aside under their own key (never silently dropped)
  * and reported through warnings(). No `vscode` import: the Memento is passed in, so this is unit-tested.
  */
-import { MemoryRecordSchema, type MemoryRecord, type MemoryStore } from '../core/memory/memoryRecord';
+import { MemoryRecordSchema, type MemoryRecord } from '../core/memory/memoryRecord';
+import type { MemoryStore } from '../core/ports/memoryStore';
 
 /** The part of vscode.Memento this store needs. */
 export interface MementoLike {

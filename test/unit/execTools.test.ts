@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ChildProcessCommandRunner } from '../../src/core/execution/childProcessRunner';
 import { ExecToolbox, capText, nearestHint } from '../../src/core/execution/execTools';
 import { FileJournal } from '../../src/core/workspace/fileJournal';
-import type { CommandApprover } from '../../src/core/ports';
+import type { CommandApprover } from '../../src/core/ports/commandRunner';
 import { approveAll, approveNone, makeTempDir, removeDir, treeSnapshot, writeTree } from './helpers/execHelpers';
 
 describe('execTools', () => {

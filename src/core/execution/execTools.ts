@@ -2,7 +2,8 @@ import { promises as fsp } from 'node:fs';
 import { z } from 'zod';
 import { errorMessage } from '../errors';
 import type { FileJournal } from '../workspace/fileJournal';
-import { type CancelSignal, type CommandApprover, type CommandResult, type CommandRunner, commandPassed } from '../ports';
+import type { CancelSignal } from '../ports/cancel';
+import { type CommandApprover, type CommandResult, type CommandRunner, commandPassed } from '../ports/commandRunner';
 import { EXEC_TOOL_NAMES, type ExecToolName } from './toolSpecs';
 import { looksBinary, walkWorkspace } from '../workspace/workspaceGate';
 
