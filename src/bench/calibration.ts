@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type JuryScore, type Weights, WeightsSchema } from '../core/auction/auctionRecord';
+import { DEFAULT_WEIGHTS } from '../core/auction/auctionSettings';
 import { SaleError } from '../core/errors';
 import type { MemoryRecord } from '../core/memory/memoryRecord';
 import { argminScore, scoreBid } from '../core/auction/scoring';
@@ -91,7 +92,6 @@ export interface CalibrationResult {
   candidates: number;
 }
 
-export const DEFAULT_WEIGHTS: Weights = { cost: 10, entropy: 1, jury: {}, juryDefault: 0.25 };
 
 /** Outcome of `agent` on an item: known, or inferred along the price ladder (a cheaper agent passed ⇒ pass; a dearer one failed ⇒ fail). */
 export function outcomeOf(item: CalibrationItem, agent: string, price: (a: string) => number): boolean | undefined {

@@ -15,7 +15,7 @@ import { readSettings, type ExtensionSettings } from './settings';
 import { ORIGINAL_SCHEME, SolveController } from './solveController';
 import { UserFacingError, notificationText } from './userErrors';
 import { SaleStatusBar } from './statusBar';
-import { type SolveArgs, type TaskContext, TaskSources } from './taskCommands';
+import { type SolveArgs, type TaskContext, TaskSources } from './taskSources';
 import { TerminalCommandRunner } from './terminalCommandRunner';
 import { TodoCodeActionProvider, TodoCodeLensProvider } from './todoProviders';
 import type { PanelState } from './webviewMessages';
