@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type JuryScore, type Weights, WeightsSchema } from '../core/auction/auctionRecord';
 import { DEFAULT_WEIGHTS } from '../core/auction/auctionSettings';
 import { SaleError } from '../core/errors';
+import { formatZodIssues } from '../core/zodIssues';
 import type { MemoryRecord } from '../core/memory/memoryRecord';
 import { argminScore, scoreBid } from '../core/auction/scoring';
 import { mulberry32 } from '../core/auction/seededShuffle';
@@ -337,6 +338,6 @@ export function loadWeightsFile(path: string): Weights {
   }
   const candidate = json && typeof json === 'object' && 'weights' in json ? (json as { weights: unknown }).weights : json;
   const r = WeightsSchema.safeParse(candidate);
-  if (!r.success) throw new SaleError(`Invalid weights in ${path}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`, 'weights-invalid');
+  if (!r.success) throw new SaleError(`Invalid weights in ${path}: ${formatZodIssues(r.error, { style: 'inline' })}`, 'weights-invalid');
   return r.data;
 }

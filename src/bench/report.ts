@@ -1,4 +1,5 @@
 import { basename, relative } from 'node:path';
+import { formatUsd, usdDigits } from '../core/formatUsd';
 import type { BenchResults, PolicyName } from './results';
 import { type PolicySummary, type Spread, auctionDiagnostics, binsOf, curveWindow, learningCurve, overheadByBin, summarise } from './stats';
 import { type LineSeries, type ScatterPoint, renderLines, renderScatter } from './svgChart';
@@ -31,12 +32,7 @@ const pct = (v: number, d = 1) => (Number.isFinite(v) ? `${(100 * v).toFixed(d)}
 const pctPM = (s: Spread, d = 1) => (Number.isFinite(s.mean) ? `${(100 * s.mean).toFixed(d)} ± ${(100 * s.std).toFixed(d)}%` : '—');
 
 /** Dollars with 4 significant digits (the simulated pool's prices make tasks cost fractions of a cent). */
-export function usd(v: number): string {
-  if (!Number.isFinite(v)) return '—';
-  if (v === 0) return '$0';
-  return `$${v.toFixed(usdDigits(v))}`;
-}
-const usdDigits = (v: number) => Math.min(8, Math.max(2, 3 - Math.floor(Math.log10(Math.abs(v)))));
+const usd = (v: number) => formatUsd(v, 'sig4');
 /** "$0.01115 ± 0.00130": the spread with the mean's decimals. */
 const usdPM = (s: Spread) => (Number.isFinite(s.mean) ? `${usd(s.mean)} ± ${s.mean === 0 ? '0' : s.std.toFixed(usdDigits(s.mean))}` : '—');
 /** Axis ticks: as few digits as the value needs ($0.005, $0.015). */

@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { z } from 'zod';
 import { errorMessage } from '../errors';
+import { formatZodIssues } from '../zodIssues';
 import type { FileJournal } from '../workspace/fileJournal';
 import type { CancelSignal } from '../ports/cancel';
 import { type CommandApprover, type CommandResult, type CommandRunner, commandPassed } from '../ports/commandRunner';
@@ -115,7 +116,7 @@ export class ExecToolbox {
     }
     const parsed = argSchemas[tool].safeParse(json);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; ');
+      const issues = formatZodIssues(parsed.error, { style: 'inline', root: '(arguments)' });
       return fail(`Invalid arguments for ${tool}: ${issues}. Example: ${exampleArgs(tool)}.`);
     }
     try {
