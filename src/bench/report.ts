@@ -1,7 +1,7 @@
 import { basename, relative } from 'node:path';
 import { formatUsd, usdDigits } from '../core/formatUsd';
 import type { BenchResults, PolicyName } from './results';
-import { type PolicySummary, type Spread, auctionDiagnostics, binsOf, curveWindow, learningCurve, overheadByBin, summarise } from './stats';
+import { type PolicySummary, type Spread, auctionDiagnostics, spread, binsOf, curveWindow, learningCurve, overheadByBin, summarise } from './stats';
 import { type LineSeries, type ScatterPoint, renderLines, renderScatter } from './svgChart';
 
 export const POLICY_COLORS: Record<PolicyName, string> = {
@@ -163,8 +163,7 @@ export function buildReport(results: BenchResults, opts: ReportOptions): ReportF
     L.push('');
     const diff = (a: Spread, b: Spread, f: (v: number) => number) => {
       const d = a.values.map((v, i) => f(v) - f(b.values[i]));
-      const m = d.reduce((x, y) => x + y, 0) / d.length;
-      const sd = d.length > 1 ? Math.sqrt(d.reduce((x, y) => x + (y - m) ** 2, 0) / (d.length - 1)) : 0;
+      const { mean: m, std: sd } = spread(d);
       return { m, sd, wins: d.filter((x) => x > 0).length };
     };
     L.push(table(['policy', 'pass@1 − largest (points)', 'orders better', 'dollars vs largest', 'orders cheaper'], sums.filter((x) => x.policy !== 'largest').map((x) => {
