@@ -17,7 +17,6 @@ export class BidPanelProvider implements vscode.WebviewViewProvider, vscode.Disp
   private state: PanelState = initialPanelState();
   private timer: NodeJS.Timeout | undefined;
   private lastPost = 0;
-  private readonly disposables: vscode.Disposable[] = [];
   /** Listeners of the current webview view (replaced when the view is resolved again). */
   private readonly viewListeners = new ListenerSlot();
   /** Messages refused since activation, with the reason (the test API reads these). */
@@ -33,7 +32,6 @@ export class BidPanelProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
-    for (const d of this.disposables) d.dispose();
     this.viewListeners.clear();
   }
 
