@@ -1,3 +1,7 @@
+/**
+ * report.md for a bench run. Over 300 lines on purpose: it is one document written top to bottom (headline,
+ * tables, realism check, charts), and its sections share the same small number formatters.
+ */
 import { basename, relative } from 'node:path';
 import { formatUsd, usdDigits } from '../core/formatUsd';
 import type { BenchResults, PolicyName } from './results';

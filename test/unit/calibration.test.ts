@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { itemsFromBenchResults } from '../../src/bench/calibrationData';
 import type { BenchResults, TaskRun } from '../../src/bench/results';
 import { DEFAULT_WEIGHTS } from '../../src/core/auction/auctionSettings';
-import { type CalibrationItem, evaluateWeights, fitWeights, itemsFromMemory, loadWeightsFile, outcomeOf, pickWith } from '../../src/bench/calibration';
+import { type CalibrationItem, evaluateWeights, fitWeights, outcomeOf, pickWith } from '../../src/bench/calibration';
+import { itemsFromMemory, loadWeightsFile } from '../../src/bench/calibrationData';
 import type { MemoryRecord } from '../../src/core/memory/memoryRecord';
 import { mulberry32 } from '../../src/core/auction/seededShuffle';
 

@@ -12,7 +12,8 @@ import { EXEC_TOOLS } from './toolSpecs';
 import { type Clock, systemClock } from '../ports/clock';
 
 /**
- * The winner's edit–test loop (DESIGN §3).
+ * The winner's edit–test loop (DESIGN §3). Over 300 lines on purpose: the loop, its budget projection and its
+ * stop reasons are one state machine whose guarantees (below) are easiest to check when read in one place.
  *
  * Budget semantics (tokens and dollars are per task: `spent` holds what was spent before this loop — the auction,
  * earlier attempts; `maxTurns` is per loop):
