@@ -9,7 +9,8 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
 import type { Bid } from '../src/core/auction/auctionRecord';
-import { type ExecView, type PanelState, type WebviewMessage, cancelButtonTitle, initialPanelState, parseHostMessage, WebviewMessageSchema } from '../src/vscode/webviewMessages';
+import { type ExecView, type PanelState, type WebviewMessage, cancelButtonTitle, initialPanelState, WebviewMessageSchema } from '../src/vscode/webviewMessages';
+import { receiveHostMessage } from './hostInbox';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -317,20 +318,13 @@ function focusTarget(target: 'actions' | 'bids' | 'diff'): void {
   }
 }
 
-window.addEventListener('message', (event: MessageEvent) => {
-  const r = parseHostMessage(event.data);
-  if (!r.ok) {
-    send({ type: 'problem', message: `The panel refused a message from the host: ${r.error}` });
-    return;
-  }
-  const msg = r.message;
-  if (msg.type === 'state') {
-    state = msg.state;
+window.addEventListener('message', (event: MessageEvent) => receiveHostMessage(event.data, {
+  state: (next) => {
+    state = next;
     render();
-  } else if (msg.type === 'focus') {
-    focusTarget(msg.target);
-  }
-});
+  },
+  focus: focusTarget,
+}, (message) => send({ type: 'problem', message })));
 
 render();
 send({ type: 'ready' });

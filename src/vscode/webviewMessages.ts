@@ -106,6 +106,24 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('problem'), message: z.string().max(2000) }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
+/** The messages that ask the host to do something (the rest are the handshake and problem reports). */
+export type PanelAction = Exclude<WebviewMessage, { type: 'ready' | 'problem' }>;
+
+/**
+ * What a protocol switch reports when a message reaches its `default:`: typed `never`, so a message type added to a
+ * schema without a branch fails the typecheck; at run time (a message that bypassed the schema) it names what was
+ * dropped, clipped for the log.
+ */
+export function unknownMessageText(msg: never): string {
+  let shown: string;
+  try {
+    shown = JSON.stringify(msg)?.slice(0, 300) ?? String(msg);
+  } catch {
+    shown = String(msg);
+  }
+  const type = (msg as { type?: unknown } | null)?.type;
+  return `unknown message type ${JSON.stringify(type) ?? String(type)}: ${shown}`;
+}
 
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
 
