@@ -3,7 +3,7 @@
  * and anything refused or unknown reported back to the host (which logs it) instead of dropped. No DOM here
  * (unit-tested).
  */
-import { type HostMessage, type PanelState, parseHostMessage, unknownMessageText } from '../src/vscode/webviewMessages';
+import { type HostMessage, type PanelState, parseHostMessage, shownMessage, unknownMessageText } from '../src/vscode/webviewMessages';
 
 export interface HostMessageHandlers {
   state(state: PanelState): void;
@@ -13,10 +13,11 @@ export interface HostMessageHandlers {
 /** The `problem` message's text is capped by its schema. */
 const PROBLEM_MAX = 2000;
 
-export function receiveHostMessage(data: unknown, on: HostMessageHandlers, problem: (message: string) => void): void {
-  const r = parseHostMessage(data);
+/** `parse` is the shared schema's parser; tests replace it to reach the `default:` branch a valid message cannot. */
+export function receiveHostMessage(data: unknown, on: HostMessageHandlers, problem: (message: string) => void, parse = parseHostMessage): void {
+  const r = parse(data);
   if (!r.ok) {
-    problem(`The panel refused a message from the host: ${r.error}`.slice(0, PROBLEM_MAX));
+    problem(`The panel refused a message from the host (${r.error}): ${shownMessage(data)}`.slice(0, PROBLEM_MAX));
     return;
   }
   const msg = r.message;

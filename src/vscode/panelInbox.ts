@@ -4,7 +4,7 @@
  * refusal is logged with what was refused and kept (bounded) for the test API. No `vscode` import (unit-tested).
  */
 import type { Logger } from './log';
-import { type PanelAction, parseWebviewMessage } from './webviewMessages';
+import { type PanelAction, parseWebviewMessage, shownMessage } from './webviewMessages';
 
 export type ActionHandler = (msg: PanelAction) => void | Promise<void>;
 
@@ -71,12 +71,6 @@ export class PanelInbox {
   private refuse(raw: unknown, reason: string): void {
     this.refused.push({ message: raw, reason });
     if (this.refused.length > 100) this.refused.shift();
-    let shown: string;
-    try {
-      shown = JSON.stringify(raw)?.slice(0, 300) ?? String(raw);
-    } catch {
-      shown = String(raw);
-    }
-    this.deps.log('warn', `Refused a panel message (${reason}): ${shown}`);
+    this.deps.log('warn', `Refused a panel message (${reason}): ${shownMessage(raw)}`);
   }
 }
