@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { type HostMessage, type PanelState, HostMessageSchema, initialPanelState } from './webviewMessages';
+import { type HostMessage, type PanelState, initialPanelState, parseHostMessage, shownMessage } from './webviewMessages';
 import { ListenerSlot } from './disposables';
 import type { Logger } from './log';
 import { type ActionHandler, PanelInbox } from './panelInbox';
@@ -112,12 +112,12 @@ export class BidPanelProvider implements vscode.WebviewViewProvider, vscode.Disp
   private post(msg: HostMessage): void {
     if (!this.view) return;
     // The host validates what it sends as well: a bug shows in the log instead of a blank panel.
-    const r = HostMessageSchema.safeParse(msg);
-    if (!r.success) {
-      this.log('error', `Not sending an invalid panel message: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const r = parseHostMessage(msg);
+    if (!r.ok) {
+      this.log('error', `Not sending an invalid panel message (${r.error}): ${shownMessage(msg)}`);
       return;
     }
-    void this.view.webview.postMessage(r.data);
+    void this.view.webview.postMessage(r.message);
   }
 
   private html(webview: vscode.Webview, mediaRoot: vscode.Uri): string {

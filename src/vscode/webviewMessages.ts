@@ -8,7 +8,6 @@ import { BidSchema } from '../core/auction/auctionRecord';
 
 /** Where a run is. `review` = waiting for the user to run / override / cancel. */
 export const PanelPhaseSchema = z.enum(['idle', 'bidding', 'jury', 'refining', 'review', 'executing', 'done', 'failed', 'cancelled']);
-export type PanelPhase = z.infer<typeof PanelPhaseSchema>;
 
 export const ChangedFileSchema = z.strictObject({
   path: z.string().min(1).max(1000),
