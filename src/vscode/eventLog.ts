@@ -1,7 +1,7 @@
 /** The SALE log's line for each engine event worth a line (streamed deltas and jury progress are not). No `vscode` import. */
 import type { SaleEvent } from '../core/events';
 import type { Logger } from './log';
-import { formatUsd } from './panelModel';
+import { formatUsd } from '../core/formatUsd';
 
 export function logEvent(L: Logger, ev: SaleEvent): void {
   switch (ev.type) {

@@ -20,7 +20,7 @@ import { registerSetupCommands } from './setupCommands';
 import { registerSolveCommands } from './solveCommands';
 import { SolveController } from './solveController';
 import { SaleStatusBar } from './statusBar';
-import { TaskSources } from './taskCommands';
+import { TaskSources } from './taskSources';
 import { TerminalCommandRunner } from './terminalCommandRunner';
 import { type SaleTestApi, testApiFor } from './testApi';
 import { TodoCodeActionProvider, TodoCodeLensProvider } from './todoProviders';

@@ -1,5 +1,5 @@
 /** A CommandRunner that logs each command with its exit and keeps the last results (the test API reads them). No `vscode` import. */
-import type { CommandResult, CommandRunner } from '../core/ports';
+import type { CommandResult, CommandRunner } from '../core/ports/commandRunner';
 import type { Logger } from './log';
 
 export class LoggingRunner implements CommandRunner {

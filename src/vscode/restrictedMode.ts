@@ -3,7 +3,7 @@
  * are the places a run meets that rule.
  */
 import * as vscode from 'vscode';
-import type { CommandApprover } from '../core/ports';
+import type { CommandApprover } from '../core/ports/commandRunner';
 import { SaleError } from '../core/errors';
 import type { Logger } from './log';
 

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { CommandOutcome, CommandRegistry } from './commandRegistry';
 import type { SolveController } from './solveController';
-import type { SolveArgs, TaskContext, TaskSources } from './taskCommands';
+import type { SolveArgs, TaskContext, TaskSources } from './taskSources';
 
 export function registerSolveCommands(reg: CommandRegistry, sources: TaskSources, controller: SolveController): void {
   /** `interactive`: started without arguments (palette, panel), so a modal may ask; with arguments refusals are errors. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { SaleError } from '../core/errors';
-import type { CommandApprover, CommandRunner } from '../core/ports';
+import type { CommandApprover, CommandRunner } from '../core/ports/commandRunner';
 import type { CodingTask } from '../core/task';
 import type { BidPanelProvider } from './bidPanel';
 import { EARLIER_TASK_TEXT } from './diffOriginals';

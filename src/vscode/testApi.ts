@@ -4,7 +4,7 @@
  * exposes secrets (`apiKeyIsSet` is a boolean).
  */
 import * as vscode from 'vscode';
-import type { CommandResult } from '../core/ports';
+import type { CommandResult } from '../core/ports/commandRunner';
 import type { MemoryRecord } from '../core/memory/memoryRecord';
 import type { BidPanelProvider } from './bidPanel';
 import type { CommandRegistry } from './commandRegistry';
@@ -17,7 +17,7 @@ import { readRepoInfo } from './repoInfo';
 import type { RoutingViewProvider } from './routingView';
 import type { SolveController } from './solveController';
 import type { SaleStatusBar } from './statusBar';
-import type { TaskSources } from './taskCommands';
+import type { TaskSources } from './taskSources';
 import type { TerminalCommandRunner } from './terminalCommandRunner';
 import type { PanelState } from './webviewMessages';
 

@@ -4,6 +4,7 @@
  * not parse is dropped and reported, never acted on. No `vscode` import here.
  */
 import { z } from 'zod';
+import { formatZodIssues } from '../core/zodIssues';
 import { BidSchema } from '../core/auction/auctionRecord';
 
 /** Where a run is. `review` = waiting for the user to run / override / cancel. */
@@ -130,7 +131,7 @@ export function unknownMessageText(msg: never): string {
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
 
 function describe(err: z.ZodError): string {
-  return err.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+  return formatZodIssues(err, { style: 'inline', max: 5 });
 }
 
 export function parseWebviewMessage(data: unknown): ParseResult<WebviewMessage> {
