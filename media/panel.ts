@@ -324,11 +324,14 @@ window.addEventListener('message', (event: MessageEvent) => {
     return;
   }
   const msg = r.message;
-  if (msg.type === 'state') {
-    state = msg.state;
-    render();
-  } else if (msg.type === 'focus') {
-    focusTarget(msg.target);
+  switch (msg.type) {
+    case 'state':
+      state = msg.state;
+      render();
+      break;
+    case 'focus':
+      focusTarget(msg.target);
+      break;
   }
 });
 

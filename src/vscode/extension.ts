@@ -94,9 +94,10 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
   const runner = new LoggingRunner(terminal, log);
   const sources = new TaskSources(log.log, settings);
 
+  // eslint-disable-next-line prefer-const -- late-bound: the controller's callback needs it before it exists
   let routing: RoutingViewProvider;
   let lastError: { message: string; code: string } | undefined;
-  // eslint-disable-next-line prefer-const
+  // eslint-disable-next-line prefer-const -- late-bound: the panel's callback needs it before it exists
   let controller: SolveController;
   const panel = new BidPanelProvider(context.extensionUri, (msg) => controller.handlePanelMessage(msg), log.log);
   controller = new SolveController({
@@ -137,6 +138,7 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
   const codeLens = new TodoCodeLensProvider(() => settings(undefined)['todoCodeLens.enabled']);
 
   /** Runs a command body; errors become one clear notification (with actions) and a CommandOutcome. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- VS Code passes command arguments untyped; each body declares its own
   const guard = (name: string, body: (...args: any[]) => Promise<CommandOutcome | void>) => async (...args: unknown[]): Promise<CommandOutcome> => {
     try {
       const r = await body(...args);
@@ -166,6 +168,7 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
     return { ok: true, state: controller.current };
   };
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as in guard
   const reg = (id: string, f: (...args: any[]) => Promise<CommandOutcome | void>) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, guard(id, f)));
 

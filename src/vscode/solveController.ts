@@ -416,8 +416,9 @@ export class SolveController implements vscode.Disposable {
       case 'showLog':
         await vscode.commands.executeCommand('sale.showLog');
         return;
-      default:
-        return;
+      case 'ready':
+      case 'problem':
+        return; // answered by BidPanelProvider before it routes here
     }
   }
 
@@ -493,8 +494,11 @@ export class SolveController implements vscode.Disposable {
       case 'log':
         L(ev.level, ev.message);
         break;
-      default:
-        break;
+      case 'bid-delta':
+      case 'jury-progress':
+      case 'scored':
+      case 'exec-turn':
+        break; // the panel shows these; the log keeps to milestones
     }
   }
 }
