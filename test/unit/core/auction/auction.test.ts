@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runAuction } from '../../src/core/auction/auction';
-import { AuctionMemory } from '../../src/core/memory/auctionMemory';
-import { auctionSettings } from '../../src/core/auction/auctionSettings';
-import { InMemoryStore } from '../../src/core/memory/jsonlMemoryStore';
-import type { CodingTask } from '../../src/core/task';
-import { OpenAIChatModel } from '../../src/llm/chatModel';
-import { FakeModel, PLAN, agent, batchJury, logprobsWith, pairJury } from './helpers/fakeModel';
+import { runAuction } from '../../../../src/core/auction/auction';
+import { AuctionMemory } from '../../../../src/core/memory/auctionMemory';
+import { auctionSettings } from '../../../../src/core/auction/auctionSettings';
+import { InMemoryStore } from '../../../../src/core/memory/jsonlMemoryStore';
+import type { CodingTask } from '../../../../src/core/task';
+import { OpenAIChatModel } from '../../../../src/llm/chatModel';
+import { FakeModel, PLAN, agent, batchJury, logprobsWith, pairJury } from '../../helpers/fakeModel';
 
 const task: CodingTask = { id: 't1', title: 'Fix the date parser', body: 'parseDate fails on ISO strings', source: 'text', repo: 'r', testCommand: 'npm test' };
 const ctx = { files: ['src/a.js'], testCommand: 'npm test' };

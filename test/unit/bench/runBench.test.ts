@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { type BenchResults, TaskRunSchema } from '../../src/bench/results';
-import { runBench } from '../../src/bench/runBench';
-import { summarise } from '../../src/bench/stats';
+import { type BenchResults, TaskRunSchema } from '../../../src/bench/results';
+import { runBench } from '../../../src/bench/runBench';
+import { summarise } from '../../../src/bench/stats';
 
 /**
  * The bench end to end on the simulated default pool and a few suite tasks (real copies, real test runs).
  * Small on purpose: these run with every unit spec.
  */
-const SUITE = join(__dirname, '..', 'fixtures', 'suite');
-const POOL = join(__dirname, '..', '..', 'pools', 'sim-default.json');
+const SUITE = join(__dirname, '..', '..', 'fixtures', 'suite');
+const POOL = join(__dirname, '..', '..', '..', 'pools', 'sim-default.json');
 const TASKS = ['cache-ttl-boundary', 'cli-equals-in-value', 'cache-memoize-args', 'date-format-month-offset'];
 
 const strip = (r: BenchResults) => r.runs.map(({ wallMs: _w, ...x }) => x);
