@@ -9,7 +9,16 @@ import { SaleError } from '../core/errors';
 export const PriceSchema = z.strictObject({
   inputPerMTok: z.number().nonnegative(),
   outputPerMTok: z.number().nonnegative(),
+  /**
+   * Price of input tokens the provider served from its prompt cache (`usage.prompt_tokens_details.cached_tokens`).
+   * Absent: no discount, cached tokens cost `inputPerMTok` like the others.
+   */
+  cachedInputPerMTok: z.number().nonnegative().optional(),
+}).refine((p) => p.cachedInputPerMTok === undefined || p.cachedInputPerMTok <= p.inputPerMTok, {
+  message: 'cachedInputPerMTok is a discount: it cannot exceed inputPerMTok',
+  path: ['cachedInputPerMTok'],
 });
+export type Price = z.infer<typeof PriceSchema>;
 
 export const AgentConfigSchema = z.strictObject({
   id: z.string().min(1).regex(/^[A-Za-z0-9._:-]+$/, 'use letters, digits, . _ : -'),
@@ -45,8 +54,14 @@ export function blendedPrice(p: { inputPerMTok: number; outputPerMTok: number })
   return (p.inputPerMTok + 3 * p.outputPerMTok) / 4;
 }
 
-export function usageCostUsd(p: { inputPerMTok: number; outputPerMTok: number }, inputTokens: number, outputTokens: number): number {
-  return (inputTokens * p.inputPerMTok + outputTokens * p.outputPerMTok) / 1e6;
+/**
+ * Dollars of one call. `cachedInputTokens` (part of `inputTokens`) are charged at `cachedInputPerMTok` when the
+ * pool gives one (clamped to 0..inputTokens; the model client has already refused counts it cannot trust).
+ */
+export function usageCostUsd(p: Price, inputTokens: number, outputTokens: number, cachedInputTokens = 0): number {
+  const cached = Math.min(Math.max(0, cachedInputTokens), inputTokens);
+  const cachedPrice = p.cachedInputPerMTok ?? p.inputPerMTok;
+  return ((inputTokens - cached) * p.inputPerMTok + cached * cachedPrice + outputTokens * p.outputPerMTok) / 1e6;
 }
 
 export function formatZodIssues(err: z.ZodError): string {

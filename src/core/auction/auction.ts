@@ -70,7 +70,7 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
   const call = async (m: ChatModel, phase: UsageTotals, req: Parameters<ChatModel['chat']>[0]): Promise<ChatResult> => {
     checkCancel();
     const r = await m.chat({ ...req, signal: abort, seed });
-    addUsage(phase, { inputTokens: r.inputTokens, outputTokens: r.outputTokens, usd: r.usd });
+    addUsage(phase, r);
     return r;
   };
 

@@ -65,6 +65,8 @@ export type Weights = z.infer<typeof WeightsSchema>;
 
 export const UsageTotalsSchema = z.object({
   inputTokens: z.number(),
+  /** Part of `inputTokens` the endpoints served from their prompt caches (charged at the cached price). */
+  cachedInputTokens: z.number().optional(),
   outputTokens: z.number(),
   usd: z.number(),
   calls: z.number(),
@@ -92,11 +94,12 @@ export const AuctionRecordSchema = z.object({
 export type AuctionRecord = z.infer<typeof AuctionRecordSchema>;
 
 export function emptyUsage(): UsageTotals {
-  return { inputTokens: 0, outputTokens: 0, usd: 0, calls: 0 };
+  return { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, usd: 0, calls: 0 };
 }
 
-export function addUsage(t: UsageTotals, u: { inputTokens: number; outputTokens: number; usd: number }): void {
+export function addUsage(t: UsageTotals, u: { inputTokens: number; cachedInputTokens?: number; outputTokens: number; usd: number }): void {
   t.inputTokens += u.inputTokens;
+  t.cachedInputTokens = (t.cachedInputTokens ?? 0) + (u.cachedInputTokens ?? 0);
   t.outputTokens += u.outputTokens;
   t.usd += u.usd;
   t.calls += 1;
