@@ -4,7 +4,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildReport } from '../bench/report';
-import { type BenchResults, BenchResultsSchema, POLICIES, type PolicyName, formatResultsJson } from '../bench/results';
+import { type BenchResults, BenchResultsSchema, POLICIES, type PolicyName, formatResultsJson, isPolicyName } from '../bench/results';
+import { SALE_OPTIONS } from '../bench/saleVariants';
 import { type BenchOptions, mergeResults, runBench } from '../bench/runBench';
 import { loadWeightsFile } from '../bench/calibration';
 import { SaleError } from '../core/errors';
@@ -24,8 +25,8 @@ export const BENCH_USAGE = `sale bench [--suite DIR] [--pool FILE] [--policies L
 function parsePolicies(s: string | undefined): PolicyName[] {
   if (!s) return [...POLICIES];
   const list = s.split(',').map((x) => x.trim()).filter(Boolean);
-  const bad = list.filter((p) => !(POLICIES as readonly string[]).includes(p));
-  if (bad.length) throw new SaleError(`--policies: unknown ${bad.join(', ')} (known: ${POLICIES.join(', ')})`);
+  const bad = list.filter((p) => !isPolicyName(p));
+  if (bad.length) throw new SaleError(`--policies: unknown ${bad.join(', ')} (known: ${POLICIES.join(', ')}, and \`sale\` variants such as sale-${SALE_OPTIONS[0]} or sale+${SALE_OPTIONS[0]}; options: ${SALE_OPTIONS.join(', ')})`);
   return [...new Set(list)] as PolicyName[];
 }
 

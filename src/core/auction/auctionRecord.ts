@@ -86,7 +86,11 @@ export const AuctionRecordSchema = z.object({
   /** Index into `bids` of the winning bid. */
   winnerBidIndex: z.number().int().nullable(),
   /** Agents that refined and how many memory examples each saw. */
-  refinements: z.array(z.object({ agent: z.string(), examples: z.number(), replacedWinner: z.boolean(), error: z.string().optional() })),
+  refinements: z.array(z.object({
+    agent: z.string(), examples: z.number(), replacedWinner: z.boolean(), error: z.string().optional(),
+    /** Why this refinement (or its jury) was skipped as unable to change the winner (`skipUselessRefinement`). */
+    skipped: z.string().optional(),
+  })),
   /** Human-readable reasons: why the winner won, what was missing (e.g. no logprobs). */
   explanation: z.array(z.string()),
   usage: z.object({ bids: UsageTotalsSchema, jury: UsageTotalsSchema, refinement: UsageTotalsSchema }),

@@ -1,0 +1,55 @@
+import type { CodingTask } from '../task';
+import {
+  type ContrastExample, JURY_BATCH_INSTRUCTION, JURY_PAIR_INSTRUCTION, PROMPT_HEADERS, type PlanForJury, type RepoContext,
+  bidInstruction, bidMessages, examplesBlock, juryBatchMessages, juryPairMessages, planBlocks, refineInstruction, refineMessages,
+  repoBlock, taskBlock,
+} from './prompts';
+
+/**
+ * The auction's prompts laid out for prompt caching: every call of an auction to one model starts with the same
+ * messages — one system message, the task, and (for the calls that need it) the repository — and ends with the
+ * part only this call has, opened by its header line (`detectPromptKindOf`). Providers that cache prompt
+ * prefixes then serve the shared part of the jury and refinement calls from cache. Same words as the paper
+ * layout (prompts.ts), reordered; no call gets text it did not get before, so without a cache discount the
+ * tokens are about the same.
+ */
+const SYSTEM = (agentId: string) =>
+  `You are ${agentId}, a coding agent taking part in SALE, an auction that picks which agent solves a coding task. ` +
+  `Every request of an auction starts with the same task; its last message, opened by a header line, says what to do now.`;
+
+const system = (agentId: string) => ({ role: 'system' as const, content: SYSTEM(agentId) });
+const user = (content: string) => ({ role: 'user' as const, content });
+
+export function sharedBidMessages(agentId: string, task: CodingTask, ctx: RepoContext, maxTokens: number) {
+  return [system(agentId), user(taskBlock(task)), user(repoBlock(ctx)), user(`${PROMPT_HEADERS.bid}\n${bidInstruction(agentId, maxTokens)}`)];
+}
+
+export function sharedJuryBatchMessages(judgeId: string, task: CodingTask, plans: PlanForJury[]) {
+  return [system(judgeId), user(taskBlock(task)), user(`${PROMPT_HEADERS.juryBatch}\n${JURY_BATCH_INSTRUCTION}\n\n${planBlocks(plans)}`)];
+}
+
+export function sharedJuryPairMessages(judgeId: string, task: CodingTask, plan: PlanForJury) {
+  return [system(judgeId), user(taskBlock(task)), user(`${PROMPT_HEADERS.juryPair}\n${JURY_PAIR_INSTRUCTION}\n\n${planBlocks([plan])}`)];
+}
+
+export function sharedRefineMessages(agentId: string, task: CodingTask, ctx: RepoContext, ownPlan: string, examples: ContrastExample[], maxTokens: number) {
+  return [
+    system(agentId), user(taskBlock(task)), user(repoBlock(ctx)),
+    user(`${PROMPT_HEADERS.refine}\n${refineInstruction(agentId, maxTokens, 'above')}\n\n${examplesBlock(examples)}\n\n<your-plan>\n${ownPlan.trim()}\n</your-plan>`),
+  ];
+}
+
+export type PromptLayout = 'paper' | 'shared-prefix';
+
+/** The four auction prompts of a layout, with one signature (judges are named; the paper layout ignores it). */
+export function auctionPrompts(layout: PromptLayout) {
+  if (layout === 'shared-prefix') {
+    return { bid: sharedBidMessages, juryBatch: sharedJuryBatchMessages, juryPair: sharedJuryPairMessages, refine: sharedRefineMessages };
+  }
+  return {
+    bid: bidMessages,
+    juryBatch: (_judge: string, task: CodingTask, plans: PlanForJury[]) => juryBatchMessages(task, plans),
+    juryPair: (_judge: string, task: CodingTask, plan: PlanForJury) => juryPairMessages(task, plan),
+    refine: refineMessages,
+  };
+}
