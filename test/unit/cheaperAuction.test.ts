@@ -154,13 +154,14 @@ describe('cheaper auction: skipping refinement that cannot change the winner', (
 });
 
 describe('cheaper auction: shared-prefix prompt layout', () => {
-  it('every call of an auction to one model starts with the same system message and task; bid and refine share the repository too', async () => {
+  it('every call of an auction to one model starts with the same system message; bid and jury repeat the task; refine leads with its examples', async () => {
     const models = pool({ jury: { cheap: 1, mid: 4, big: 3, 'cheap-refined': 5 } });
     await runAuction({ task, repoContext: ctx, models, settings: auctionSettings({ promptLayout: 'shared-prefix' }), memory: await memoryWithPastAuction() });
     const cheap = models[0].calls.map((c) => c.req.messages.map((m) => String(m.content)));
     assert.deepEqual(cheap.map((_, i) => models[0].calls[i].kind), ['bid', 'juryBatch', 'refine', 'juryBatch']);
-    for (const msgs of cheap) assert.deepEqual(msgs.slice(0, 2), cheap[0].slice(0, 2));
-    assert.equal(cheap[2][2], cheap[0][2], 'refine repeats the bid\'s repository message');
+    for (const msgs of cheap) assert.equal(msgs[0], cheap[0][0]);
+    assert.equal(cheap[1][1], cheap[0][1], 'the jury call repeats the bid\'s task message');
+    assert.match(cheap[2][1], /^<examples>/, 'refine: examples first (they repeat across similar tasks)');
     for (const c of models[0].calls) assert.equal(detectPromptKindOf(c.req.messages), c.kind, 'the kind is in the last message');
   });
 

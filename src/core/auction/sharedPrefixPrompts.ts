@@ -6,9 +6,9 @@ import {
 } from './prompts';
 
 /**
- * The auction's prompts laid out for prompt caching: every call of an auction to one model starts with the same
- * messages — one system message, the task, and (for the calls that need it) the repository — and ends with the
- * part only this call has, opened by its header line (`detectPromptKindOf`). Providers that cache prompt
+ * The auction's prompts laid out for prompt caching: every call to one model starts with the same system
+ * message; bids and jury calls then repeat the task (bids also the repository), and every call ends with the
+ * part only it has, opened by its header line (`detectPromptKindOf`). Providers that cache prompt
  * prefixes then serve the shared part of the jury and refinement calls from cache. Same words as the paper
  * layout (prompts.ts), reordered, plus one short system line and two message separators per call (measured:
  * about 20 more input tokens a call), so without a cache discount it costs slightly more.
@@ -31,10 +31,16 @@ export function sharedJuryPairMessages(judgeId: string, task: CodingTask, plan: 
   return [system(judgeId), user(taskBlock(task)), user(`${PROMPT_HEADERS.juryPair}\n${JURY_PAIR_INSTRUCTION}\n\n${planBlocks([plan])}`)];
 }
 
+/**
+ * Refinement keeps the paper's order inside its call — the memory examples before the task — because
+ * consecutive refinements by one agent on similar tasks retrieve the same leading examples, and that run
+ * (often over 1,000 tokens) is the longest prefix a refinement can repeat; the task-first prefix it would
+ * share with its own bid is a few hundred tokens.
+ */
 export function sharedRefineMessages(agentId: string, task: CodingTask, ctx: RepoContext, ownPlan: string, examples: ContrastExample[], maxTokens: number) {
   return [
-    system(agentId), user(taskBlock(task)), user(repoBlock(ctx)),
-    user(`${PROMPT_HEADERS.refine}\n${refineInstruction(agentId, maxTokens, 'above')}\n\n${examplesBlock(examples)}\n\n<your-plan>\n${ownPlan.trim()}\n</your-plan>`),
+    system(agentId), user(examplesBlock(examples)), user(`${taskBlock(task)}\n\n${repoBlock(ctx)}`),
+    user(`${PROMPT_HEADERS.refine}\n${refineInstruction(agentId, maxTokens, 'above')}\n\n<your-plan>\n${ownPlan.trim()}\n</your-plan>`),
   ];
 }
 
