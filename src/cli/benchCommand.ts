@@ -7,7 +7,7 @@ import { buildReport } from '../bench/report';
 import { type BenchResults, BenchResultsSchema, POLICIES, type PolicyName, formatResultsJson, isPolicyName } from '../bench/results';
 import { SALE_OPTIONS } from '../bench/saleVariants';
 import { type BenchOptions, mergeResults, runBench } from '../bench/runBench';
-import { loadWeightsFile } from '../bench/calibration';
+import { loadWeightsFile } from '../bench/calibrationData';
 import { SaleError } from '../core/errors';
 import { parseSeed } from './auctionCommand';
 import { bold, dim, yellow } from './bidTable';

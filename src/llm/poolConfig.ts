@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SaleError } from '../core/errors';
+import { formatZodIssues } from '../core/zodIssues';
 
 /**
  * Pool file (DESIGN §5). `sim` blocks are opaque here and validated by the simulator (src/sim/worldConfig.ts);
@@ -48,25 +49,6 @@ export const PoolConfigSchema = z.strictObject({
   });
 });
 export type PoolConfig = z.infer<typeof PoolConfigSchema>;
-
-/** One blended $/MTok figure for the score: plans are output tokens, so output price dominates (3:1). */
-export function blendedPrice(p: { inputPerMTok: number; outputPerMTok: number }): number {
-  return (p.inputPerMTok + 3 * p.outputPerMTok) / 4;
-}
-
-/**
- * Dollars of one call. `cachedInputTokens` (part of `inputTokens`) are charged at `cachedInputPerMTok` when the
- * pool gives one (clamped to 0..inputTokens; the model client has already refused counts it cannot trust).
- */
-export function usageCostUsd(p: Price, inputTokens: number, outputTokens: number, cachedInputTokens = 0): number {
-  const cached = Math.min(Math.max(0, cachedInputTokens), inputTokens);
-  const cachedPrice = p.cachedInputPerMTok ?? p.inputPerMTok;
-  return ((inputTokens - cached) * p.inputPerMTok + cached * cachedPrice + outputTokens * p.outputPerMTok) / 1e6;
-}
-
-export function formatZodIssues(err: z.ZodError): string {
-  return err.issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('\n');
-}
 
 export function parsePoolConfig(value: unknown, where = 'pool'): PoolConfig {
   const r = PoolConfigSchema.safeParse(value);

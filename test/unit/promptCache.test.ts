@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import OpenAI from 'openai';
 import { OpenAIChatModel, readCachedTokens } from '../../src/llm/chatModel';
-import { parsePoolConfig, usageCostUsd } from '../../src/llm/poolConfig';
+import { usageCostUsd } from '../../src/core/pricing';
+import { parsePoolConfig } from '../../src/llm/poolConfig';
 import { PromptCache, promptTokenStream } from '../../src/sim/promptCache';
 import { type SimServer, startSimServer } from '../../src/sim/server';
 import { resolveSimWorld } from '../../src/sim/worldConfig';
