@@ -15,7 +15,8 @@ import { defaultPoolPath, defaultSuiteDir, packageRoot } from './resources';
 
 export const BENCH_USAGE = `sale bench [--suite DIR] [--pool FILE] [--policies LIST] [--orders N] [--seed S] [--out DIR] [--quick]
            [--weights FILE] [--sim-override JSON] [--workers N] [--no-test-cache] [--tasks ID,ID,...] [--from-results FILE]
-  Runs every task of the suite in N seeded random orders under each policy (${POLICIES.join(', ')}),
+  Runs every task of the suite in N seeded random orders under each policy (${POLICIES.join(', ')};
+  ablations of sale's options as sale-OPTION / sale+OPTION, options: ${SALE_OPTIONS.join(', ')}),
   each execution for real in a fresh copy of the task's repository, and writes results.json, report.md and
   SVG charts to --out (default ./bench-out). Defaults: the bundled suite, the simulated default pool, all
   policies, 5 orders (--quick: 10 tasks, 2 orders), seed 1, one worker process per CPU.
