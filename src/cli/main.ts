@@ -26,6 +26,9 @@ Usage:
 
   sale suite mine --repo DIR (--commits A..B | SHA…) --out SUITE_DIR [--family NAME] [--npm-cache DIR]
       Mines commits that changed code and tests together into suite tasks (checked fail-before/pass-after).
+  sale warmup --repo DIR [--last N] [--budget-usd X] [--execute] [--pool FILE] [--memory FILE]
+      Replays recent qualifying commits through the auction (and execution) to fill the repository's memory;
+      estimate first, within the budget, resumable.
 
 Without --pool the simulated default pool (pools/sim-default.json) is used; it is labelled "simulated" in all output.
 `;
@@ -40,6 +43,7 @@ const commands: Record<string, () => Promise<Subcommand>> = {
   bench: async () => (await import('./benchCommand')).runBenchCommand,
   calibrate: async () => (await import('./calibrateCommand')).runCalibrateCommand,
   suite: async () => (await import('./suiteMineCommand')).runSuiteCommand,
+  warmup: async () => (await import('./warmupCommand')).runWarmupCommand,
 };
 
 /** Registers a subcommand from another module (solve, bench, calibrate) without a barrel file. */

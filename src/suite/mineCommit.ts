@@ -6,7 +6,7 @@ import { commandPassed } from '../core/ports';
 import { copyDir } from '../core/suite';
 import type { SuiteTask } from '../core/task';
 import { installNodeDependencies } from './dependencyInstall';
-import { type ChangedFile, changedFiles, changedLineCount, commitInfo, exportTree, fileAt, treeFiles } from './gitCommits';
+import { type ChangedFile, type CommitInfo, changedFiles, changedLineCount, commitInfo, exportTree, fileAt, treeFiles } from './gitCommits';
 import { estimateMinutes, keyStepsFromDiff, taskBody, taskId, taskTitle } from './minedTaskText';
 import { classifyLicence, isDocPath, isLicencePath, isTestPath } from './repoFiles';
 import { detectTestCommand } from './testCommand';
@@ -48,26 +48,49 @@ function writeFile(root: string, rel: string, data: Buffer): void {
   writeFileSync(p, data);
 }
 
-export async function mineCommit(sha: string, opts: MineOptions): Promise<MineOutcome> {
-  const info = commitInfo(opts.repo, sha);
-  if (info.parents.length === 0) return skip(info.sha, 'root commit (no parent to start from)');
-  if (info.parents.length > 1) return skip(info.sha, 'merge commit');
+export interface QualifyingCommit {
+  info: CommitInfo;
+  parent: string;
+  tests: ChangedFile[];
+  /** Everything else the commit changes (the solution): source, docs. */
+  others: ChangedFile[];
+  source: ChangedFile[];
+  licence: { name: string; file: string | undefined };
+}
+
+/**
+ * The checks that need no test run: one parent, changes tests and source, only adds or changes solution files
+ * (the suite format cannot express a deletion), no binaries, a bounded size, a permissive licence.
+ */
+export function qualifyCommit(repo: string, sha: string, maxSourceFiles = 12): QualifyingCommit | { sha: string; reason: string } {
+  const info = commitInfo(repo, sha);
+  if (info.parents.length === 0) return { sha: info.sha, reason: 'root commit (no parent to start from)' };
+  if (info.parents.length > 1) return { sha: info.sha, reason: 'merge commit' };
   const parent = info.parents[0];
-  const files = changedFiles(opts.repo, parent, info.sha);
+  const files = changedFiles(repo, parent, info.sha);
   const tests = files.filter((f) => isTestPath(f.path) || (f.from !== undefined && isTestPath(f.from)));
   const others = files.filter((f) => !tests.includes(f));
   const source = others.filter((f) => !isDocPath(f.path));
-  if (!tests.some((f) => f.status !== 'D')) return skip(info.sha, 'changes no test file');
-  if (!source.length) return skip(info.sha, 'changes no source file (tests or docs only)');
+  const no = (reason: string) => ({ sha: info.sha, reason });
+  if (!tests.some((f) => f.status !== 'D')) return no('changes no test file');
+  if (!source.length) return no('changes no source file (tests or docs only)');
   const bad = others.find((f) => f.status === 'D' || f.status === 'R' || f.status === 'T');
-  if (bad) return skip(info.sha, `${bad.status === 'D' ? 'deletes' : bad.status === 'R' ? 'renames' : 'changes the type of'} ${bad.path} (a suite solution can only add or change files)`);
+  if (bad) return no(`${bad.status === 'D' ? 'deletes' : bad.status === 'R' ? 'renames' : 'changes the type of'} ${bad.path} (a suite solution can only add or change files)`);
   const binary = others.find((f) => f.binary);
-  if (binary) return skip(info.sha, `changes a binary file (${binary.path})`);
-  if (source.length > (opts.maxSourceFiles ?? 12)) return skip(info.sha, `changes ${source.length} source files (more than ${opts.maxSourceFiles ?? 12})`);
+  if (binary) return no(`changes a binary file (${binary.path})`);
+  if (source.length > maxSourceFiles) return no(`changes ${source.length} source files (more than ${maxSourceFiles})`);
+  const licencePath = treeFiles(repo, parent).find((p) => !p.includes('/') && isLicencePath(p));
+  const licence = classifyLicence(licencePath ? fileAt(repo, parent, licencePath)?.toString('utf8') : undefined);
+  if (!licence.permissive) return no(`licence: ${licence.reason}`);
+  return { info, parent, tests, others, source, licence: { name: licence.name, file: licencePath } };
+}
 
-  const licencePath = treeFiles(opts.repo, parent).find((p) => !p.includes('/') && isLicencePath(p));
-  const licence = classifyLicence(licencePath ? fileAt(opts.repo, parent, licencePath)?.toString('utf8') : undefined);
-  if (!licence.permissive) return skip(info.sha, `licence: ${licence.reason}`);
+export async function mineCommit(sha: string, opts: MineOptions): Promise<MineOutcome> {
+  const q = qualifyCommit(opts.repo, sha, opts.maxSourceFiles);
+  if ('reason' in q) return skip(q.sha, q.reason);
+  const { info, parent, tests, others, source } = q;
+  const licence = q.licence;
+  const licencePath = q.licence.file;
 
   const id = taskId(info.subject, info.sha);
   const taskDir = join(opts.outDir, id);
