@@ -9,6 +9,7 @@ import { adoptIntoRepo, parseJsonLines, toJsonLines } from './memoryJsonl';
 import { MemoryService } from './memoryService';
 import { PoolService } from './poolSetup';
 import { secretKeyFor } from './poolPresets';
+import { learnFromHistory } from './learnFromHistory';
 import { readRepoInfo } from './repoInfo';
 import { RoutingViewProvider, agentOfNode } from './routingView';
 import { readSettings, type ExtensionSettings } from './settings';
@@ -260,6 +261,9 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
     void vscode.window.showInformationMessage(`SALE: exported ${records.length} memory record(s) to ${target.fsPath}.`);
     return { ok: true, detail: `${records.length}` };
   });
+  reg('sale.learnFromHistory', async () => learnFromHistory({
+    pools, memory, settings, currentRepo, storageDir: context.globalStorageUri.fsPath, log: log.log, onMemoryChanged: () => routing.refresh(),
+  }));
   reg('sale.importMemory', async (arg?: { uri?: string }) => {
     const r = await currentRepo();
     if (!r) throw new SaleError('Open a folder first: memory belongs to a repository.', 'no-workspace');
