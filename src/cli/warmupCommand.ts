@@ -3,7 +3,7 @@ import { ChildProcessCommandRunner, allowListApprover } from '../core/execution/
 import { SaleError } from '../core/errors';
 import { AuctionMemory } from '../core/memory/auctionMemory';
 import { JsonlMemoryStore } from '../core/memory/jsonlMemoryStore';
-import { CancelSource } from '../core/ports';
+import { CancelSource } from '../core/ports/cancel';
 import { planWarmup, runWarmup } from '../suite/warmup';
 import { parseSeed, requireRepo } from './auctionCommand';
 import { bold, dim, yellow } from './bidTable';

@@ -1,5 +1,5 @@
 import { diffArrays } from 'diff';
-import { countOccurrences } from '../core/execution/execTools';
+import { countOccurrences } from '../core/execution/toolText';
 import { countTokens } from './tokenizer';
 
 /**

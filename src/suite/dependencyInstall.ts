@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CommandRunner } from '../core/ports';
-import { commandPassed } from '../core/ports';
+import { type CommandRunner, commandPassed } from '../core/ports/commandRunner';
 
 /**
  * Dependencies of a mined task, installed once per task from its lockfile, outside `repo/` (so the task folder

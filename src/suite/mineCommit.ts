@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { CommandRunner } from '../core/ports';
-import { commandPassed } from '../core/ports';
+import { type CommandRunner, commandPassed } from '../core/ports/commandRunner';
 import { copyDir } from '../core/suite';
 import type { SuiteTask } from '../core/task';
 import { installNodeDependencies } from './dependencyInstall';

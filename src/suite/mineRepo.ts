@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CancelSignal, CommandRunner } from '../core/ports';
+import type { CancelSignal } from '../core/ports/cancel';
+import type { CommandRunner } from '../core/ports/commandRunner';
 import { type MineOutcome, mineCommit } from './mineCommit';
 import { resolveCommits } from './gitCommits';
 

@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SaleError } from '../core/errors';
-import { CancelSource } from '../core/ports';
+import { CancelSource } from '../core/ports/cancel';
 import { solveSettings } from './engine';
+import type { Logger } from './log';
 import type { MemoryService } from './memoryService';
 import type { PoolService } from './poolSetup';
-import { type ExtensionSettings, engineSettingsInput } from './settings';
+import { engineSettingsInput } from './settings';
+import type { SettingsFor } from './settingsReader';
+import { currentRepo } from './workspaceRepo';
 
 /**
  * "SALE: Learn from This Repository's History…": the extension's face of warm-up (src/suite/warmup.ts). Asks how
@@ -16,10 +19,9 @@ import { type ExtensionSettings, engineSettingsInput } from './settings';
 export interface LearnFromHistoryDeps {
   pools: PoolService;
   memory: MemoryService;
-  settings: (folder: vscode.Uri | undefined) => ExtensionSettings;
-  currentRepo: () => Promise<{ folder: vscode.WorkspaceFolder; label: string } | undefined>;
+  settings: SettingsFor;
   storageDir: string;
-  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  log: Logger;
   onMemoryChanged: () => void;
 }
 
@@ -31,7 +33,7 @@ export function parseBudgetUsd(text: string): number | undefined {
 
 export async function learnFromHistory(deps: LearnFromHistoryDeps): Promise<{ ok: true; detail?: string } | { ok: false; error: string; code: string }> {
   if (!vscode.workspace.isTrusted) throw new SaleError('Learning from history runs models and, if asked, tests: trust this workspace first.', 'untrusted');
-  const repo = await deps.currentRepo();
+  const repo = await currentRepo();
   if (!repo) throw new SaleError('Open a folder first: memory belongs to a repository.', 'no-workspace');
   const lastPick = await vscode.window.showQuickPick(['10', '20', '50'].map((n) => ({ label: `Last ${n} commits`, n: Number(n) })), { title: 'SALE: how far back?' });
   if (!lastPick) return { ok: false, error: 'Cancelled.', code: 'cancelled' };

@@ -7,7 +7,7 @@ import { defaultSolveSettings } from '../../src/cli/solveDefaults';
 import { ChildProcessCommandRunner, allowListApprover } from '../../src/core/execution/childProcessRunner';
 import { AuctionMemory } from '../../src/core/memory/auctionMemory';
 import { JsonlMemoryStore } from '../../src/core/memory/jsonlMemoryStore';
-import { CancelSource } from '../../src/core/ports';
+import { CancelSource } from '../../src/core/ports/cancel';
 import { defaultSimPool } from '../../src/sim/defaultPool';
 import { type RunningPool, startPoolModels } from '../../src/sim/poolModelsWithSim';
 import { type WarmupOptions, planWarmup, readProgress, runWarmup } from '../../src/suite/warmup';
