@@ -1,5 +1,5 @@
-import { diffArrays } from 'diff';
 import { countOccurrences } from '../core/execution/toolText';
+import { diffHunks } from '../core/textHunks';
 import { countTokens } from './tokenizer';
 
 /**
@@ -21,47 +21,7 @@ export const WHOLE_READ_MAX_LINES = 250;
 export const WHOLE_READ_MAX_CHARS = 12_000;
 const READ_MARGIN = 30;
 const READ_WINDOW = 200;
-const HUNK_GAP = 6;
 const MAX_CONTEXT = 12;
-
-interface Region {
-  /** Old line range [start, end) in the original text. */
-  start: number;
-  end: number;
-  /** The new lines replacing it. */
-  lines: string[];
-}
-
-/** Changed regions of `before` → `after`, merged into hunks, in original line numbers (0-based). */
-export function diffHunks(before: string, after: string): Region[] {
-  const old = before.split('\n');
-  const regions: Region[] = [];
-  let pos = 0;
-  // Length of the unchanged run since the last region (Infinity before the first).
-  let gap = Infinity;
-  for (const c of diffArrays(old, after.split('\n'))) {
-    if (!c.added && !c.removed) {
-      pos += c.value.length;
-      gap = c.value.length;
-      continue;
-    }
-    let last = regions[regions.length - 1];
-    if (!last || gap > HUNK_GAP) {
-      last = { start: pos, end: pos, lines: [] };
-      regions.push(last);
-    } else if (last.end < pos) {
-      // A short unchanged run between two changes: it becomes part of the hunk.
-      last.lines.push(...old.slice(last.end, pos));
-      last.end = pos;
-    }
-    if (c.removed) {
-      pos += c.value.length;
-      last.end = pos;
-    } else last.lines.push(...c.value);
-    gap = 0;
-  }
-  return regions;
-}
 
 /** The file calls that turn `before` (undefined: a new file) into `after`, or undefined when no safe plan exists. */
 export function fileCalls(path: string, before: string | undefined, after: string, budget = EDIT_TOKEN_BUDGET): FileCall[] | undefined {

@@ -1,4 +1,4 @@
-import { diffHunks } from '../sim/hunkEdits';
+import { diffHunks } from '../core/textHunks';
 
 /**
  * The words of a mined task: title and body as a user would state the problem (from the commit message, with

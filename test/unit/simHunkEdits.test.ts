@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { EDIT_TOKEN_BUDGET, type FileCall, diffHunks, fileCalls, readRanges } from '../../src/sim/hunkEdits';
+import { diffHunks } from '../../src/core/textHunks';
+import { EDIT_TOKEN_BUDGET, type FileCall, fileCalls, readRanges } from '../../src/sim/hunkEdits';
 import { defaultSimPool } from '../../src/sim/defaultPool';
 import { type PastCall, nextExecStep } from '../../src/sim/executor';
 import type { SimTask } from '../../src/sim/taskIndex';
