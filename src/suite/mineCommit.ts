@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type CommandRunner, commandPassed } from '../core/ports/commandRunner';
+import { SaleError } from '../core/errors';
 import { copyDir } from '../core/suite';
 import type { SuiteTask } from '../core/task';
 import { installNodeDependencies } from './dependencyInstall';
@@ -41,8 +42,19 @@ function skip(sha: string, reason: string): MineOutcome {
   return { sha, status: 'skipped', reason };
 }
 
+/** `root`/`rel` for a path from the mined tree, refusing paths that leave `root` or pass through a symlink in it. */
+function safePath(root: string, rel: string): string {
+  const parts = rel.split('/');
+  if (rel.startsWith('/') || parts.some((x) => x === '..' || x === '')) throw new SaleError(`Refusing the path ${JSON.stringify(rel)} from the repository`, 'suite-invalid');
+  for (let i = 1; i < parts.length; i++) {
+    const dir = join(root, ...parts.slice(0, i));
+    if (existsSync(dir) && lstatSync(dir).isSymbolicLink()) throw new SaleError(`Refusing ${rel}: ${parts.slice(0, i).join('/')} is a symlink`, 'suite-invalid');
+  }
+  return join(root, rel);
+}
+
 function writeFile(root: string, rel: string, data: Buffer): void {
-  const p = join(root, rel);
+  const p = safePath(root, rel);
   mkdirSync(dirname(p), { recursive: true });
   writeFileSync(p, data);
 }
@@ -150,9 +162,9 @@ export async function mineCommit(sha: string, opts: MineOptions): Promise<MineOu
 }
 
 function applyChange(repo: string, sha: string, f: ChangedFile, dir: string): void {
-  if (f.from && f.from !== f.path && existsSync(join(dir, f.from))) unlinkSync(join(dir, f.from));
+  if (f.from && f.from !== f.path && existsSync(safePath(dir, f.from))) unlinkSync(safePath(dir, f.from));
   if (f.status === 'D') {
-    if (existsSync(join(dir, f.path))) unlinkSync(join(dir, f.path));
+    if (existsSync(safePath(dir, f.path))) unlinkSync(safePath(dir, f.path));
     return;
   }
   const data = fileAt(repo, sha, f.path);

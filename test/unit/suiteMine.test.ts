@@ -13,7 +13,9 @@ import { detectTestCommand } from '../../src/suite/testCommand';
 import { TaskIndex } from '../../src/sim/taskIndex';
 import { GPL, MIT, STR_V1, STR_V2, TEST_V2, makeRepo } from './helpers/historyRepo';
 
-describe('sale suite mine (a git repository built by the test)', () => {
+describe('sale suite mine (a git repository built by the test)', function () {
+  // Each mined task runs its tests twice (fail before, pass after) in real processes.
+  this.timeout(120_000);
   let root: string;
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'sale-mine-'));
