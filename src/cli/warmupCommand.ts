@@ -51,7 +51,9 @@ export async function runWarmupCommand(args: string[]): Promise<number> {
       `  ${plan.candidates.length} qualifying commit(s) to replay of the last ${last}` +
       `${plan.alreadyDone ? `, ${plan.alreadyDone} already done` : ''}, ${plan.skipped.length} not qualifying\n` +
       `  estimated cost: at most $${plan.estimateUsd.toFixed(4)} ($${plan.perTaskUsd.toFixed(4)} a task, ${values.execute ? 'auction + execution' : 'auction only'})\n` +
-      `  budget $${budget.toFixed(4)}: ${fits} of ${plan.candidates.length} task(s) fit${fits < plan.candidates.length ? '; run again to continue' : ''}\n`);
+      `  budget $${budget.toFixed(4)}: ${fits} of ${plan.candidates.length} task(s) fit` +
+      `${fits === 0 && plan.candidates.length ? ` (one task needs --budget-usd ${plan.perTaskUsd.toFixed(4)} or more)` : fits < plan.candidates.length ? '; run again to continue' : ''}\n` +
+      dim('  (the estimate is a worst case: every call at its token cap; real auctions cost less)\n'));
     const res = await runWarmup({
       repo, last, models: runtime.models, memory, settings, execute: !!values.execute, progressFile,
       runner: new ChildProcessCommandRunner(), approver: allowListApprover([]), signal: cancel, simulated: runtime.simulated,

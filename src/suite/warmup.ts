@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { runAuction } from '../core/auction/auction';
+import { bidMessages } from '../core/auction/prompts';
 import { auctionUsageTotals } from '../core/auction/auctionRecord';
 import { copyDir, loadSuite } from '../core/suite';
 import type { AuctionMemory } from '../core/memory/auctionMemory';
@@ -125,7 +126,14 @@ export async function planWarmup(opts: Pick<WarmupOptions, 'repo' | 'last' | 'mo
       },
     });
   }
-  const promptBytes = 24_000; // task + repository summary as buildRepoContext caps it, with margin
+  // Prompt size of the largest bid prompt (task + repository summary), in bytes: at least its token count.
+  let promptBytes = 0;
+  if (candidates.length && opts.models.length) {
+    const ctx = await buildRepoContext(opts.repo, {});
+    for (const c of candidates) {
+      promptBytes = Math.max(promptBytes, Buffer.byteLength(JSON.stringify(bidMessages(opts.models[0].agent.id, c.task, ctx, opts.settings.auction.maxPlanTokens)), 'utf8'));
+    }
+  }
   const perTaskUsd = auctionUpperBoundUsd(opts.models, opts.settings.auction, promptBytes) + (opts.execute ? opts.settings.budget.maxUsd : 0);
   return { candidates, alreadyDone, skipped, perTaskUsd, estimateUsd: perTaskUsd * candidates.length };
 }
