@@ -24,6 +24,12 @@ Usage:
   sale calibrate (--results FILE | --memory FILE) [--out FILE] [--train-orders LIST] [--lambda X]
       Fits the scoring weights from recorded outcomes (min–max over complexity bins) and prints them.
 
+  sale suite mine --repo DIR (--commits A..B | SHA…) --out SUITE_DIR [--family NAME] [--npm-cache DIR]
+      Mines commits that changed code and tests together into suite tasks (checked fail-before/pass-after).
+  sale warmup --repo DIR [--last N] [--budget-usd X] [--execute] [--pool FILE] [--memory FILE]
+      Replays recent qualifying commits through the auction (and execution) to fill the repository's memory;
+      estimate first, within the budget, resumable.
+
 Without --pool the simulated default pool (pools/sim-default.json) is used; it is labelled "simulated" in all output.
 `;
 
@@ -36,6 +42,8 @@ const commands: Record<string, () => Promise<Subcommand>> = {
   solve: async () => runSolveCommand,
   bench: async () => (await import('./benchCommand')).runBenchCommand,
   calibrate: async () => (await import('./calibrateCommand')).runCalibrateCommand,
+  suite: async () => (await import('./suiteMineCommand')).runSuiteCommand,
+  warmup: async () => (await import('./warmupCommand')).runWarmupCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -80,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
   commands.register('sale.showPanel', async () => panel.reveal());
   commands.register('sale.showLog', async () => log.show());
   registerSetupCommands(commands, { secrets: context.secrets, pools, settings, log: log.log });
-  registerMemoryCommands(commands, { memory, routing, log: log.log });
+  registerMemoryCommands(commands, { memory, routing, log: log.log, pools, settings, storageDir: context.globalStorageUri.fsPath });
   registerRoutingCommands(commands, { routing, log: log.log });
 
   context.subscriptions.push(

@@ -161,7 +161,8 @@ export function executeMessages(agentId: string, task: CodingTask, ctx: RepoCont
       content: `${PROMPT_HEADERS.execute}\nYou are ${agentId}, a coding agent working in a repository through tools. Your plan ` +
         `won an auction; follow it. Read what you need, make the smallest correct change with edit_file (exact search/replace) ` +
         `or write_file (new files), run the tests with run_tests, and call finish when they pass. Paths are relative to the ` +
-        `repository root. Tool output is truncated when long.`,
+        `repository root. Tool output is truncated when long, and each reply has a limited output budget: change large files in ` +
+        `small edit_file hunks (several per call with \`edits\`) and read them by line ranges.`,
     },
     { role: 'user' as const, content: `${taskBlock(task)}\n\n<plan>\n${plan.trim()}\n</plan>\n\n${repoBlock(ctx)}` },
   ];

@@ -95,6 +95,8 @@ export interface LoopDetectionSettings {
   stopAfter: number;
   /** Consecutive turns without any tool call before the loop stops. */
   maxIdleTurns: number;
+  /** Consecutive replies cut at the output limit (finish_reason "length") before the loop stops. */
+  maxCutTurns: number;
 }
 
 export interface EditLoopOptions {
@@ -142,7 +144,20 @@ function callTargets(calls: { arguments: string }[]): string {
     .filter(Boolean)
     .join(', ');
 }
-const DEFAULT_LOOP: LoopDetectionSettings = { warnAfter: 3, stopAfter: 6, maxIdleTurns: 3 };
+const DEFAULT_LOOP: LoopDetectionSettings = { warnAfter: 3, stopAfter: 6, maxIdleTurns: 3, maxCutTurns: 3 };
+
+/**
+ * What the model is told when its reply was cut at `max_tokens`. A cut tool call is half-written JSON (or, from
+ * endpoints that drop it, plain text), so it is never run; without this the model tends to send the same
+ * oversized call again and the loop ends on repetition rather than on a reason the model could act on.
+ */
+export function cutReplyNotice(maxTokens: number, hadCall: boolean): string {
+  return `Your last reply was cut off at the output limit of ${maxTokens} tokens a turn${hadCall ? ' in the middle of a tool call, so that call was not run' : ''}. ` +
+    'Nothing was changed. Keep every reply well under the limit: change a large file with edit_file in small hunks ' +
+    '(several hunks go in one call as `edits`: [{"search": …, "replace": …}], each a few lines with just enough context to be unique), ' +
+    'never rewrite a large file whole with write_file (write a large new file in parts: write_file, then write_file with "append": true), ' +
+    'and read large files in parts with read_file startLine/endLine.';
+}
 
 export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionResult> {
   const clock = opts.clock ?? systemClock;
@@ -235,6 +250,7 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
   let testsPassedSinceChange = false;
   let nudgedAboutTests = false;
   let idleTurns = 0;
+  let cutTurns = 0;
   const repeats = new Map<string, number>();
 
   for (;;) {
@@ -279,6 +295,21 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
       ...(calls.length ? { tool: calls.map((c) => c.name).join(', ') } : {}),
       ...(callTargets(calls) || res.text ? { detail: clip([callTargets(calls), res.text.trim()].filter(Boolean).join(' — '), 200) } : {}),
     });
+
+    if (res.finishReason === 'length') {
+      cutTurns++;
+      const notice = cutReplyNotice(maxTokens, calls.length > 0);
+      transcript.push({ turn: turns, ...(calls.length ? { tool: calls.map((c) => c.name).join(', '), ok: false } : {}), result: clip(`[cut at ${maxTokens} tokens] ${res.text}`, 300) });
+      // Every tool call of the assistant message needs its answer; a cut call is answered with the notice.
+      for (const c of calls) messages.push({ role: 'tool', tool_call_id: c.id, content: notice });
+      if (!calls.length) messages.push({ role: 'user', content: notice });
+      if (cutTurns >= loopCfg.maxCutTurns) {
+        error = `${cutTurns} replies in a row were cut at the output limit (${maxTokens} tokens).`;
+        return done('loop');
+      }
+      continue;
+    }
+    cutTurns = 0;
 
     if (!calls.length) {
       transcript.push({ turn: turns, result: clip(res.text, 300) });

@@ -79,14 +79,28 @@ export interface ToolOutcome {
 }
 
 const pathArg = z.string({ error: 'must be a string (a path relative to the repository root)' });
+/** Hunks one edit_file call may carry: enough for any reviewable change, bounded against hostile input. */
+const MAX_HUNKS = 50;
 const lineArg = z.coerce.number().int().min(1).optional();
 
 const argSchemas = {
   list_files: z.object({ path: pathArg.optional() }),
   read_file: z.object({ path: pathArg, startLine: lineArg, endLine: lineArg }),
   search: z.object({ query: z.string().min(1, 'must not be empty'), path: pathArg.optional() }),
-  edit_file: z.object({ path: pathArg, search: z.string().min(1, 'must not be empty'), replace: z.string() }),
-  write_file: z.object({ path: pathArg, content: z.string() }),
+  edit_file: z.object({
+    path: pathArg,
+    search: z.string().min(1, 'must not be empty').optional(),
+    replace: z.string().optional(),
+    edits: z.array(z.object({ search: z.string().min(1, 'must not be empty'), replace: z.string() })).min(1).max(MAX_HUNKS).optional(),
+  }).superRefine((a, ctx) => {
+    if (a.edits) {
+      if (a.search !== undefined || a.replace !== undefined) ctx.addIssue({ code: 'custom', path: ['edits'], message: 'give either `edits` or `search`/`replace`, not both' });
+      return;
+    }
+    if (a.search === undefined) ctx.addIssue({ code: 'custom', path: ['search'], message: 'required (or give `edits`: [{search, replace}, …])' });
+    if (a.replace === undefined) ctx.addIssue({ code: 'custom', path: ['replace'], message: 'required' });
+  }),
+  write_file: z.object({ path: pathArg, content: z.string(), append: z.boolean().optional() }),
   run_tests: z.object({}),
   run_command: z.object({ command: z.string().trim().min(1, 'must not be empty') }),
   finish: z.object({ summary: z.string().optional().default('') }),
@@ -228,39 +242,50 @@ export class ExecToolbox {
     return { matches, more: false };
   }
 
-  private async editFile(a: { path: string; search: string; replace: string }): Promise<ToolOutcome> {
+  /**
+   * One or several search/replace hunks, applied in order to the text as the earlier hunks left it, all or nothing:
+   * several small hunks let an agent change a large file without rewriting it (a whole large file does not fit
+   * in one turn's output).
+   */
+  private async editFile(a: { path: string; search?: string; replace?: string; edits?: { search: string; replace: string }[] }): Promise<ToolOutcome> {
     const r = await this.gate.readText(a.path);
     const failed = (msg: string) => ({ ...this.ok('edit_file', msg), ok: false });
     if (r.truncated) return failed(`${r.rel} is ${r.totalBytes} bytes, too large to edit with search/replace.`);
     const original = await fsp.readFile(r.abs);
     if (!Buffer.from(r.text, 'utf8').equals(original)) return failed(`${r.rel} is not valid UTF-8 text; it cannot be edited safely.`);
-    let search = a.search;
-    let replace = a.replace;
-    let count = countOccurrences(r.text, search);
-    if (count === 0 && r.text.includes('\r\n') && !search.includes('\r\n') && search.includes('\n')) {
-      // The file uses CRLF line ends; the model almost always writes LF.
-      const crlf = search.replace(/\n/g, '\r\n');
-      if (countOccurrences(r.text, crlf) > 0) {
-        search = crlf;
-        replace = replace.replace(/\r?\n/g, '\r\n');
-        count = countOccurrences(r.text, search);
+    const hunks = a.edits ?? [{ search: a.search!, replace: a.replace! }];
+    const many = hunks.length > 1;
+    let text = r.text;
+    const done: string[] = [];
+    for (let i = 0; i < hunks.length; i++) {
+      const which = many ? `Hunk ${i + 1} of ${hunks.length}: ` : '';
+      const none = many ? ' No hunk was applied; nothing was changed.' : '';
+      const h = applyHunk(text, hunks[i].search, hunks[i].replace);
+      if (h.kind === 'not-found') return failed(`${which}the search text was not found in ${r.rel}${many && i > 0 ? ' (as the earlier hunks left it)' : ''}; nothing was changed. ${nearestHint(text, hunks[i].search)}${many ? ' No hunk was applied.' : ''}`);
+      if (h.kind === 'ambiguous') {
+        return failed(`${which}the search text occurs ${h.count} times in ${r.rel} (at lines ${h.lines.join(', ')}); nothing was changed. ` +
+          `Include more surrounding lines in \`search\` so that it matches exactly one place.${none}`);
       }
+      if (h.kind === 'same') return failed(`${which}\`search\` and \`replace\` are identical; nothing to change.${none}`);
+      done.push(`at line ${h.line} (${lineCount(h.search)} line(s) replaced by ${lineCount(h.replace)})`);
+      text = h.text;
     }
-    if (count === 0) return failed(`The search text was not found in ${r.rel}; nothing was changed. ${nearestHint(r.text, a.search)}`);
-    if (count > 1) {
-      const lines = occurrenceLines(r.text, search).slice(0, 10);
-      return failed(`The search text occurs ${count} times in ${r.rel} (at lines ${lines.join(', ')}); nothing was changed. ` +
-        'Include more surrounding lines in `search` so that it matches exactly one place.');
-    }
-    if (search === replace) return failed('`search` and `replace` are identical; nothing to change.');
-    const at = r.text.indexOf(search);
-    const next = r.text.slice(0, at) + replace + r.text.slice(at + search.length);
-    await this.env.journal.writeText(r.rel, next);
-    const line = r.text.slice(0, at).split('\n').length;
-    return this.ok('edit_file', `Edited ${r.rel} at line ${line} (${lineCount(search)} line(s) replaced by ${lineCount(replace)}).`, { changed: true });
+    await this.env.journal.writeText(r.rel, text);
+    return this.ok('edit_file', `Edited ${r.rel} ${done.join('; ')}.`, { changed: true });
   }
 
-  private async writeFile(a: { path: string; content: string }): Promise<ToolOutcome> {
+  private async writeFile(a: { path: string; content: string; append?: boolean }): Promise<ToolOutcome> {
+    if (a.append) {
+      // Appending lets a large new file be written in parts that each fit in one turn.
+      const g = await this.gate.resolve(a.path);
+      const exists = await fsp.stat(g.abs).then((s) => s.isFile(), () => false);
+      if (exists) {
+        const r = await this.gate.readText(a.path);
+        if (r.truncated) return { ...this.ok('write_file', `${r.rel} is ${r.totalBytes} bytes, too large to append to.`), ok: false };
+        const w = await this.env.journal.writeText(r.rel, r.text + a.content);
+        return this.ok('write_file', `Appended ${Buffer.byteLength(a.content, 'utf8')} bytes to ${w.rel} (now ${w.bytes} bytes).`, { changed: true });
+      }
+    }
     const w = await this.env.journal.writeText(a.path, a.content);
     return this.ok('write_file', `${w.created ? 'Created' : 'Overwrote'} ${w.rel} (${w.bytes} bytes).`, { changed: true });
   }
@@ -310,6 +335,32 @@ export class ExecToolbox {
   }
 }
 
+type HunkResult =
+  | { kind: 'applied'; text: string; line: number; search: string; replace: string }
+  | { kind: 'not-found' }
+  | { kind: 'ambiguous'; count: number; lines: number[] }
+  | { kind: 'same' };
+
+/** One exact search/replace on `text`; LF search text also matches a CRLF file (models almost always write LF). */
+function applyHunk(text: string, search0: string, replace0: string): HunkResult {
+  let search = search0;
+  let replace = replace0;
+  let count = countOccurrences(text, search);
+  if (count === 0 && text.includes('\r\n') && !search.includes('\r\n') && search.includes('\n')) {
+    const crlf = search.replace(/\n/g, '\r\n');
+    if (countOccurrences(text, crlf) > 0) {
+      search = crlf;
+      replace = replace.replace(/\r?\n/g, '\r\n');
+      count = countOccurrences(text, search);
+    }
+  }
+  if (count === 0) return { kind: 'not-found' };
+  if (count > 1) return { kind: 'ambiguous', count, lines: occurrenceLines(text, search).slice(0, 10) };
+  if (search === replace) return { kind: 'same' };
+  const at = text.indexOf(search);
+  return { kind: 'applied', text: text.slice(0, at) + replace + text.slice(at + search.length), line: text.slice(0, at).split('\n').length, search, replace };
+}
+
 function describeExit(r: CommandResult): string {
   if (r.exitCode !== undefined && !r.timedOut) return String(r.exitCode);
   if (r.timedOut) return 'none (timed out; counts as a failure)';
@@ -321,8 +372,8 @@ function exampleArgs(tool: ExecToolName): string {
     case 'list_files': return '{"path": "src"}';
     case 'read_file': return '{"path": "src/index.js", "startLine": 1, "endLine": 80}';
     case 'search': return '{"query": "function truncate"}';
-    case 'edit_file': return '{"path": "src/a.js", "search": "old exact text", "replace": "new text"}';
-    case 'write_file': return '{"path": "src/new.js", "content": "…"}';
+    case 'edit_file': return '{"path": "src/a.js", "search": "old exact text", "replace": "new text"} or {"path": "src/a.js", "edits": [{"search": "…", "replace": "…"}, …]}';
+    case 'write_file': return '{"path": "src/new.js", "content": "…"} (add "append": true to add to the end)';
     case 'run_tests': return '{}';
     case 'run_command': return '{"command": "npm run lint"}';
     case 'finish': return '{"summary": "what changed and why"}';

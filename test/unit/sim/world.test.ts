@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPoolFile, parsePoolConfig, type PoolConfig } from '../../../src/llm/poolConfig';
 import { defaultSimPool } from '../../../src/sim/defaultPool';
-import { singleEdit, testsPassed } from '../../../src/sim/executor';
+import { testsPassed } from '../../../src/sim/executor';
 import { judgePlan, keyStepCoverage } from '../../../src/sim/judge';
 import { writePlan } from '../../../src/sim/planWriter';
 import { type Bin, baseDraw, refinedDraw } from '../../../src/sim/successModel';
@@ -88,15 +88,6 @@ describe('sim: tokenizer and helpers', () => {
     assert.equal(testsPassed(undefined), false);
   });
 
-  it('singleEdit produces a unique search/replace that turns the old file into the new one', () => {
-    const before = 'a\nb\nc\nd\nb\ne\n';
-    const after = 'a\nb\nc\nD!\nb\ne\n';
-    const e = singleEdit(before, after)!;
-    assert.ok(e);
-    assert.equal(before.split(e.search).length, 2);
-    assert.equal(before.replace(e.search, e.replace), after);
-    assert.equal(singleEdit('x', 'x'), undefined);
-  });
 });
 
 describe('sim: success draws (default world calibration)', function () {

@@ -203,6 +203,37 @@ describe('runEditTestLoop', () => {
     });
   });
 
+  describe('replies cut at max_tokens', () => {
+    it('a cut tool call is not run; the model is told why and how to go on, and can then succeed with edit hunks', async () => {
+      const model = new FakeChatModel(testAgent('small'), [
+        // A half-written write_file, as a real endpoint sends it when the output limit cuts the arguments.
+        { text: 'Writing the corrected file.', toolCalls: [{ id: 'c1', name: 'write_file', arguments: '{"path": "src/add.js", "content": "function add(a, b) {\n  ret' }], finishReason: 'length' },
+        { toolCalls: [call('edit_file', { path: 'src/add.js', edits: [{ search: 'return a - b;', replace: 'return a + b;' }] })] },
+        { toolCalls: [call('run_tests', {})] },
+        { toolCalls: [call('finish', { summary: 'fixed' })] },
+      ]);
+      const before = await fsp.readFile(path.join(root, 'src/add.js'), 'utf8');
+      const r = await runEditTestLoop(base(model, { maxOutputTokensPerTurn: 2048 }));
+      const notice = model.toolResultsSeen()[0];
+      assert.match(notice, /cut off at the output limit of 2048 tokens a turn in the middle of a tool call, so that call was not run/);
+      assert.match(notice, /edit_file in small hunks/);
+      assert.match(notice, /read_file startLine\/endLine/);
+      assert.equal(r.transcript[0].ok, false);
+      assert.notEqual(before, '', 'the file was not overwritten by the half call');
+      assert.equal(r.passed, true, JSON.stringify(r.transcript));
+    });
+
+    it('cut text-only replies get the notice as a user message; three in a row stop the loop as a loop, with the reason', async () => {
+      const model = new FakeChatModel(testAgent('small'), () => ({ text: 'Writing the corrected index.js…', finishReason: 'length' }));
+      const r = await runEditTestLoop(base(model, { task: quickFail }));
+      assert.equal(r.reason, 'loop');
+      assert.equal(model.calls, 3);
+      assert.match(r.error ?? '', /3 replies in a row were cut at the output limit/);
+      assert.match(String(model.requests[1].messages.at(-1)?.content), /Your last reply was cut off at the output limit/);
+      assert.doesNotMatch(String(model.requests[1].messages.at(-1)?.content), /Continue with the tools/);
+    });
+  });
+
   it('a command printing 5 MB reaches the model capped (size of what the model received is asserted)', async () => {
     const model = new FakeChatModel(testAgent('small'), [
       { toolCalls: [call('run_command', { command: `node -e "process.stdout.write('Z'.repeat(5*1024*1024))"` })] },

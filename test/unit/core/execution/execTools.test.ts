@@ -97,6 +97,37 @@ describe('execTools', () => {
       assert.equal(await fsp.readFile(path.join(root, 'src/crlf.js'), 'utf8'), 'const a = 10;\r\nconst b = 20;\r\n');
     });
 
+    it('several hunks in one call: applied in order, all or nothing', async () => {
+      const before = await treeSnapshot(root);
+      const bad = await run('edit_file', { path: 'src/math.js', edits: [
+        { search: 'function add(a, b) {\n  return a - b;', replace: 'function add(a, b) {\n  return a + b;' },
+        { search: 'no such text', replace: 'x' },
+      ] });
+      assert.equal(bad.ok, false);
+      assert.match(bad.content, /^Hunk 2 of 2: the search text was not found in src\/math\.js \(as the earlier hunks left it\).*No hunk was applied\./s);
+      assert.deepEqual(await treeSnapshot(root), before);
+      // The second hunk's search text is unique only after the first hunk ran: order matters.
+      const r = await run('edit_file', { path: 'src/math.js', edits: [
+        { search: 'function add(a, b) {\n  return a - b;', replace: 'function add(a, b) {\n  return a + b;' },
+        { search: '  return a - b;', replace: '  return a - b; // sub' },
+      ] });
+      assert.equal(r.ok, true, r.content);
+      assert.match(r.content, /Edited src\/math\.js at line 1 \(2 line\(s\) replaced by 2\); at line 6/);
+      assert.equal(await fsp.readFile(path.join(root, 'src/math.js'), 'utf8'),
+        'function add(a, b) {\n  return a + b;\n}\n\nfunction sub(a, b) {\n  return a - b; // sub\n}\nmodule.exports = { add, sub };\n');
+      assert.match((await run('edit_file', { path: 'src/math.js', search: 'a', replace: 'b', edits: [{ search: 'a', replace: 'b' }] })).content, /either `edits` or `search`\/`replace`/);
+      assert.match((await run('edit_file', { path: 'src/math.js', edits: [] })).content, /Invalid arguments for edit_file: edits/);
+    });
+
+    it('write_file with append adds to the end (and creates a missing file); a revert removes it all', async () => {
+      assert.match((await run('write_file', { path: 'src/big.js', content: 'part 1\n', append: true })).content, /Created src\/big\.js/);
+      const r = await run('write_file', { path: 'src/big.js', content: 'part 2\n', append: true });
+      assert.match(r.content, /Appended 7 bytes to src\/big\.js \(now 14 bytes\)/);
+      assert.equal(await fsp.readFile(path.join(root, 'src/big.js'), 'utf8'), 'part 1\npart 2\n');
+      await journal.revert();
+      await assert.rejects(fsp.stat(path.join(root, 'src/big.js')));
+    });
+
     it('refuses binary files and missing files with a message', async () => {
       assert.match((await run('edit_file', { path: 'img.png', search: 'add', replace: 'x' })).content, /binary file/);
       assert.match((await run('edit_file', { path: 'nope.js', search: 'a', replace: 'b' })).content, /does not exist/);

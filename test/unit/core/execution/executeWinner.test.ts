@@ -143,13 +143,15 @@ describe('executeWithEscalation', () => {
     // The turn limit is per attempt: an attempt stopped by it escalates, and the next attempt sees what was spent.
     await res.journal.revert();
     const models2 = { a: spender('a', 1), b: spender('b', 2) };
+    // Room for four full turns (the tool specs and prompt count as input), so only the turn limit stops each attempt.
+    const maxUsd2 = 2 * maxUsd;
     const res2 = await executeWithEscalation({
-      ...common, task: nodeTask({ testCommand: 'exit 1' }), budget: { maxTurns: 2, maxTokens: 1e9, maxUsd },
+      ...common, task: nodeTask({ testCommand: 'exit 1' }), budget: { maxTurns: 2, maxTokens: 1e9, maxUsd: maxUsd2 },
       record: makeRecord(bids, auctionUsd), chosen: bids[0], models: models2, root, escalation: { enabled: true }, loop: { loopDetection: { stopAfter: 1000 } },
     });
     assert.deepEqual(res2.attempts.map((a) => a.reason), ['budget-turns', 'budget-turns']);
     const total2 = auctionUsd + res2.attempts.reduce((n, a) => n + a.usd, 0);
-    assert.ok(total2 <= maxUsd + 1e-12, `spent ${total2}`);
+    assert.ok(total2 <= maxUsd2 + 1e-12, `spent ${total2}`);
   });
 
   it('cancel: no escalation, and the workspace is as before', async () => {
