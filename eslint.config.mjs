@@ -4,8 +4,9 @@
 // The boundary rules are proven by test/unit/lint/layerBoundaries.test.ts (it plants imports through ESLint's API).
 import tseslint from 'typescript-eslint';
 
-// A layer folder named in a relative import ('../llm/x', '../../sim', './vscode/y').
-const layerPath = (names) => `^\\.{1,2}/(?:.*/)?(?:${names.join('|')})(?:/|$)`;
+// A layer folder reached by a relative import ('../llm/x', '../../sim'): only `./` and `../` steps before the layer's
+// name, so a same-named file inside another layer ('../core/suite') is not mistaken for the layer.
+const layerPath = (names) => `^(?:\\.{1,2}/)+(?:${names.join('|')})(?:/|$)`;
 const pkgVscode = '^vscode$';
 const pkgOpenai = '^openai(?:/|$)';
 
