@@ -115,8 +115,8 @@ async function currentBranch(git: ReturnType<typeof simpleGit>): Promise<string 
 
 async function isIgnored(git: ReturnType<typeof simpleGit>, p: string): Promise<boolean> {
   try {
-    // Prints the path when ignored; exit code 1 and no output when not (simple-git does not throw on that).
-    return (await git.raw(['--literal-pathspecs', 'check-ignore', '--', p])).trim() !== '';
+    // Lists the path when it is untracked and ignored (check-ignore has no literal-pathspec mode).
+    return (await git.raw(['--literal-pathspecs', 'ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', p])).split('\0').includes(p);
   } catch {
     return false;
   }
