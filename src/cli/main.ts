@@ -15,6 +15,8 @@ Usage:
   sale solve --task-file F --repo DIR [--pool FILE] [--memory FILE] [--budget-usd X] [--yes] [--agent ID]
              [--allow CMD]... [--no-escalation] [--keep-failed] [--branch] [--jury per-judge|per-pair] [--seed N] [--json]
       Auction, then the winner's edit–test loop in DIR, then a report with the diff.
+  sale recover [--repo DIR] [--dry-run] [--force] [--json]
+      Put back what an unfinished run (killed, crashed) left in the repository, from the write-ahead journal.
   sale sim-server --pool FILE --suite DIR [--port N]
       Serve the simulated pool (OpenAI-compatible) on 127.0.0.1.
   sale bench [--suite DIR] [--pool FILE] [--policies LIST] [--orders N] [--seed S] [--out DIR] [--quick]
@@ -36,6 +38,7 @@ const commands: Record<string, () => Promise<Subcommand>> = {
   solve: async () => runSolveCommand,
   bench: async () => (await import('./benchCommand')).runBenchCommand,
   calibrate: async () => (await import('./calibrateCommand')).runCalibrateCommand,
+  recover: async () => (await import('./recoverCommand')).runRecoverCommand,
 };
 
 /** Registers a subcommand from another module (solve, bench, calibrate) without a barrel file. */
