@@ -6,6 +6,7 @@ import type { AuctionRecord } from '../core/auction/auctionRecord';
 import { allowListApprover, ChildProcessCommandRunner } from '../core/execution/childProcessRunner';
 import { SaleError } from '../core/errors';
 import { FileJournal } from '../core/workspace/fileJournal';
+import { sandboxNotice } from '../core/execution/commandSandbox';
 import { inspectUnfinishedJournals, recoveryHasWork } from '../core/workspace/journalRecovery';
 import { JsonlMemoryStore } from '../core/memory/jsonlMemoryStore';
 import { CancelSource } from '../core/ports';
@@ -54,6 +55,7 @@ export async function runSolveCommand(args: string[]): Promise<number> {
       'no-escalation': { type: 'boolean' },
       'keep-failed': { type: 'boolean' },
       branch: { type: 'boolean' },
+      'allow-network': { type: 'boolean' },
     },
   });
   const repoDir = requireRepo(values.repo);
@@ -79,6 +81,9 @@ export async function runSolveCommand(args: string[]): Promise<number> {
   const signals: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const sig of signals) process.on(sig, onSignal);
   let journal: FileJournal | undefined;
+  const runner = new ChildProcessCommandRunner({ allowNetwork: !!values['allow-network'], dropEnv: runtime.models.map((m) => m.agent.apiKeyEnv ?? '').filter(Boolean) });
+  // Said once, plainly: whether the commands the agent causes run in a sandbox.
+  process.stderr.write(`${runner.sandbox.kind === 'bwrap' ? '' : yellow('warning: ')}${sandboxNotice(runner.sandbox)}\n`);
   try {
     const memoryPath = values.memory ?? defaultMemoryPath(repoDir);
     const memory = await AuctionMemory.open(new JsonlMemoryStore(memoryPath));
@@ -89,7 +94,7 @@ export async function runSolveCommand(args: string[]): Promise<number> {
       models: runtime.models,
       memory,
       settings: defaultSolveSettings({ seed, juryMode: parseJury(values.jury), maxUsd, escalation: !values['no-escalation'] }),
-      runner: new ChildProcessCommandRunner(),
+      runner,
       approver: allowListApprover(values.allow ?? []),
       review: cliReview({ yes: !!values.yes, agent: values.agent, interactive: !!process.stdin.isTTY && !values.json }),
       signal: cancel,
