@@ -44,7 +44,7 @@ describe('AuctionMemory', () => {
     assert.equal(back.task.text, 'Parse CSV quotes\n\nquoted commas break parseCsv');
   });
 
-  it('keeps a corrupt file aside, loads what it can, and never overwrites it', async () => {
+  it('keeps a corrupt file aside once, loads what it can, and rewrites it without the bad lines', async () => {
     const path = join(dir, 'memory.jsonl');
     const m1 = await AuctionMemory.open(new JsonlMemoryStore(path));
     await m1.recordAuction(t('a', 'Parse CSV quotes', 'x'), auction('a', 'small', [bid('small', -2), bid('big', -1)]));
@@ -57,8 +57,10 @@ describe('AuctionMemory', () => {
     assert.match(w, /3 unreadable line\(s\) \(2, 3, 4\)/);
     const aside = readdirSync(dir).find((f) => f.includes('.corrupt-'))!;
     assert.equal(readFileSync(join(dir, aside), 'utf8'), before);
+    const goodLine = before.split('\n')[0];
+    assert.equal(readFileSync(path, 'utf8'), `${goodLine}\n`, 'the good line kept byte for byte, the bad ones gone');
     await m2.recordAuction(t('b', 'Another', 'y'), auction('b', 'big', [bid('small', -1), bid('big', -2)]));
-    assert.ok(readFileSync(path, 'utf8').startsWith(before), 'existing bytes were preserved');
+    assert.ok(readFileSync(path, 'utf8').startsWith(`${goodLine}\n`), 'existing good bytes were preserved');
   });
 
   it('reports an unreadable memory path and does not write to it', async () => {

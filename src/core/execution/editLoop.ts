@@ -1,3 +1,4 @@
+import { inputTokenBound } from '../callBudget';
 import type { ChatMessage, ChatModel, ChatResult } from '../../llm/chatModel';
 import { errorMessage } from '../errors';
 import type { SaleEvent } from '../events';
@@ -123,7 +124,6 @@ export interface EditLoopOptions {
   loopDetection?: Partial<LoopDetectionSettings>;
 }
 
-const MESSAGE_OVERHEAD_TOKENS = 16;
 
 /** What the calls act on (paths, commands), so progress reads "edit_file src/a.js" rather than only prose. */
 function callTargets(calls: { arguments: string }[]): string {
@@ -235,9 +235,7 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
   let sentCount = 0;
   const projectInput = (): number => {
     const fresh = prevInput === undefined ? messages : messages.slice(sentCount);
-    let bound = fresh.reduce((n, m) => n + Buffer.byteLength(JSON.stringify(m), 'utf8') + MESSAGE_OVERHEAD_TOKENS, 0);
-    if (prevInput === undefined) bound += Buffer.byteLength(JSON.stringify(EXEC_TOOLS), 'utf8');
-    return (prevInput ?? 0) + bound;
+    return (prevInput ?? 0) + inputTokenBound(fresh, prevInput === undefined ? EXEC_TOOLS : undefined);
   };
 
   let testsPassedSinceChange = false;
