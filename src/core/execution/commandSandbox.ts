@@ -75,7 +75,8 @@ export function bwrapArgs(cwd: string, opts: { allowNetwork?: boolean; home?: st
   const dotGit = path.join(root, '.git');
   if (isDir(dotGit)) {
     a.push('--ro-bind', dotGit, dotGit);
-    if (isDir(path.join(dotGit, 'hooks'))) a.push('--tmpfs', path.join(dotGit, 'hooks'));
+    // Hidden (an empty folder) and read-only: nothing can be planted there, even for the sandbox's lifetime.
+    if (isDir(path.join(dotGit, 'hooks'))) a.push('--tmpfs', path.join(dotGit, 'hooks'), '--remount-ro', path.join(dotGit, 'hooks'));
   }
   a.push('--ro-bind', minimalPasswd(), '/etc/passwd');
   a.push('--unshare-all');
