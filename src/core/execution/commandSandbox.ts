@@ -119,3 +119,22 @@ export function sandboxNotice(info: SandboxInfo): string {
     ? 'Commands the agent causes (tests included) run in a bubblewrap sandbox: only the repository is writable, no network, home folder and git hooks hidden.'
     : `No sandbox: ${info.reason}. Commands the agent causes (tests included) run with your user's rights; SALE still puts back every change they make in the repository and removes secrets from their environment.`;
 }
+
+/** POSIX single-quoting for a shell command line. */
+function shQuote(s: string): string {
+  return /^[A-Za-z0-9_\/.,:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The command line to type into a terminal (the extension's visible "SALE" terminal) so that the command runs
+ * like the child-process runner runs it: secrets unset (`env -u NAME …`, names from `env`, the terminal's
+ * environment being the editor's) and, with a sandbox, inside bubblewrap. POSIX shells only; Windows gets the
+ * command unchanged (no sandbox there, and its terminal has no `env -u`).
+ */
+export function sandboxedShellLine(info: SandboxInfo, command: string, cwd: string, secretNames: string[], opts: { allowNetwork?: boolean } = {}): string {
+  if (process.platform === 'win32') return command;
+  const unset = secretNames.flatMap((n) => ['-u', shQuote(n)]).join(' ');
+  const envPrefix = unset ? `env ${unset} ` : '';
+  if (info.kind === 'none') return secretNames.length ? `${envPrefix}/bin/sh -c ${shQuote(command)}` : command;
+  return `${envPrefix}${[info.bwrap, ...bwrapArgs(cwd, opts), '--', '/bin/sh', '-c', command].map(shQuote).join(' ')}`;
+}

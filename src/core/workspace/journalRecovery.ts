@@ -186,3 +186,16 @@ async function recover(root: string, opts: { baseDir?: string; force?: boolean; 
 export function recoveryHasWork(r: RecoveryReport): boolean {
   return r.restored.length + r.removed.length + r.removedDirs.length + r.gitRestored.length > 0;
 }
+
+/** "Keep as is": forgets the unfinished runs of dead processes without restoring anything. */
+export async function discardJournals(root: string, opts: { baseDir?: string } = {}): Promise<number> {
+  const realRoot = await realRootOf(root);
+  let n = 0;
+  for (const dir of await runDirs(realRoot, opts.baseDir)) {
+    const info = await readJson<RunInfo>(path.join(dir, 'run.json'));
+    if (info && (info.root !== realRoot || processAlive(info.pid))) continue;
+    await fsp.rm(dir, { recursive: true, force: true });
+    n++;
+  }
+  return n;
+}
