@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { CancelledError, SaleError, errorMessage } from '../core/errors';
 import { runAuctionCommand } from './auctionCommand';
 import { runDemo } from './demoCommand';
@@ -45,11 +44,6 @@ const commands: Record<string, () => Promise<Subcommand>> = {
   recover: async () => (await import('./recoverCommand')).runRecoverCommand,
 };
 
-/** Registers a subcommand from another module (solve, bench, calibrate) without a barrel file. */
-export function registerCommand(name: string, load: () => Promise<Subcommand>): void {
-  commands[name] = load;
-}
-
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -79,8 +73,6 @@ export async function main(argv: string[]): Promise<number> {
     restoreOutput();
   }
 }
-
-export { parseArgs };
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -9,7 +9,7 @@ import { FileJournal } from '../core/workspace/fileJournal';
 import { sandboxNotice } from '../core/execution/commandSandbox';
 import { inspectUnfinishedJournals, recoveryHasWork } from '../core/workspace/journalRecovery';
 import { JsonlMemoryStore } from '../core/memory/jsonlMemoryStore';
-import { CancelSource } from '../core/ports';
+import { CancelSource } from '../core/ports/cancel';
 import { type ReviewDecision, solveTask } from '../core/solve';
 import { commonOptions, parseJury, parseSeed, progressPrinter, requireRepo } from './auctionCommand';
 import { formatBidTable, yellow } from './bidTable';
@@ -86,7 +86,7 @@ export async function runSolveCommand(args: string[]): Promise<number> {
   const signals: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const sig of signals) process.on(sig, onSignal);
   let journal: FileJournal | undefined;
-  const runner = new ChildProcessCommandRunner({ allowNetwork: !!values['allow-network'], dropEnv: runtime.models.map((m) => m.agent.apiKeyEnv ?? '').filter(Boolean) });
+  const runner = new ChildProcessCommandRunner({ allowNetwork: !!values['allow-network'], dropEnv: runtime.models.map((m) => (m.agent as { apiKeyEnv?: string }).apiKeyEnv ?? '').filter(Boolean) /* the pool's key names (AgentConfig) */ });
   // Said once, plainly: whether the commands the agent causes run in a sandbox.
   process.stderr.write(`${runner.sandbox.kind === 'bwrap' ? '' : yellow('warning: ')}${sandboxNotice(runner.sandbox)}\n`);
   try {

@@ -60,7 +60,10 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size <= MAX_BODY) chunks.push(c);
-      else if (size > 4 * MAX_BODY) req.destroy();
+      else if (size > 4 * MAX_BODY) {
+        reject(new SaleError('request body far too large', 'too-large-abort'));
+        req.destroy();
+      }
     });
     req.on('end', () => (size > MAX_BODY ? reject(new SaleError('request body too large', 'too-large')) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
@@ -125,8 +128,8 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
     let raw: string;
     try {
       raw = await readBody(req);
-    } catch {
-      if (req.destroyed) return;
+    } catch (e) {
+      if ((e as SaleError).code !== 'too-large') return void res.destroy();
       res.setHeader('Connection', 'close');
       return sendJson(res, 413, errorBody(`Request body too large (the simulator accepts up to ${MAX_BODY} bytes).`, 'invalid_request_error'));
     }

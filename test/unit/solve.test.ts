@@ -7,7 +7,7 @@ import { ChildProcessCommandRunner } from '../../src/core/execution/childProcess
 import { InMemoryStore, JsonlMemoryStore } from '../../src/core/memory/jsonlMemoryStore';
 import { detectPromptKind } from '../../src/core/auction/prompts';
 import { solveTask } from '../../src/core/solve';
-import type { ChatModel, ChatRequest, ChatResult } from '../../src/llm/chatModel';
+import type { ChatModel, ChatRequest, ChatResult } from '../../src/core/ports/chatModel';
 import { PLAN, batchJury } from './helpers/fakeModel';
 import { NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, treeSnapshot, writeTree } from './helpers/execHelpers';
 
@@ -76,7 +76,7 @@ describe('JSON-lines memory after a crash', () => {
   beforeEach(async () => (dir = await makeTempDir('sale-jsonl-')));
   afterEach(() => removeDir(dir));
 
-  it('a half-written last line does not swallow the next record, and a damaged file is copied aside only once', async () => {
+  it('a half-written last line does not swallow the next record, and a damaged file is copied aside once and rewritten', async () => {
     const path = join(dir, 'm.jsonl');
     const m1 = await AuctionMemory.open(new JsonlMemoryStore(path));
     const root = await makeTempDir('sale-jsonl-repo-');
@@ -95,8 +95,9 @@ describe('JSON-lines memory after a crash', () => {
     await m2.setKept(rec.id, true);
     const m3 = await AuctionMemory.open(new JsonlMemoryStore(path));
     assert.equal(m3.get(rec.id)!.outcome!.kept, true, 'the update after the broken line was read back');
-    assert.equal(readdirSync(dir).filter((f) => f.includes('.corrupt-')).length, 2, 'one copy per distinct damaged content');
+    // The damaged file was copied aside once and rewritten without the broken line: later runs make no copy.
+    assert.equal(readdirSync(dir).filter((f) => f.includes('.corrupt-')).length, 1, 'one copy of the damaged file');
     await AuctionMemory.open(new JsonlMemoryStore(path));
-    assert.equal(readdirSync(dir).filter((f) => f.includes('.corrupt-')).length, 2, 'loading the same file again adds no copy');
+    assert.equal(readdirSync(dir).filter((f) => f.includes('.corrupt-')).length, 1, 'loading again adds no copy');
   });
 });

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
-import type { CancelSignal, CommandApprover, CommandResult, CommandRunner } from '../ports';
+import type { CancelSignal } from '../ports/cancel';
+import type { CommandApprover, CommandResult, CommandRunner } from '../ports/commandRunner';
 import { type SandboxInfo, detectSandbox, sandboxedSpawn } from './commandSandbox';
 import { scrubSecrets } from './secretEnv';
 

@@ -1,6 +1,7 @@
 import { SaleError } from '../errors';
 import type { FileJournal } from '../workspace/fileJournal';
-import type { CancelSignal, CommandResult, CommandRunner } from '../ports';
+import type { CancelSignal } from '../ports/cancel';
+import type { CommandResult, CommandRunner } from '../ports/commandRunner';
 
 /**
  * Before the auction, the test command runs once (inside the journal's accounting, so whatever it changes is put
