@@ -61,7 +61,8 @@ describe('red team: kill -9 at every step, then sale recover (item 3)', function
   let pool: string;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sale-redteam-kill-'));
-    cliJs = join(dir, 'cli.js');
+    // Inside the package (dist/ is git-ignored): the CLI finds its package root from its own location.
+    cliJs = join(root, 'dist', `redteam-cli-${process.pid}.js`);
     await build({ entryPoints: [join(root, 'src/cli/main.ts')], outfile: cliJs, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
     template = userRepo(dir);
     srv = await startHostileServer();
@@ -72,6 +73,7 @@ describe('red team: kill -9 at every step, then sale recover (item 3)', function
   after(async () => {
     await srv?.close();
     rmSync(dir, { recursive: true, force: true });
+    rmSync(cliJs, { force: true });
   });
 
   const fresh = (name: string) => {
