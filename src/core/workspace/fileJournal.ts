@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { SaleError, errorMessage } from '../errors';
-import { type GitControlState, captureGitControl, findGitControl, restoreGitControl } from '../git/gitControl';
+import { type GitControlPaths, type GitControlState, captureGitControl, findGitControl, restoreGitControl } from '../git/gitControl';
 import { crashPoint } from './durableFile';
 import { type BlobRef, JournalStore } from './journalStore';
 import { type TreeSnapshot, TreeSnapshotter } from './treeSnapshot';
@@ -19,8 +19,8 @@ import { type GatedPath, WorkspaceGate, looksBinary } from './workspaceGate';
  * (journalRecovery.ts).
  *
  * `revert()` writes every recorded file back byte for byte (and its mode), deletes only files that did not exist
- * before, removes only folders the journal saw being created (and only when empty again), and puts `.git/hooks` and
- * `.git/config` back. It never runs git and never looks at files it did not record.
+ * before and removes only folders the journal saw being created (and only when empty again). It never runs git and
+ * never looks at files it did not record.
  *
  * Every command the agent causes — run_command, run_tests, the final test run — goes through
  * {@link FileJournal.runAccounted}: a snapshot of the whole working tree before (treeSnapshot.ts), the list of files
@@ -50,8 +50,6 @@ export interface RevertReport {
   removedDirs: string[];
   /** Folders the agent created that still hold something else (left in place). */
   keptDirs: string[];
-  /** `.git/hooks/…` and `.git/config` put back. */
-  gitRestored?: string[];
   /** Anything that could not be put back (the entry stays in the journal). */
   errors: string[];
 }
@@ -85,7 +83,7 @@ export class FileJournal {
   private readonly entries = new Map<string, Entry>();
   /** Folders created during the run (absolute), in creation order. */
   private readonly createdDirs: string[] = [];
-  private gitState: GitControlState | undefined;
+  private gitPaths: GitControlPaths | undefined;
   private started = false;
   private readonly snapshotter: TreeSnapshotter;
 
@@ -110,9 +108,8 @@ export class FileJournal {
   /** Before the first change: the git control state, then the run record (run.json, git.json) on disk. */
   private async ensureStarted(): Promise<void> {
     if (this.started) return;
-    const paths = await findGitControl(this.root);
-    this.gitState = paths ? await captureGitControl(paths) : undefined;
-    await this.store.begin(this.gitState, hostname());
+    this.gitPaths = await findGitControl(this.root);
+    await this.store.begin(this.gitPaths ? await captureGitControl(this.gitPaths) : undefined, hostname());
     this.started = true;
   }
 
@@ -221,11 +218,8 @@ export class FileJournal {
       else if (r === 'kept') report.keptDirs.push(this.gate.relative(d));
     }
     await this.store.clearDirs();
-    if (this.gitState) {
-      const g = await restoreGitControl(this.gitState);
-      if (g.restored.length) report.gitRestored = g.restored;
-      report.errors.push(...g.errors);
-    }
+    // .git/hooks and .git/config need nothing here: the tools cannot reach them, and what a command changed there
+    // was put back right after that command (runAccounted). The user's own changes to them are left alone.
     report.restored.sort();
     report.removed.sort();
     return report;
@@ -245,7 +239,9 @@ export class FileJournal {
    */
   async runAccounted<T>(command: string, mode: 'restore' | 'record', run: () => Promise<T>): Promise<{ value?: T; error?: unknown; account: CommandAccount }> {
     await this.ensureStarted();
-    const snap = await this.snapshotter.before(command);
+    // Git's control files as they are right before this command (the user may have changed them since the run began).
+    const gitBefore = this.gitPaths ? await captureGitControl(this.gitPaths) : undefined;
+    const snap = await this.snapshotter.before(command, gitBefore);
     let value: T | undefined;
     let error: unknown;
     try {
@@ -253,11 +249,11 @@ export class FileJournal {
     } catch (e) {
       error = e;
     }
-    const account = await this.settleCommand(snap, mode);
+    const account = await this.settleCommand(snap, mode, gitBefore);
     return { ...(error === undefined ? { value } : { error }), account };
   }
 
-  private async settleCommand(snap: TreeSnapshot, mode: 'restore' | 'record'): Promise<CommandAccount> {
+  private async settleCommand(snap: TreeSnapshot, mode: 'restore' | 'record', gitBefore: GitControlState | undefined): Promise<CommandAccount> {
     const d = await this.snapshotter.diff(snap);
     const acc: CommandAccount = { restored: [], removed: [], recorded: [], notRevertible: [], gitRestored: [], skippedChanged: d.skippedChanged, errors: [] };
     const abs = (rel: string) => path.join(this.root, ...rel.split('/'));
@@ -303,8 +299,8 @@ export class FileJournal {
         this.createdDirs.push(abs(rel));
       }
     }
-    if (this.gitState) {
-      const g = await restoreGitControl(this.gitState);
+    if (gitBefore) {
+      const g = await restoreGitControl(gitBefore);
       acc.gitRestored = g.restored;
       acc.errors.push(...g.errors);
     }

@@ -15,7 +15,8 @@ import { walkWorkspace } from './workspaceGate';
  *      created (not in its manifest, changed since it started) removed;
  *   2. every recorded file back to its state before the run (the oldest prior wins, so this comes after 1);
  *   3. folders the run created, removed when empty;
- *   4. .git/hooks and .git/config back to their state before the run.
+ *   4. with a command in flight: .git/hooks and .git/config back to their state right before it (a finished
+ *      command's changes there were put back when it ended; the user's own changes are left alone).
  * A run whose process is still alive is skipped (another SALE is working on it) unless `force`.
  */
 export interface RecoveryReport {
@@ -165,10 +166,11 @@ async function recover(root: string, opts: { baseDir?: string; force?: boolean; 
       }
       if ((await removeDirIfEmpty(d)) === 'removed') note(report.removedDirs, rel(d));
     }
-    if (run.git) {
-      if (opts.dryRun) for (const n of await gitControlChanges(run.git)) note(report.gitRestored, n);
+    const git = run.pending?.git;
+    if (git) {
+      if (opts.dryRun) for (const n of await gitControlChanges(git)) note(report.gitRestored, n);
       else {
-        const g = await restoreGitControl(run.git);
+        const g = await restoreGitControl(git);
         for (const n of g.restored) note(report.gitRestored, n);
         report.errors.push(...g.errors);
       }

@@ -11,11 +11,12 @@ import { repoJournalDir } from './journalLocation';
  *
  * One run of SALE on one repository is one folder `<repoJournalDir>/<run-id>/`:
  *   run.json          who (pid, host), which repository, when; written first
- *   git.json          .git/config and .git/hooks as they were before the first change
+ *   git.json          .git/config and .git/hooks as they were before the first change (for the record)
  *   packs/<n>.pack    prior bytes, content-addressed (sha256), appended in packs so a snapshot costs one fsync
  *   entries/<n>.json  one per recorded file: its prior state (a blob reference and mode, or "absent")
  *   dirs/<n>.json     one per folder the agent created (removed again on restore when empty)
- *   pending.json      the manifest of a command in flight (every file's prior blob), removed when it ended
+ *   pending.json      the manifest of a command in flight (every file's prior blob, and .git/hooks and
+ *                     .git/config right before it), removed when it ended
  * Every JSON file is written with writeDurable before the change it protects; `sale recover` and the extension
  * read the folder back through journalRecovery.ts. The folder goes away when the user's decision is final.
  */
@@ -40,6 +41,8 @@ export interface PendingManifest {
   startedAt: number;
   files: { abs: string; rel: string; blob?: BlobRef; mode: number }[];
   dirs: string[];
+  /** .git/hooks and .git/config right before the command. */
+  git?: GitControlState;
 }
 
 export interface RunInfo {

@@ -1,5 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import type { GitControlState } from '../git/gitControl';
 import type { BlobRef, JournalStore, PendingManifest } from './journalStore';
 import { walkWorkspace } from './workspaceGate';
 
@@ -88,7 +89,7 @@ export class TreeSnapshotter {
   constructor(private readonly root: string, private readonly store: JournalStore, private readonly opts: { maxBytes?: number; maxEntries?: number } = {}) {}
 
   /** Takes the snapshot and writes it to the journal (pending.json) before the command may start. */
-  async before(command: string): Promise<TreeSnapshot> {
+  async before(command: string, git?: GitControlState): Promise<TreeSnapshot> {
     const maxBytes = this.opts.maxBytes ?? DEFAULT_SNAPSHOT_MAX_BYTES;
     const startedAt = Date.now();
     const s = await scan(this.root, this.opts.maxEntries ?? DEFAULT_SNAPSHOT_MAX_ENTRIES);
@@ -124,6 +125,7 @@ export class TreeSnapshotter {
       startedAt,
       files: [...s.files.values()].map((f) => ({ abs: f.abs, rel: f.rel, mode: f.mode, ...(f.blob ? { blob: f.blob } : {}) })),
       dirs: [...s.dirs],
+      ...(git ? { git } : {}),
     };
     await this.store.setPending(manifest);
     return { command, startedAt, files: s.files, dirs: s.dirs, skipped: s.skipped, uncopied, incomplete: s.incomplete };
