@@ -62,7 +62,7 @@ export function bwrapArgs(cwd: string, opts: { allowNetwork?: boolean; home?: st
   const root = realpathSync(cwd);
   const home = opts.home ?? homedir();
   const a = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
-  for (const d of ['/tmp', '/var/tmp', '/run', '/root', home]) {
+  for (const d of new Set(['/tmp', '/var/tmp', '/run', '/root', home])) {
     if (d && isDir(d) && !isInside(d, '/proc') && !isInside(d, '/dev')) a.push('--tmpfs', d);
   }
   // Tools installed under the (now hidden) home folder: the PATH entries and Node's own prefix, read-only.
