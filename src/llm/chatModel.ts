@@ -19,7 +19,11 @@ export class ModelCallError extends SaleError {
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 /** A stream that ended without a finish reason or [DONE]: truncated, never a whole answer. */
-class TruncatedStreamError extends Error {}
+class TruncatedStreamError extends Error {
+  constructor(message: string, readonly outputChars: number) {
+    super(message);
+  }
+}
 
 /**
  * A chat model over any OpenAI-compatible endpoint, through the official `openai` SDK. We retry 408/409/429/5xx,
@@ -66,10 +70,18 @@ export class OpenAIChatModel implements ChatModel {
     const idleMs = Math.min(overallMs, this.agent.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
     const notes: string[] = [];
     let truncatedRetried = false;
+    // A truncated attempt may well be billed: it is counted (estimated) in the result of the retry.
+    let wasted = { inputTokens: 0, outputTokens: 0 };
     for (let attempt = 0; ; attempt++) {
       const deadline = attemptDeadline({ overallMs, idleMs: req.onDelta ? idleMs : undefined, signal: req.signal });
       try {
         const r = req.onDelta ? await this.streamed(body, req, started, deadline) : await this.once(body, req, started, deadline.signal);
+        if (wasted.outputTokens || wasted.inputTokens) {
+          const inputTokens = r.inputTokens + wasted.inputTokens;
+          const outputTokens = r.outputTokens + wasted.outputTokens;
+          notes.push(`the truncated attempt was counted at an estimated ${wasted.inputTokens + wasted.outputTokens} tokens`);
+          return { ...r, inputTokens, outputTokens, usd: usageCostUsd(this.agent.price, inputTokens, outputTokens), notes: [...notes, ...(r.notes ?? [])] };
+        }
         return notes.length ? { ...r, notes: [...notes, ...(r.notes ?? [])] } : r;
       } catch (e) {
         const fired = deadline.fired;
@@ -79,6 +91,7 @@ export class OpenAIChatModel implements ChatModel {
         if (e instanceof TruncatedStreamError) {
           if (truncatedRetried) throw new ModelCallError(this.agent.id, `${e.message}, twice: answer dropped`);
           truncatedRetried = true;
+          wasted = { inputTokens: estimateTokens(JSON.stringify(req.messages)), outputTokens: Math.ceil(e.outputChars / 4) };
           notes.push(`${e.message}: retried once`);
           attempt--;
           continue;
@@ -164,7 +177,7 @@ export class OpenAIChatModel implements ChatModel {
     }
     // The SDK ends a stream's iteration quietly when its signal aborts: a deadline or cancel is not an answer.
     if (deadline.signal.aborted) throw new Error('aborted');
-    if (!finish) throw new TruncatedStreamError('the stream ended without a finish reason');
+    if (!finish) throw new TruncatedStreamError('the stream ended without a finish reason', text.length + [...calls.values()].reduce((n, c) => n + c.arguments.length, 0));
     return this.result(req, text, [...calls.values()], logprobs.length ? logprobs : undefined, usage, finish, started);
   }
 

@@ -42,6 +42,9 @@ describe('red team: smaller defects (item 11)', function () {
       const r = await model('flaky', srv.baseUrl).chat({ messages: [{ role: 'user', content: 'x' }], onDelta: () => undefined });
       assert.equal(r.finishReason, 'stop');
       assert.match((r.notes ?? []).join(), /without a finish reason: retried once/);
+      // The truncated attempt may have been billed: it is counted, estimated, on top of the retry's usage.
+      assert.match((r.notes ?? []).join(), /truncated attempt was counted at an estimated \d+ tokens/);
+      assert.ok(r.outputTokens > GOOD_USAGE.completion_tokens && r.inputTokens > GOOD_USAGE.prompt_tokens);
     });
   });
 

@@ -11,7 +11,11 @@ import { auctionSettings } from '../../src/core/auction/auctionSettings';
 import { AuctionMemory } from '../../src/core/memory/auctionMemory';
 import { JsonlMemoryStore } from '../../src/core/memory/jsonlMemoryStore';
 import type { CodingTask } from '../../src/core/task';
-import { withHostileServer } from './hostileServer';
+import { ChildProcessCommandRunner } from '../../src/core/execution/childProcessRunner';
+import { runEditTestLoop } from '../../src/core/execution/editLoop';
+import type { SaleEvent } from '../../src/core/events';
+import { NODE_REPO, approveAll, makeTempDir, nodeTask, removeDir, writeTree } from '../unit/helpers/execHelpers';
+import { type ScriptedStep, withHostileServer } from './hostileServer';
 import { PLAN, byAgent, model } from './redteamHelpers';
 
 const msgs = [{ role: 'user' as const, content: 'plan it' }];
@@ -51,6 +55,33 @@ describe('red team: usage is validated at the edge (item 5)', function () {
       assert.ok(rec.usage.bids.usd > 0 && Number.isFinite(rec.usage.bids.usd));
       const stored = JSON.parse(readFileSync(join(dir, 'm.jsonl'), 'utf8').trim());
       assert.ok(stored.bids.every((b: { tokens: unknown }) => typeof b.tokens === 'number' && (b.tokens as number) > 0));
+    });
+  });
+});
+
+describe('red team: negative usage cannot stretch the execution budget (item 5)', function () {
+  this.timeout(60_000);
+  let root: string;
+  beforeEach(async () => {
+    root = await makeTempDir('sale-redteam-neg-');
+    await writeTree(root, NODE_REPO);
+  });
+  afterEach(() => removeDir(root));
+
+  it('an executing agent reporting negative usage every turn is stopped by the token budget, not by maxTurns', async () => {
+    // Each turn reads another (missing) file, so loop detection never steps in; usage is always hugely negative.
+    const script = (n: number): ScriptedStep => ({ toolCalls: [{ name: 'read_file', arguments: JSON.stringify({ path: `notes-${n}.txt` }) }], usage: { prompt_tokens: -1e6, completion_tokens: -1e6 } });
+    await withHostileServer(script, async (srv) => {
+      const events: SaleEvent[] = [];
+      const r = await runEditTestLoop({
+        model: model('liar', srv.baseUrl), agentId: 'liar', task: nodeTask(), plan: PLAN, root, runner: new ChildProcessCommandRunner(), approver: approveAll,
+        budget: { maxTurns: 24, maxTokens: 15_000, maxUsd: 10 }, onEvent: (e) => events.push(e),
+      });
+      assert.equal(r.reason, 'budget-tokens');
+      assert.ok(r.turns < 24, `${r.turns} turns`);
+      assert.ok(r.inputTokens > 0 && r.outputTokens > 0 && r.usd > 0);
+      assert.ok(r.inputTokens + r.outputTokens <= 15_000);
+      assert.ok(events.some((e) => e.type === 'log' && /turn 1: usage estimated from text length/.test(e.message)));
     });
   });
 });

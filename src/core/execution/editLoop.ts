@@ -276,6 +276,8 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
     usd += res.usd;
     prevInput = res.inputTokens;
     sentCount = messages.length;
+    // Estimated usage and capped Retry-After waits are the user's to see, in the log and the CLI's report.
+    for (const n of [res.usageEstimated, ...(res.notes ?? [])]) if (n) emit({ type: 'log', level: 'warn', message: `${agent}, turn ${turns}: ${n}.` });
     if (opts.signal?.cancelled) return done('cancelled');
 
     const calls = normaliseCalls(res, turns);
