@@ -13,7 +13,8 @@ import { type SuiteEntry, copyDir } from '../core/suite';
 import { type CodingTask, complexityBin, taskText } from '../core/task';
 import type { ChatModel } from '../core/ports/chatModel';
 import { hashString, mulberry32 } from '../core/auction/seededShuffle';
-import type { Attempt, BidFeatures, PolicyName, TaskRun, TokensUsd } from './results';
+import type { Attempt, BasePolicyName, BidFeatures, PolicyName, TaskRun, TokensUsd } from './results';
+import { PAPER_OPTIONS, SALE_DEFAULTS, auctionSwitches, parseSaleVariant } from './saleVariants';
 import { DescriptionRouter } from './router';
 
 /** The plan handed to single-agent policies: there was no auction, so the agent plans for itself. */
@@ -73,7 +74,7 @@ function execUsage(results: ExecutionResult[]): TokensUsd {
 
 function auctionUsage(a: AuctionRecord): TokensUsd {
   const s = auctionUsageSum(a);
-  return { inputTokens: s.inputTokens, outputTokens: s.outputTokens, tokens: s.inputTokens + s.outputTokens, usd: s.usd, calls: s.calls };
+  return { inputTokens: s.inputTokens, cachedInputTokens: s.cachedInputTokens ?? 0, outputTokens: s.outputTokens, tokens: s.inputTokens + s.outputTokens, usd: s.usd, calls: s.calls };
 }
 
 function attemptOf(r: ExecutionResult, refinedPlan: boolean): Attempt {
@@ -148,20 +149,23 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
     dirs.push(d);
     return d;
   };
+  const variant = parseSaleVariant(state.policy);
   try {
-    switch (state.policy) {
+    switch (variant ? 'sale' : (state.policy as BasePolicyName)) {
       case 'sale':
       case 'sale-paper':
       case 'sale-no-memory': {
         const memory = state.memory!;
         const memoryBefore = memory.size;
         const paper = state.policy === 'sale-paper';
+        const options = variant ?? (paper ? PAPER_OPTIONS : SALE_DEFAULTS);
         const settings = {
           auction: auctionSettings({
             seed: slot.requestSeed,
             juryMode: paper ? 'per-pair' : 'per-judge',
             memoryLabels: paper ? 'auction' : 'outcome',
             refine: state.policy !== 'sale-no-memory',
+            ...auctionSwitches(options),
             ...(state.weights ? { weights: state.weights } : {}),
           }),
           budget: state.budget,
@@ -183,7 +187,7 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
         });
         return finish({
           chosen: a.winner, passed: r.passed, auction: auctionUsage(a), execution: execUsage(r.execution?.attempts ?? []),
-          refined: a.refinements.some((x) => !x.error), refinedWon: a.winnerBidIndex !== null && !!a.bids[a.winnerBidIndex]?.refined,
+          refined: a.bids.some((b) => b.refined && !b.error), refinedWon: a.winnerBidIndex !== null && !!a.bids[a.winnerBidIndex]?.refined,
           escalations: r.execution?.escalatedFrom.length ?? 0, memoryBefore, attempts, bids: a.bids.filter((b) => !b.error).map(bidFeatures),
         });
       }

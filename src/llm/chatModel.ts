@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { z } from 'zod';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { SaleError } from '../core/errors';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResult, TokenLogprob, ToolCall, ToolSpec } from '../core/ports/chatModel';
@@ -23,6 +24,20 @@ class TruncatedStreamError extends Error {
   constructor(message: string, readonly outputChars: number) {
     super(message);
   }
+}
+
+const CachedDetailsSchema = z.object({ prompt_tokens_details: z.object({ cached_tokens: z.number().int().nonnegative() }).passthrough() }).passthrough();
+
+/**
+ * Cached prompt tokens from an OpenAI-style `usage` (`prompt_tokens_details.cached_tokens`). Usage numbers are
+ * model output and treated as hostile: anything that is not a whole number between 0 and the prompt's tokens
+ * counts as 0, so a bad report is charged at full input price rather than at the discount.
+ */
+export function readCachedTokens(usage: unknown, promptTokens: number): number {
+  const r = CachedDetailsSchema.safeParse(usage);
+  if (!r.success) return 0;
+  const n = r.data.prompt_tokens_details.cached_tokens;
+  return n <= promptTokens ? n : 0;
 }
 
 /**
@@ -187,14 +202,17 @@ export class OpenAIChatModel implements ChatModel {
       input: () => estimateTokens(JSON.stringify(req.messages)),
       output: () => estimateTokens(text + toolCalls.map((t) => t.arguments).join('')),
     });
+    // Cached tokens are believed only as a whole number within the (validated) prompt count; see readCachedTokens.
+    const cachedInputTokens = readCachedTokens(rawUsage, inputTokens);
     return {
       ...(estimated ? { usageEstimated: estimated } : {}),
       text,
       toolCalls,
       logprobs,
       inputTokens,
+      cachedInputTokens,
       outputTokens,
-      usd: usageCostUsd(this.agent.price, inputTokens, outputTokens),
+      usd: usageCostUsd(this.agent.price, inputTokens, outputTokens, cachedInputTokens),
       finishReason,
       latencyMs: Date.now() - started,
     };

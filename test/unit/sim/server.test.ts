@@ -4,16 +4,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import OpenAI from 'openai';
-import { PLAN_SECTIONS, bidMessages, executeMessages, juryBatchMessages, juryPairMessages, refineMessages, type RepoContext } from '../../src/core/auction/prompts';
-import { copyDir, loadSuite, type SuiteEntry } from '../../src/core/suite';
-import type { CodingTask } from '../../src/core/task';
-import { EXEC_TOOLS } from '../../src/core/execution/toolSpecs';
-import type { ChatMessage } from '../../src/core/ports/chatModel';
-import { OpenAIChatModel } from '../../src/llm/chatModel';
-import { type AgentConfig, type PoolConfig, parsePoolConfig } from '../../src/llm/poolConfig';
-import { withSimBaseUrl } from '../../src/sim/defaultPool';
-import { type SimServer, startSimServer } from '../../src/sim/server';
-import { countTokens } from '../../src/sim/tokenizer';
+import { PLAN_SECTIONS, bidMessages, executeMessages, juryBatchMessages, juryPairMessages, refineMessages, type RepoContext } from '../../../src/core/auction/prompts';
+import { copyDir, loadSuite, type SuiteEntry } from '../../../src/core/suite';
+import type { CodingTask } from '../../../src/core/task';
+import { EXEC_TOOLS } from '../../../src/core/execution/toolSpecs';
+import type { ChatMessage } from '../../../src/core/ports/chatModel';
+import { OpenAIChatModel } from '../../../src/llm/chatModel';
+import { type AgentConfig, type PoolConfig, parsePoolConfig } from '../../../src/llm/poolConfig';
+import { withSimBaseUrl } from '../../../src/sim/defaultPool';
+import { type SimServer, startSimServer } from '../../../src/sim/server';
+import { countTokens } from '../../../src/sim/tokenizer';
 
 // ---- a tiny temporary suite: two tasks of family "calc", one of family "text" ----
 

@@ -1,14 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { ChildProcessCommandRunner } from '../../src/core/execution/childProcessRunner';
-import { type EditLoopOptions, runEditTestLoop } from '../../src/core/execution/editLoop';
-import type { SaleEvent } from '../../src/core/events';
-import { CancelSource } from '../../src/core/ports/cancel';
-import type { CommandRunner } from '../../src/core/ports/commandRunner';
+import { ChildProcessCommandRunner } from '../../../../src/core/execution/childProcessRunner';
+import { type EditLoopOptions, runEditTestLoop } from '../../../../src/core/execution/editLoop';
+import type { SaleEvent } from '../../../../src/core/events';
+import { CancelSource } from '../../../../src/core/ports/cancel';
+import type { CommandRunner } from '../../../../src/core/ports/commandRunner';
 import {
   FakeChatModel, NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, treeSnapshot, writeTree,
-} from './helpers/execHelpers';
+} from '../../helpers/execHelpers';
 
 const FIX = { path: 'src/add.js', search: 'return a - b;', replace: 'return a + b;' };
 

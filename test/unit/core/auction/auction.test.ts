@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runAuction } from '../../src/core/auction/auction';
-import { AuctionMemory } from '../../src/core/memory/auctionMemory';
-import { auctionSettings } from '../../src/core/auction/auctionSettings';
-import { InMemoryStore } from '../../src/core/memory/jsonlMemoryStore';
-import type { CodingTask } from '../../src/core/task';
-import { OpenAIChatModel } from '../../src/llm/chatModel';
-import { FakeModel, PLAN, agent, batchJury, logprobsWith, pairJury } from './helpers/fakeModel';
+import { runAuction } from '../../../../src/core/auction/auction';
+import { AuctionMemory } from '../../../../src/core/memory/auctionMemory';
+import { auctionSettings } from '../../../../src/core/auction/auctionSettings';
+import { InMemoryStore } from '../../../../src/core/memory/jsonlMemoryStore';
+import type { CodingTask } from '../../../../src/core/task';
+import { OpenAIChatModel } from '../../../../src/llm/chatModel';
+import { FakeModel, PLAN, agent, batchJury, logprobsWith, pairJury } from '../../helpers/fakeModel';
 
 const task: CodingTask = { id: 't1', title: 'Fix the date parser', body: 'parseDate fails on ISO strings', source: 'text', repo: 'r', testCommand: 'npm test' };
 const ctx = { files: ['src/a.js'], testCommand: 'npm test' };
@@ -31,7 +31,7 @@ describe('runAuction', () => {
   const weights = { cost: 10, entropy: 0, jury: {}, juryDefault: 0.25 };
 
   it('computes C, V and score exactly and picks the minimum C − V', async () => {
-    const rec = await runAuction({ task, repoContext: ctx, models: pool({ cheap: 2, mid: 4, big: 5 }), settings: auctionSettings({ weights }) });
+    const rec = await runAuction({ task, repoContext: ctx, models: pool({ cheap: 2, mid: 4, big: 5 }), settings: auctionSettings({ juryPanel: 'all', weights }) });
     const by = Object.fromEntries(rec.bids.map((b) => [b.agent, b]));
     // C = 10 · π · 300/1000; V = 3 judges · 0.25 · score.
     assert.ok(Math.abs(by.cheap.cost - 0.15) < 1e-9);
@@ -45,19 +45,19 @@ describe('runAuction', () => {
   it('takes startedAt and durationMs from the clock it is given', async () => {
     let t = Date.UTC(2030, 0, 2, 3, 4, 5);
     const clock = { now: () => (t += 250) - 250 };
-    const rec = await runAuction({ task, repoContext: ctx, models: pool({ cheap: 2, mid: 4, big: 5 }), settings: auctionSettings({ weights }), clock });
+    const rec = await runAuction({ task, repoContext: ctx, models: pool({ cheap: 2, mid: 4, big: 5 }), settings: auctionSettings({ juryPanel: 'all', weights }), clock });
     assert.equal(rec.startedAt, '2030-01-02T03:04:05.000Z');
     assert.equal(rec.durationMs, 250);
   });
 
   it('lets the cheaper plan win when the jury gap no longer covers the cost gap', async () => {
-    const rec = await runAuction({ task, repoContext: ctx, models: pool({ cheap: 2, mid: 4, big: 4.5 }), settings: auctionSettings({ weights }) });
+    const rec = await runAuction({ task, repoContext: ctx, models: pool({ cheap: 2, mid: 4, big: 4.5 }), settings: auctionSettings({ juryPanel: 'all', weights }) });
     assert.equal(rec.winner, 'mid');
     assert.match(rec.explanation.join('\n'), /mid wins/);
   });
 
   it('adds w_h · mean entropy (from top-k logprobs) to the value', async () => {
-    const rec = await runAuction({ task, repoContext: ctx, models: pool({ cheap: 2, mid: 4, big: 5 }), settings: auctionSettings({ weights: { ...weights, entropy: 2 } }) });
+    const rec = await runAuction({ task, repoContext: ctx, models: pool({ cheap: 2, mid: 4, big: 5 }), settings: auctionSettings({ juryPanel: 'all', weights: { ...weights, entropy: 2 } }) });
     for (const b of rec.bids) {
       assert.ok(Math.abs(b.entropy! - Math.log(2)) < 1e-9);
       assert.ok(Math.abs(b.valueEntropy - 2 * Math.log(2)) < 1e-9);
@@ -65,17 +65,17 @@ describe('runAuction', () => {
   });
 
   it('drops the entropy term for everyone, visibly, when logprobs are missing', async () => {
-    const rec = await runAuction({ task, repoContext: ctx, models: pool({ cheap: 2, mid: 4, big: 5 }, { logprobs: false }), settings: auctionSettings({ weights: { ...weights, entropy: 2 } }) });
+    const rec = await runAuction({ task, repoContext: ctx, models: pool({ cheap: 2, mid: 4, big: 5 }, { logprobs: false }), settings: auctionSettings({ juryPanel: 'all', weights: { ...weights, entropy: 2 } }) });
     assert.ok(rec.bids.every((b) => b.entropy === null && b.valueEntropy === 0));
     assert.match(rec.explanation.join('\n'), /Entropy term dropped/);
   });
 
   it('makes |A| jury calls per judge form and |A|² per pair form', async () => {
     const a = pool({ cheap: 2, mid: 4, big: 5 });
-    await runAuction({ task, repoContext: ctx, models: a, settings: auctionSettings({ weights, juryMode: 'per-judge' }) });
+    await runAuction({ task, repoContext: ctx, models: a, settings: auctionSettings({ juryPanel: 'all', weights, juryMode: 'per-judge' }) });
     assert.equal(a.flatMap((m) => m.calls).filter((c) => c.kind === 'juryBatch').length, 3);
     const b = pool({ cheap: 2, mid: 4, big: 5 });
-    const rec = await runAuction({ task, repoContext: ctx, models: b, settings: auctionSettings({ weights, juryMode: 'per-pair' }) });
+    const rec = await runAuction({ task, repoContext: ctx, models: b, settings: auctionSettings({ juryPanel: 'all', weights, juryMode: 'per-pair' }) });
     assert.equal(b.flatMap((m) => m.calls).filter((c) => c.kind === 'juryPair').length, 9);
     assert.equal(rec.winner, 'big');
     assert.ok(rec.usage.jury.calls === 9);
@@ -88,7 +88,7 @@ describe('runAuction', () => {
       if (kind === 'juryBatch') return { text: batchJury(req, () => 'seven') };
       return (models[0] as unknown as { reply: (k: typeof kind, r: typeof req) => { text: string } }).reply(kind, req);
     });
-    const rec = await runAuction({ task, repoContext: ctx, models: [bad, models[1], models[2]], settings: auctionSettings({ weights }) });
+    const rec = await runAuction({ task, repoContext: ctx, models: [bad, models[1], models[2]], settings: auctionSettings({ juryPanel: 'all', weights }) });
     const big = rec.bids.find((b) => b.agent === 'big')!;
     const fromCheap = big.jury.find((j) => j.judge === 'cheap')!;
     assert.equal(fromCheap.score, null);
@@ -102,13 +102,13 @@ describe('runAuction', () => {
     const models = pool({ cheap: 2, mid: 4, big: 5 });
     const empty = new FakeModel(agent('empty', 0.01), (kind) => (kind === 'bid' ? { text: '   ' } : { text: '{}' }));
     const garbage = new FakeModel(agent('garbage', 0.02), (kind) => (kind === 'bid' ? { text: '%%%% ### !!! 1234' } : { text: 'no idea' }));
-    const rec = await runAuction({ task, repoContext: ctx, models: [...models, empty, garbage], settings: auctionSettings({ weights }) });
+    const rec = await runAuction({ task, repoContext: ctx, models: [...models, empty, garbage], settings: auctionSettings({ juryPanel: 'all', weights }) });
     assert.equal(rec.winner, 'big');
     assert.match(rec.bids.find((b) => b.agent === 'empty')!.error!, /empty plan/);
     assert.match(rec.bids.find((b) => b.agent === 'garbage')!.error!, /no readable text/);
     // The failed bidders are not judges: every valid plan got exactly three jury scores.
     assert.ok(rec.bids.filter((b) => !b.error).every((b) => b.jury.length === 3));
-    await assert.rejects(runAuction({ task, repoContext: ctx, models: [empty, garbage], settings: auctionSettings({ weights }) }), /No agent could bid:[\s\S]*empty: empty plan/);
+    await assert.rejects(runAuction({ task, repoContext: ctx, models: [empty, garbage], settings: auctionSettings({ juryPanel: 'all', weights }) }), /No agent could bid:[\s\S]*empty: empty plan/);
   });
 
   it('reports an endpoint that is down and one that times out, over real HTTP, and finishes with the rest', async () => {
@@ -118,7 +118,7 @@ describe('runAuction', () => {
     try {
       const down = new OpenAIChatModel(agent('down', 0.01, { baseUrl: 'http://127.0.0.1:1/v1', maxRetries: 0 }));
       const slow = new OpenAIChatModel(agent('slow', 0.02, { baseUrl: `http://127.0.0.1:${port}/v1`, maxRetries: 0, timeoutMs: 300 }));
-      const rec = await runAuction({ task, repoContext: ctx, models: [down, slow, ...pool({ cheap: 2, mid: 4, big: 5 })], settings: auctionSettings({ weights }) });
+      const rec = await runAuction({ task, repoContext: ctx, models: [down, slow, ...pool({ cheap: 2, mid: 4, big: 5 })], settings: auctionSettings({ juryPanel: 'all', weights }) });
       assert.equal(rec.winner, 'big');
       assert.match(rec.bids.find((b) => b.agent === 'down')!.error!, /cannot reach http:\/\/127\.0\.0\.1:1\/v1/);
       assert.match(rec.bids.find((b) => b.agent === 'slow')!.error!, /timed out after 300 ms/);
@@ -135,7 +135,7 @@ describe('refinement', () => {
 
   async function memoryWithPastAuction() {
     const memory = await AuctionMemory.open(new InMemoryStore());
-    const past = await runAuction({ task: { ...task, id: 'past', title: 'Fix the date formatter', body: 'formatDate fails on ISO strings' }, repoContext: ctx, models: pool({ cheap: 1, mid: 3, big: 5 }), settings: auctionSettings({ weights, refine: false }) });
+    const past = await runAuction({ task: { ...task, id: 'past', title: 'Fix the date formatter', body: 'formatDate fails on ISO strings' }, repoContext: ctx, models: pool({ cheap: 1, mid: 3, big: 5 }), settings: auctionSettings({ juryPanel: 'all', weights, refine: false }) });
     await memory.recordAuction({ ...task, id: 'past', title: 'Fix the date formatter', body: 'formatDate fails on ISO strings' }, past);
     return memory;
   }
@@ -143,7 +143,7 @@ describe('refinement', () => {
   it('only strictly cheaper agents refine, and a strictly better refined bid replaces the winner', async () => {
     const memory = await memoryWithPastAuction();
     const models = pool({ cheap: 1, mid: 4, big: 3, 'cheap-refined': 5, 'mid-refined': 5, 'big-refined': 5 });
-    const rec = await runAuction({ task, repoContext: ctx, models, settings: auctionSettings({ weights }), memory });
+    const rec = await runAuction({ task, repoContext: ctx, models, settings: auctionSettings({ juryPanel: 'all', weights }), memory });
     assert.equal(rec.provisionalWinner, 'mid');
     const refiners = models.filter((m) => m.calls.some((c) => c.kind === 'refine')).map((m) => m.agent.id);
     assert.deepEqual(refiners, ['cheap']);
@@ -158,7 +158,7 @@ describe('refinement', () => {
 
   it('keeps the provisional winner when the refined bid is only equal', async () => {
     const memory = await memoryWithPastAuction();
-    const rec = await runAuction({ task, repoContext: ctx, models: pool({ cheap: 1, mid: 4, big: 3, 'cheap-refined': 4 }), settings: auctionSettings({ weights }), memory });
+    const rec = await runAuction({ task, repoContext: ctx, models: pool({ cheap: 1, mid: 4, big: 3, 'cheap-refined': 4 }), settings: auctionSettings({ juryPanel: 'all', weights }), memory });
     assert.equal(rec.winner, 'mid');
     assert.equal(rec.refinements[0].replacedWinner, false);
     assert.equal(rec.bids.filter((b) => b.refined).length, 1);
@@ -167,7 +167,7 @@ describe('refinement', () => {
   it('does not refine when the provisional winner is already the cheapest', async () => {
     const memory = await memoryWithPastAuction();
     const models = pool({ cheap: 5, mid: 4, big: 3 });
-    const rec = await runAuction({ task, repoContext: ctx, models, settings: auctionSettings({ weights }), memory });
+    const rec = await runAuction({ task, repoContext: ctx, models, settings: auctionSettings({ juryPanel: 'all', weights }), memory });
     assert.equal(rec.winner, 'cheap');
     assert.equal(models.flatMap((m) => m.calls).filter((c) => c.kind === 'refine').length, 0);
   });

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { itemsFromBenchResults } from '../../src/bench/calibrationData';
-import type { BenchResults, TaskRun } from '../../src/bench/results';
-import { DEFAULT_WEIGHTS } from '../../src/core/auction/auctionSettings';
-import { type CalibrationItem, evaluateWeights, fitWeights, outcomeOf, pickWith } from '../../src/bench/calibration';
-import { itemsFromMemory, loadWeightsFile } from '../../src/bench/calibrationData';
-import type { MemoryRecord } from '../../src/core/memory/memoryRecord';
-import { mulberry32 } from '../../src/core/auction/seededShuffle';
+import { itemsFromBenchResults } from '../../../src/bench/calibrationData';
+import type { BenchResults, TaskRun } from '../../../src/bench/results';
+import { DEFAULT_WEIGHTS } from '../../../src/core/auction/auctionSettings';
+import { type CalibrationItem, evaluateWeights, fitWeights, outcomeOf, pickWith } from '../../../src/bench/calibration';
+import { itemsFromMemory, loadWeightsFile } from '../../../src/bench/calibrationData';
+import type { MemoryRecord } from '../../../src/core/memory/memoryRecord';
+import { mulberry32 } from '../../../src/core/auction/seededShuffle';
 
 const AGENTS = [
   { agent: 'small', price: 0.05 },

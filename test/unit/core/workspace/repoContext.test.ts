@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildRepoContext, detectTestCommand } from '../../src/core/workspace/repoContext';
-import { makeTempDir, removeDir, writeTree } from './helpers/execHelpers';
+import { buildRepoContext, detectTestCommand } from '../../../../src/core/workspace/repoContext';
+import { makeTempDir, removeDir, writeTree } from '../../helpers/execHelpers';
 
 describe('repoContext', () => {
   let root: string;
@@ -67,7 +67,7 @@ describe('repoContext', () => {
   });
 
   it('detects `npm test` for a suite fixture repo', async function () {
-    const fixture = path.join(__dirname, '..', 'fixtures', 'suite', 'str-truncate-length', 'repo');
+    const fixture = path.join(__dirname, '..', '..', '..', 'fixtures', 'suite', 'str-truncate-length', 'repo');
     if (!existsSync(path.join(fixture, 'package.json'))) this.skip();
     assert.equal(await detectTestCommand(fixture), 'npm test');
   });

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyDir, loadSuite } from '../../src/core/suite';
+import { copyDir, loadSuite } from '../../../src/core/suite';
 
 function writeTask(root: string, id: string, over: Record<string, unknown> = {}) {
   const dir = join(root, id);

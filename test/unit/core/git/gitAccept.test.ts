@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
-import { ChildProcessCommandRunner } from '../../src/core/execution/childProcessRunner';
-import { runEditTestLoop } from '../../src/core/execution/editLoop';
-import { FileJournal } from '../../src/core/workspace/fileJournal';
-import { acceptToBranch } from '../../src/core/git/gitAccept';
-import { FakeChatModel, NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, treeSnapshot, writeTree } from './helpers/execHelpers';
+import { ChildProcessCommandRunner } from '../../../../src/core/execution/childProcessRunner';
+import { runEditTestLoop } from '../../../../src/core/execution/editLoop';
+import { FileJournal } from '../../../../src/core/workspace/fileJournal';
+import { acceptToBranch } from '../../../../src/core/git/gitAccept';
+import { FakeChatModel, NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, treeSnapshot, writeTree } from '../../helpers/execHelpers';
 
 describe('acceptToBranch (real git)', () => {
   let root: string;

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuctionRecord, Bid } from '../../src/core/auction/auctionRecord';
-import { AuctionMemory } from '../../src/core/memory/auctionMemory';
-import { JsonlMemoryStore } from '../../src/core/memory/jsonlMemoryStore';
-import type { CodingTask } from '../../src/core/task';
+import type { AuctionRecord, Bid } from '../../../../src/core/auction/auctionRecord';
+import { AuctionMemory } from '../../../../src/core/memory/auctionMemory';
+import { JsonlMemoryStore } from '../../../../src/core/memory/jsonlMemoryStore';
+import type { CodingTask } from '../../../../src/core/task';
 
 function bid(agent: string, score: number, plan = `plan of ${agent}`): Bid {
   return {

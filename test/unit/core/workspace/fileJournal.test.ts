@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
-import { ChildProcessCommandRunner } from '../../src/core/execution/childProcessRunner';
-import { ExecToolbox } from '../../src/core/execution/execTools';
-import { FileJournal } from '../../src/core/workspace/fileJournal';
-import { approveAll, makeTempDir, removeDir, treeSnapshot, writeTree } from './helpers/execHelpers';
+import { ChildProcessCommandRunner } from '../../../../src/core/execution/childProcessRunner';
+import { ExecToolbox } from '../../../../src/core/execution/execTools';
+import { FileJournal } from '../../../../src/core/workspace/fileJournal';
+import { approveAll, makeTempDir, removeDir, treeSnapshot, writeTree } from '../../helpers/execHelpers';
 
 const isPosix = process.platform !== 'win32';
 

@@ -1,17 +1,17 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadPoolFile, parsePoolConfig, type PoolConfig } from '../../src/llm/poolConfig';
-import { defaultSimPool } from '../../src/sim/defaultPool';
-import { singleEdit, testsPassed } from '../../src/sim/executor';
-import { judgePlan, keyStepCoverage } from '../../src/sim/judge';
-import { writePlan } from '../../src/sim/planWriter';
-import { type Bin, baseDraw, refinedDraw } from '../../src/sim/successModel';
-import { countTokens, tokenize, truncateTokens } from '../../src/sim/tokenizer';
-import { resolveSimWorld } from '../../src/sim/worldConfig';
-import { BINS, measureSuccess, pearson, samplePlans, syntheticTask, withinGroupCorrelation } from '../../src/sim/worldStats';
+import { loadPoolFile, parsePoolConfig, type PoolConfig } from '../../../src/llm/poolConfig';
+import { defaultSimPool } from '../../../src/sim/defaultPool';
+import { singleEdit, testsPassed } from '../../../src/sim/executor';
+import { judgePlan, keyStepCoverage } from '../../../src/sim/judge';
+import { writePlan } from '../../../src/sim/planWriter';
+import { type Bin, baseDraw, refinedDraw } from '../../../src/sim/successModel';
+import { countTokens, tokenize, truncateTokens } from '../../../src/sim/tokenizer';
+import { resolveSimWorld } from '../../../src/sim/worldConfig';
+import { BINS, measureSuccess, pearson, samplePlans, syntheticTask, withinGroupCorrelation } from '../../../src/sim/worldStats';
 
-const POOLS = join(__dirname, '..', '..', 'pools');
+const POOLS = join(__dirname, '..', '..', '..', 'pools');
 const poolFiles = readdirSync(POOLS).filter((f) => f.endsWith('.json'));
 
 function pool(sim: Record<string, unknown> = {}, agentSim: Record<string, unknown> = {}): PoolConfig {

@@ -3,10 +3,10 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyDir, loadSuite } from '../../src/core/suite';
-import { defaultSuiteDir } from '../../src/cli/resources';
+import { copyDir, loadSuite } from '../../../src/core/suite';
+import { defaultSuiteDir } from '../../../src/cli/resources';
 
-const root = join(__dirname, '..', '..');
+const root = join(__dirname, '..', '..', '..');
 
 function snapshot(dir: string): Map<string, string> {
   const out = new Map<string, string>();

@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { ExecToolbox } from '../../src/core/execution/execTools';
-import { FileJournal } from '../../src/core/workspace/fileJournal';
-import { BinaryFileError, PathRefusedError, WorkspaceGate } from '../../src/core/workspace/workspaceGate';
-import { ChildProcessCommandRunner } from '../../src/core/execution/childProcessRunner';
-import { approveNone, makeTempDir, removeDir, treeSnapshot, writeTree } from './helpers/execHelpers';
+import { ExecToolbox } from '../../../../src/core/execution/execTools';
+import { FileJournal } from '../../../../src/core/workspace/fileJournal';
+import { BinaryFileError, PathRefusedError, WorkspaceGate } from '../../../../src/core/workspace/workspaceGate';
+import { ChildProcessCommandRunner } from '../../../../src/core/execution/childProcessRunner';
+import { approveNone, makeTempDir, removeDir, treeSnapshot, writeTree } from '../../helpers/execHelpers';
 
 describe('workspaceGate', () => {
   let base: string;

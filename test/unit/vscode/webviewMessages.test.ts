@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import type { Bid } from '../../src/core/auction/auctionRecord';
-import type { SaleEvent } from '../../src/core/events';
-import { applyEvent, phaseSummary } from '../../src/vscode/panelModel';
-import { HostMessageSchema, initialPanelState, parseHostMessage, parseWebviewMessage } from '../../src/vscode/webviewMessages';
+import type { Bid } from '../../../src/core/auction/auctionRecord';
+import type { SaleEvent } from '../../../src/core/events';
+import { applyEvent, phaseSummary } from '../../../src/vscode/panelModel';
+import { HostMessageSchema, initialPanelState, parseHostMessage, parseWebviewMessage } from '../../../src/vscode/webviewMessages';
 
 function bid(agent: string, over: Partial<Bid> = {}): Bid {
   return {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { excerptAround, findTodos, todoAtLine, todoTitle } from '../../src/vscode/todos';
-import { looksLikeCode, taskFromIssue, taskFromSelection, taskFromText, taskFromTodo } from '../../src/vscode/taskBuilders';
+import { excerptAround, findTodos, todoAtLine, todoTitle } from '../../../src/vscode/todos';
+import { looksLikeCode, taskFromIssue, taskFromSelection, taskFromText, taskFromTodo } from '../../../src/vscode/taskBuilders';
 
 describe('TODO parsing (vscode/todos)', () => {
   it('finds TODO and FIXME in line comments of many languages', () => {
