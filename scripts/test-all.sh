@@ -8,7 +8,7 @@ step() { printf '\n=== %s ===\n' "$*"; }
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 start=$(date +%s)
-step "install test host (code-server, Node 24, chromium)"; npm run --silent host:install
+step "install test host (code-server, Node 24, chromium, bubblewrap)"; npm run --silent host:install
 step "type-check";            npm run --silent typecheck
 step "lint (typescript-eslint + layer boundaries)"; npm run --silent lint
 step "build";                 npm run --silent build

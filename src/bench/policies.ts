@@ -115,8 +115,13 @@ async function runAgent(state: PolicyState, agentId: string, task: CodingTask, r
   if (!model) throw new Error(`no model for agent ${agentId}`);
   return runEditTestLoop({
     model, agentId, task, plan: NO_PLAN, root, runner: state.runner, approver, budget: state.budget, seed,
-    ...(extra.journal ? { journal: extra.journal } : {}), ...(extra.spent ? { spent: extra.spent } : {}),
+    journal: extra.journal ?? (await benchJournal(root)), ...(extra.spent ? { spent: extra.spent } : {}),
   });
+}
+
+/** Bench runs work on throw-away copies of suite repositories: the journal stays in memory (no write-ahead). */
+function benchJournal(root: string): Promise<FileJournal> {
+  return FileJournal.open(root, { durable: false });
 }
 
 /** Runs one task of one order under one policy, in fresh copies of the task's repository. */
@@ -167,7 +172,11 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
           escalation: { enabled: !paper, maxEscalations: 1 },
         };
         const root = copy();
-        const r = await solveTask({ task, root, models: state.models, memory, settings, runner: state.runner, approver, simulated: state.simulated });
+        // No preflight: the suite's test commands are known to run, and the bench measures the flow after it.
+        const r = await solveTask({
+          task, root, models: state.models, memory, settings, runner: state.runner, approver, simulated: state.simulated,
+          journal: await benchJournal(root), preflight: false,
+        });
         if (r.passed) await r.accept();
         const a = r.auction;
         const attempts: Attempt[] = (r.execution?.attempts ?? []).map((x, i) => {
@@ -201,7 +210,7 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
       }
       case 'cascade': {
         const root = copy();
-        const journal = await FileJournal.open(root);
+        const journal = await benchJournal(root);
         const results: ExecutionResult[] = [];
         const spent = { tokens: 0, usd: 0 };
         for (const rung of state.ladder) {

@@ -13,8 +13,13 @@ Usage:
   sale auction --task-file F --repo DIR [--pool FILE] [--memory FILE] [--jury per-judge|per-pair] [--seed N] [--json]
       Run one auction and print the bids (no execution).
   sale solve --task-file F --repo DIR [--pool FILE] [--memory FILE] [--budget-usd X] [--yes] [--agent ID]
-             [--allow CMD]... [--no-escalation] [--keep-failed] [--branch] [--jury per-judge|per-pair] [--seed N] [--json]
-      Auction, then the winner's edit–test loop in DIR, then a report with the diff.
+             [--allow CMD]... [--allow-network] [--no-escalation] [--keep-failed] [--branch] [--jury per-judge|per-pair]
+             [--seed N] [--json]
+      Preflight of the test command, auction, then the winner's edit–test loop in DIR, then a report with the diff.
+      Commands run in a bubblewrap sandbox where available (no network unless --allow-network); --allow patterns
+      match whole arguments (each * stays within one argument). SIGINT, SIGTERM and SIGHUP cancel and restore.
+  sale recover [--repo DIR] [--dry-run] [--force] [--json]
+      Put back what an unfinished run (killed, crashed) left in the repository, from the write-ahead journal.
   sale sim-server --pool FILE --suite DIR [--port N]
       Serve the simulated pool (OpenAI-compatible) on 127.0.0.1.
   sale bench [--suite DIR] [--pool FILE] [--policies LIST] [--orders N] [--seed S] [--out DIR] [--quick]
@@ -44,6 +49,7 @@ const commands: Record<string, () => Promise<Subcommand>> = {
   calibrate: async () => (await import('./calibrateCommand')).runCalibrateCommand,
   suite: async () => (await import('./suiteMineCommand')).runSuiteCommand,
   warmup: async () => (await import('./warmupCommand')).runWarmupCommand,
+  recover: async () => (await import('./recoverCommand')).runRecoverCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -5,6 +5,9 @@ import { AuctionMemory } from '../core/memory/auctionMemory';
 import type { AuctionRecord } from '../core/auction/auctionRecord';
 import { allowListApprover, ChildProcessCommandRunner } from '../core/execution/childProcessRunner';
 import { SaleError } from '../core/errors';
+import { FileJournal } from '../core/workspace/fileJournal';
+import { sandboxNotice } from '../core/execution/commandSandbox';
+import { inspectUnfinishedJournals, recoveryHasWork } from '../core/workspace/journalRecovery';
 import { JsonlMemoryStore } from '../core/memory/jsonlMemoryStore';
 import { CancelSource } from '../core/ports/cancel';
 import { type ReviewDecision, solveTask } from '../core/solve';
@@ -57,6 +60,7 @@ export async function runSolveCommand(args: string[]): Promise<number> {
       'no-escalation': { type: 'boolean' },
       'keep-failed': { type: 'boolean' },
       branch: { type: 'boolean' },
+      'allow-network': { type: 'boolean' },
     },
   });
   const repoDir = requireRepo(values.repo);
@@ -65,13 +69,26 @@ export async function runSolveCommand(args: string[]): Promise<number> {
   const seed = parseSeed(values.seed);
   const maxUsd = values['budget-usd'] === undefined ? undefined : Number(values['budget-usd']);
   if (maxUsd !== undefined && !(maxUsd > 0)) throw new SaleError(`--budget-usd must be a positive number, got "${values['budget-usd']}"`);
+  // Never start over an unfinished run: its journal holds the user's bytes (sale recover puts them back).
+  const unfinished = await inspectUnfinishedJournals(repoDir);
+  if (recoveryHasWork(unfinished)) {
+    throw new SaleError(`An unfinished SALE run left changes in ${repoDir} (${unfinished.restored.length + unfinished.removed.length} file(s)). ` +
+      `Run "sale recover --repo ${repoDir}" first (add --dry-run to see what it restores).`);
+  }
   const runtime = await openPool({ poolPath: values.pool, seed });
   const cancel = new CancelSource();
-  const onSigint = () => {
-    process.stderr.write('\nCancelling… (the workspace will be restored)\n');
+  // SIGTERM and SIGHUP (terminal closed) cancel like Ctrl-C: the run stops and the workspace is restored.
+  // A kill -9 cannot be caught; the write-ahead journal and `sale recover` cover it.
+  const onSignal = (sig: NodeJS.Signals) => {
+    process.stderr.write(`\n${sig === 'SIGINT' ? 'Cancelling' : `${sig}: cancelling`}… (the workspace will be restored)\n`);
     cancel.cancel();
   };
-  process.on('SIGINT', onSigint);
+  const signals: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sig of signals) process.on(sig, onSignal);
+  let journal: FileJournal | undefined;
+  const runner = new ChildProcessCommandRunner({ allowNetwork: !!values['allow-network'], dropEnv: runtime.models.map((m) => (m.agent as { apiKeyEnv?: string }).apiKeyEnv ?? '').filter(Boolean) /* the pool's key names (AgentConfig) */ });
+  // Said once, plainly: whether the commands the agent causes run in a sandbox.
+  process.stderr.write(`${runner.sandbox.kind === 'bwrap' ? '' : yellow('warning: ')}${sandboxNotice(runner.sandbox)}\n`);
   try {
     const memoryPath = values.memory ?? defaultMemoryPath(repoDir);
     const memory = await AuctionMemory.open(new JsonlMemoryStore(memoryPath));
@@ -84,7 +101,7 @@ export async function runSolveCommand(args: string[]): Promise<number> {
       models: runtime.models,
       memory,
       settings: defaultSolveSettings({ seed, juryMode: parseJury(values.jury), maxUsd, escalation: !values['no-escalation'] }),
-      runner: new ChildProcessCommandRunner(),
+      runner,
       approver: allowListApprover(values.allow ?? []),
       review: cliReview({ yes: !!values.yes, agent: values.agent, interactive: !!process.stdin.isTTY && !values.json }),
       signal: cancel,
@@ -93,6 +110,7 @@ export async function runSolveCommand(args: string[]): Promise<number> {
         printProgress(e);
       },
       simulated: runtime.simulated,
+      journal: (journal = await FileJournal.open(repoDir)),
     });
     let result: Awaited<typeof solving>;
     try {
@@ -104,12 +122,15 @@ export async function runSolveCommand(args: string[]): Promise<number> {
       }
       throw e;
     }
+    if (journal.warning) process.stderr.write(yellow(`warning: ${journal.warning}`) + '\n');
     let accepted: Awaited<ReturnType<typeof result.accept>> | undefined;
     let reverted = false;
     if (result.execution && result.execution.final.reason !== 'cancelled') {
       if (result.passed) accepted = await result.accept({ commitToBranch: !!values.branch });
       else if (!values['keep-failed']) reverted = !!(await result.revert());
     }
+    // Kept (--keep-failed), accepted, reverted or cancelled-and-restored: the user's decision is final.
+    if (!result.execution?.final.revert?.errors.length) await journal.close();
     if (values.json) {
       const { accept: _a, revert: _r, execution, ...rest } = result;
       writeJsonReport({ simulated: runtime.simulated, memory: memoryPath, ...rest, execution: execution && { ...execution, journal: undefined }, accepted, reverted, warnings });
@@ -120,7 +141,7 @@ export async function runSolveCommand(args: string[]): Promise<number> {
     }
     return result.execution?.final.reason === 'cancelled' ? 130 : result.passed ? 0 : 1;
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const sig of signals) process.off(sig, onSignal);
     await runtime.close();
   }
 }

@@ -20,6 +20,11 @@ export interface TerminalRunnerOptions {
   notify: (message: string) => void;
   headChars?: number;
   tailChars?: number;
+  /**
+   * What is typed into the terminal for a command: by default the command itself. The extension passes
+   * commandSandbox.sandboxedShellLine, so the terminal runs it in the same sandbox, without secrets, as the fallback.
+   */
+  wrapCommand?: (command: string, cwd: string) => string;
 }
 
 interface SaleTerminal {
@@ -105,7 +110,9 @@ export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
         return this.fallback(command, opts, 'the SALE terminal could not change to the repository folder');
       }
     }
-    const r = await this.execute(st, si, command, opts.timeoutMs, opts.signal);
+    const line = this.opts.wrapCommand ? this.opts.wrapCommand(command, opts.cwd) : command;
+    const r = await this.execute(st, si, line, opts.timeoutMs, opts.signal);
+    r.result = { ...r.result, command };
     if (r.timedOut || r.cancelled) return r.result;
     const d = terminalResultDecision({ exitCode: r.exitCode, output: r.result.output }, this.rerunnable.has(command.trim()));
     if (d.action === 'rerun') {

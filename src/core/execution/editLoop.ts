@@ -2,7 +2,10 @@ import { inputTokenBound } from '../callBudget';
 import type { ChatMessage, ChatModel, ChatResult } from '../ports/chatModel';
 import { errorMessage } from '../errors';
 import type { SaleEvent } from '../events';
-import { DEFAULT_EXEC_TOOL_LIMITS, type ExecToolLimits, ExecToolbox, type ToolOutcome } from './execTools';
+import { ExecToolbox, type ToolOutcome } from './execTools';
+import { DEFAULT_EXEC_TOOL_LIMITS, type ExecToolLimits } from './execLimits';
+import { accountChangedAnything, describeAccount } from './commandAccountText';
+import type { CommandAccount } from '../workspace/fileJournal';
 import { FileJournal, type RevertReport } from '../workspace/fileJournal';
 import { type CancelSignal, abortSignalFor } from '../ports/cancel';
 import { type CommandApprover, type CommandResult, type CommandRunner, commandPassed } from '../ports/commandRunner';
@@ -188,12 +191,21 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
   let finished = false;
 
   emit({ type: 'exec-start', agent, escalation: opts.escalation ?? 0 });
+  const onAccount = (command: string, account: CommandAccount) => {
+    if (!accountChangedAnything(account)) return;
+    const blocked = account.gitRestored.length > 0 || account.errors.length > 0 || account.notRevertible.length > 0;
+    emit({ type: 'log', level: blocked ? 'warn' : 'info', message: `"${clip(command, 120)}" changed the working tree:\n${describeAccount(account)}` });
+  };
 
   const done = async (stoppedBy: LoopStop): Promise<ExecutionResult> => {
     let revert: RevertReport | undefined;
     let passed = false;
     if (stoppedBy !== 'cancelled' && stoppedBy !== 'no-test-command' && testCommand && !opts.signal?.cancelled) {
-      const final = await opts.runner.run(testCommand, { cwd: journal.root, timeoutMs: limits.testTimeoutMs, signal: opts.signal });
+      // The final test run is accounted like every other: what it changes in the tree is put back and reported.
+      const run = await journal.runAccounted(testCommand, 'restore', () => opts.runner.run(testCommand, { cwd: journal.root, timeoutMs: limits.testTimeoutMs, signal: opts.signal }));
+      if (!run.value) throw run.error;
+      onAccount(testCommand, run.account);
+      const final = run.value;
       lastTest = final;
       passed = commandPassed(final);
       emit({ type: 'exec-test', agent, passed, exitCode: final.exitCode, outputTail: final.output.slice(-limits.testTailChars), runner: final.runner });
@@ -217,7 +229,7 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
       outputTokens,
       usd,
       filesChanged: await journal.changedFiles(),
-      diff: await journal.diff(),
+      diff: capDiff(await journal.diff(), limits.maxDiffChars),
       ...(lastTest ? { lastTest } : {}),
       transcript,
       ...(error ? { error } : {}),
@@ -235,7 +247,7 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
   if (opts.signal?.cancelled) return done('cancelled');
 
   const ctx = opts.repoContext ?? (await buildRepoContext(journal.root, opts.task));
-  const toolbox = new ExecToolbox({ journal, runner: opts.runner, approver: opts.approver, testCommand, signal: opts.signal, limits });
+  const toolbox = new ExecToolbox({ journal, runner: opts.runner, approver: opts.approver, testCommand, signal: opts.signal, limits, onAccount });
   const messages: ChatMessage[] = executeMessages(agent, opts.task, ctx, opts.plan);
   const price = opts.model.agent.price;
 
@@ -324,9 +336,15 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
     idleTurns = 0;
 
     let stop: LoopStop | undefined;
-    for (const c of calls) {
+    for (const [i, c] of calls.entries()) {
       if (stop) {
         messages.push({ role: 'tool', tool_call_id: c.id, content: 'Not run: the work has ended.' });
+        continue;
+      }
+      if (i >= limits.maxCallsPerTurn) {
+        const msg = `Not run: at most ${limits.maxCallsPerTurn} tool calls are run per turn; this turn had ${calls.length}. Send fewer calls per turn.`;
+        if (i === limits.maxCallsPerTurn) transcript.push({ turn: turns, tool: c.name, args: clip(c.arguments, 200), result: `${msg} (${calls.length - i} calls refused)`, ok: false });
+        messages.push({ role: 'tool', tool_call_id: c.id, content: msg });
         continue;
       }
       let out: ToolOutcome = await toolbox.call(c.name, c.arguments);
@@ -411,6 +429,12 @@ function canonicalArgs(raw: string): string {
   } catch {
     return raw;
   }
+}
+
+/** Keeps a report's diff bounded (a 200 MB write must not become a 400 MB report). */
+function capDiff(diff: string, max: number): string {
+  if (diff.length <= max) return diff;
+  return `${diff.slice(0, max)}\n… [diff cut: ${diff.length - max} more characters; the files on disk hold the whole change]\n`;
 }
 
 function clip(s: string, n: number): string {

@@ -2,12 +2,14 @@ import { promises as fsp } from 'node:fs';
 import { z } from 'zod';
 import { errorMessage } from '../errors';
 import { formatZodIssues } from '../zodIssues';
-import type { FileJournal } from '../workspace/fileJournal';
+import type { CommandAccount, FileJournal } from '../workspace/fileJournal';
 import type { CancelSignal } from '../ports/cancel';
 import { type CommandApprover, type CommandResult, type CommandRunner, commandPassed } from '../ports/commandRunner';
 import { capText, clipLine, countOccurrences, lineCount, nearestHint, occurrenceLines, splitLines, tailText } from './toolText';
 import { EXEC_TOOL_NAMES, type ExecToolName } from './toolSpecs';
 import { looksBinary, walkWorkspace } from '../workspace/workspaceGate';
+import { DEFAULT_EXEC_TOOL_LIMITS, type ExecToolLimits } from './execLimits';
+import { describeAccount } from './commandAccountText';
 
 /**
  * The execution tools (EXEC_TOOLS) over the workspace gate, the file journal and a command runner.
@@ -15,42 +17,9 @@ import { looksBinary, walkWorkspace } from '../workspace/workspaceGate';
  * checks; splitting the tools apart would scatter the one rule they share (never throw at the model). The text
  * helpers live in toolText.ts.
  * `ExecToolbox.call` never throws for anything the model sends: unknown tools, malformed JSON, invalid arguments,
- * refused paths and failing edits all come back as a message for the model. Every result is capped.
+ * refused paths and failing edits all come back as a message for the model. Every result is capped, and so are
+ * the bytes of one write and the test runs of one attempt (execLimits.ts).
  */
-export interface ExecToolLimits {
-  /** Cap of any single tool result the model sees, in characters (head and tail are kept). */
-  maxResultChars: number;
-  /** Characters of the test output's tail shown to the model. */
-  testTailChars: number;
-  /** Characters of a run_command output shown to the model (head and tail). */
-  commandOutputChars: number;
-  /** Lines read_file returns per call. */
-  readMaxLines: number;
-  /** Characters per line in read_file and search results. */
-  maxLineChars: number;
-  /** Entries list_files returns. */
-  listMaxEntries: number;
-  /** Matches search returns. */
-  searchMaxMatches: number;
-  /** Files larger than this are skipped by search. */
-  searchMaxFileBytes: number;
-  testTimeoutMs: number;
-  commandTimeoutMs: number;
-}
-
-export const DEFAULT_EXEC_TOOL_LIMITS: ExecToolLimits = {
-  maxResultChars: 16_000,
-  testTailChars: 4096,
-  commandOutputChars: 8000,
-  readMaxLines: 400,
-  maxLineChars: 500,
-  listMaxEntries: 300,
-  searchMaxMatches: 100,
-  searchMaxFileBytes: 1024 * 1024,
-  testTimeoutMs: 5 * 60_000,
-  commandTimeoutMs: 2 * 60_000,
-};
-
 export interface ExecToolEnv {
   journal: FileJournal;
   runner: CommandRunner;
@@ -59,6 +28,8 @@ export interface ExecToolEnv {
   testCommand?: string;
   signal?: CancelSignal;
   limits?: Partial<ExecToolLimits>;
+  /** Told about every accounted command (for the log and the panel). */
+  onAccount?: (command: string, account: CommandAccount) => void;
 }
 
 export interface ToolOutcome {
@@ -74,6 +45,8 @@ export interface ToolOutcome {
   test?: CommandResult;
   /** Set by run_command when it ran. */
   command?: CommandResult;
+  /** What a run_tests or run_command did to the working tree (before/after accounting). */
+  account?: CommandAccount;
   /** Set by finish. */
   finished?: { summary: string };
 }
@@ -270,8 +243,15 @@ export class ExecToolbox {
       done.push(`at line ${h.line} (${lineCount(h.search)} line(s) replaced by ${lineCount(h.replace)})`);
       text = h.text;
     }
+    const tooBig = this.writeCapMessage('edit_file', Buffer.byteLength(text, 'utf8'));
+    if (tooBig) return failed(tooBig);
     await this.env.journal.writeText(r.rel, text);
     return this.ok('edit_file', `Edited ${r.rel} ${done.join('; ')}.`, { changed: true });
+  }
+
+  private writeCapMessage(tool: ExecToolName, bytes: number): string | undefined {
+    if (bytes <= this.limits.maxWriteBytes) return undefined;
+    return `${tool} refused: the file would be ${bytes} bytes, over the limit of ${this.limits.maxWriteBytes} bytes per write. Nothing was written; write smaller files.`;
   }
 
   private async writeFile(a: { path: string; content: string; append?: boolean }): Promise<ToolOutcome> {
@@ -282,23 +262,40 @@ export class ExecToolbox {
       if (exists) {
         const r = await this.gate.readText(a.path);
         if (r.truncated) return { ...this.ok('write_file', `${r.rel} is ${r.totalBytes} bytes, too large to append to.`), ok: false };
+        const tooBigAppend = this.writeCapMessage('write_file', Buffer.byteLength(r.text + a.content, 'utf8'));
+        if (tooBigAppend) return { ...this.ok('write_file', tooBigAppend), ok: false };
         const w = await this.env.journal.writeText(r.rel, r.text + a.content);
         return this.ok('write_file', `Appended ${Buffer.byteLength(a.content, 'utf8')} bytes to ${w.rel} (now ${w.bytes} bytes).`, { changed: true });
       }
     }
+    const tooBig = this.writeCapMessage('write_file', Buffer.byteLength(a.content, 'utf8'));
+    if (tooBig) return { ...this.ok('write_file', tooBig), ok: false };
     const w = await this.env.journal.writeText(a.path, a.content);
     return this.ok('write_file', `${w.created ? 'Created' : 'Overwrote'} ${w.rel} (${w.bytes} bytes).`, { changed: true });
   }
 
+  private testRuns = 0;
+
   private async runTests(): Promise<ToolOutcome> {
     const cmd = this.env.testCommand;
     if (!cmd) return { ...this.ok('run_tests', 'No test command is known for this task, so tests cannot be run.'), ok: false };
-    const res = await this.env.runner.run(cmd, { cwd: this.gate.root, timeoutMs: this.limits.testTimeoutMs, signal: this.env.signal });
+    if (this.testRuns >= this.limits.maxTestRunsPerAttempt) {
+      return { ...this.ok('run_tests', `run_tests refused: the limit of ${this.limits.maxTestRunsPerAttempt} test runs per attempt is reached. Call finish; the tests run once more after it.`), ok: false };
+    }
+    this.testRuns++;
+    // A test run runs code the model may have written: it happens inside the accounting and whatever it changed in
+    // the working tree is put back right after it.
+    const { value: res, error, account } = await this.env.journal.runAccounted(cmd, 'restore', () =>
+      this.env.runner.run(cmd, { cwd: this.gate.root, timeoutMs: this.limits.testTimeoutMs, signal: this.env.signal }));
+    if (!res) throw error;
+    this.env.onAccount?.(cmd, account);
     const passed = commandPassed(res);
     const tail = tailText(res.output, this.limits.testTailChars);
+    const acct = describeAccount(account);
     const content = `Test command: ${cmd}\nExit code: ${describeExit(res)}\nResult: ${passed ? 'PASSED' : 'FAILED'}\n` +
-      `--- output${tail.cut ? ` (last ${this.limits.testTailChars} characters; ${tail.cut} earlier characters cut)` : ''} ---\n${tail.text || '(no output)'}`;
-    return this.ok('run_tests', content, { test: res });
+      `--- output${tail.cut ? ` (last ${this.limits.testTailChars} characters; ${tail.cut} earlier characters cut)` : ''} ---\n${tail.text || '(no output)'}` +
+      (acct ? `\n${acct}` : '');
+    return this.ok('run_tests', content, { test: res, account });
   }
 
   private async runCommand(a: { command: string }): Promise<ToolOutcome> {
@@ -311,23 +308,15 @@ export class ExecToolbox {
     if (!approved) {
       return { ...this.ok('run_command', `The command was not approved (by the user or the allow-list), so it did not run: ${a.command}. Use the file tools and run_tests instead.`), ok: false };
     }
-    const snap = await this.env.journal.snapshotBeforeCommand();
-    let res: CommandResult | undefined;
-    let runError: unknown;
-    try {
-      res = await this.env.runner.run(a.command, { cwd: this.gate.root, timeoutMs: this.limits.commandTimeoutMs, signal: this.env.signal });
-    } catch (e) {
-      runError = e;
-    }
     // Recorded even when the runner failed: a half-run command can still have changed files.
-    const changes = await this.env.journal.recordCommandChanges(snap);
-    if (!res) throw runError;
-    const notes: string[] = [];
-    if (changes.recorded.length) notes.push(`Files changed by the command: ${changes.recorded.slice(0, 20).join(', ')}${changes.recorded.length > 20 ? ', …' : ''}`);
-    if (changes.notRevertible.length) notes.push(`Warning: ${changes.notRevertible.length} changed file(s) could not be snapshotted and cannot be reverted exactly.`);
+    const { value: res, error, account } = await this.env.journal.runAccounted(a.command, 'record', () =>
+      this.env.runner.run(a.command, { cwd: this.gate.root, timeoutMs: this.limits.commandTimeoutMs, signal: this.env.signal }));
+    if (!res) throw error;
+    this.env.onAccount?.(a.command, account);
+    const acct = describeAccount(account);
     const out = capText(res.output, this.limits.commandOutputChars);
-    const content = `Command: ${a.command}\nExit code: ${describeExit(res)}\n--- output ---\n${out || '(no output)'}${notes.length ? `\n${notes.join('\n')}` : ''}`;
-    return this.ok('run_command', content, { command: res, changed: changes.recorded.length + changes.notRevertible.length > 0 });
+    const content = `Command: ${a.command}\nExit code: ${describeExit(res)}\n--- output ---\n${out || '(no output)'}${acct ? `\n${acct}` : ''}`;
+    return this.ok('run_command', content, { command: res, account, changed: account.recorded.length + account.notRevertible.length > 0 });
   }
 
   private finish(a: { summary: string }): ToolOutcome {

@@ -34,7 +34,10 @@ async function waitFor(check: () => Promise<boolean> | boolean, ms: number): Pro
 
 describe('ChildProcessCommandRunner', () => {
   let dir: string;
-  const runner = new ChildProcessCommandRunner({ killGraceMs: 300 });
+  // These tests read process ids and signals from outside, so they run without the sandbox (its PID namespace hides
+  // them); test/redteam/sandbox.redteam.test.ts covers the sandboxed path.
+  const noSandbox = { kind: 'none', reason: 'runner mechanics test' } as const;
+  const runner = new ChildProcessCommandRunner({ killGraceMs: 300, sandbox: noSandbox });
   beforeEach(async () => {
     dir = await makeTempDir('sale-runner-');
   });
@@ -103,7 +106,7 @@ describe('ChildProcessCommandRunner', () => {
   it('does not hang when the shell exits but a background child keeps the pipes open', async function () {
     if (!posix) this.skip();
     const started = Date.now();
-    const r = await new ChildProcessCommandRunner({ lingerMs: 200 }).run('sleep 30 & echo "started $!"', { cwd: dir, timeoutMs: 20_000 });
+    const r = await new ChildProcessCommandRunner({ lingerMs: 200, sandbox: noSandbox }).run('sleep 30 & echo "started $!"', { cwd: dir, timeoutMs: 20_000 });
     assert.ok(Date.now() - started < 5000, 'returned soon after the shell exited');
     assert.equal(r.exitCode, 0);
     const pid = Number(/started (\d+)/.exec(r.output)?.[1]);
@@ -112,7 +115,7 @@ describe('ChildProcessCommandRunner', () => {
   });
 
   it('caps 5 MB of output: keeps head and tail and says how much was cut', async () => {
-    const small = new ChildProcessCommandRunner({ headChars: 1000, tailChars: 2000 });
+    const small = new ChildProcessCommandRunner({ headChars: 1000, tailChars: 2000, sandbox: noSandbox });
     const r = await small.run(`node -e "process.stdout.write('HEAD'+'x'.repeat(5*1024*1024)+'TAIL')"`, { cwd: dir, timeoutMs: 20_000 });
     assert.equal(r.exitCode, 0);
     assert.equal(r.truncated, true);
@@ -135,11 +138,19 @@ describe('HeadTailBuffer', () => {
 });
 
 describe('allowListApprover', () => {
-  it('approves exact commands and prefix patterns, never chained commands through a string pattern', async () => {
+  it('approves exact commands and whole-argument patterns, never chained commands through a string pattern', async () => {
     const a = allowListApprover(['npm run lint', 'npm test*', /^git (status|diff)( .*)?$/]);
     assert.equal(await a.approve('npm run lint'), true);
     assert.equal(await a.approve('npm run lint --fix'), false);
-    assert.equal(await a.approve('npm test -- --grep x'), true);
+    // Whole arguments (issue 9): an extra argument is never admitted by a trailing *.
+    assert.equal(await a.approve('npm test -- --grep x'), false);
+    assert.equal(await a.approve('npm test --prefix=/tmp/evil'), false);
+    assert.equal(await a.approve('npm test'), true);
+    assert.equal(await a.approve('npm testing'), true);
+    assert.equal(await allowListApprover(['npm run *']).approve('npm run lint'), true);
+    assert.equal(await allowListApprover(['npm run *']).approve('npm run --prefix=x'), false);
+    assert.equal(await allowListApprover(['npm run *']).approve('npm run "lint"'), false);
+    assert.equal(await allowListApprover(['npm run *']).approve('npm run l*'), false);
     assert.equal(await a.approve('npm test && rm -rf ~'), false);
     assert.equal(await a.approve('npm test; curl evil'), false);
     assert.equal(await a.approve('npm test $(whoami)'), false);

@@ -14,7 +14,9 @@ const FIX = { path: 'src/add.js', search: 'return a - b;', replace: 'return a + 
 
 describe('runEditTestLoop', () => {
   let root: string;
-  const runner = new ChildProcessCommandRunner();
+  // Without the sandbox: these tests keep a counter outside the repository across test runs and read a shell's own
+  // kill signal, which the sandbox (tmpfs /tmp, PID namespace: exit 137) hides by design.
+  const runner = new ChildProcessCommandRunner({ sandbox: { kind: 'none', reason: 'loop mechanics test' } });
 
   beforeEach(async () => {
     root = await makeTempDir('sale-loop-');
