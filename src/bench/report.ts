@@ -13,18 +13,26 @@ export const POLICY_COLORS: Record<PolicyName, string> = {
   router: '#2ca02c',
   cascade: '#9467bd',
   oracle: '#111111',
+  'sale-no-routing': '#8c564b',
+  'sale-price-escalation': '#bcbd22',
+  'sale-no-handoff': '#c49c94',
+  'cascade-by-price': '#c5b0d5',
 };
 
 export const POLICY_NOTES: Record<PolicyName, string> = {
-  sale: 'auction with our additions: outcome-labelled memory, escalation (1 step), one jury call per judge',
+  sale: 'learned routing from the repository\'s memory (an auction only when uncertain), escalation (1 step) by capability and expected value with a hand-off, outcome-labelled memory, one jury call per judge',
   'sale-paper': 'paper-faithful auction: auction-only memory labels, no escalation, |A|² per-pair jury',
   'sale-no-memory': 'as `sale`, but no refinement from memory',
-  largest: 'always the most expensive agent',
+  largest: 'always the reference agent (pool `reference: true`, `--reference`, or the most expensive)',
   smallest: 'always the cheapest agent',
   random: 'a seeded uniform pick per task',
   router: 'description-only kNN router over TF-IDF, learning online from the outcomes it has seen',
-  cascade: 'FrugalGPT-style: cheapest first, next rung on failed tests, workspace restored between rungs',
+  cascade: 'FrugalGPT-style: cheapest first, then up the capability order learned from its own outcomes (as `sale` escalates) on failed tests, workspace restored between rungs',
   oracle: 'runs every agent, keeps the cheapest that passed (upper bound; cost = that run only)',
+  'sale-no-routing': 'ablation: `sale` with an auction for every task',
+  'sale-price-escalation': 'ablation: `sale` escalating by price (no expected-value gate, no hand-off)',
+  'sale-no-handoff': 'ablation: `sale` without the hand-off to the escalated agent',
+  'cascade-by-price': 'ablation: the cascade climbing the price ladder',
 };
 
 const pct = (v: number, d = 1) => (Number.isFinite(v) ? `${(100 * v).toFixed(d)}%` : '—');

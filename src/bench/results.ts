@@ -2,9 +2,20 @@ import { z } from 'zod';
 import { WeightsSchema } from '../core/auction/auctionRecord';
 
 /** The policies `sale bench` knows, in report order. */
-export const POLICIES = ['sale', 'sale-paper', 'sale-no-memory', 'largest', 'smallest', 'random', 'router', 'cascade', 'oracle'] as const;
+export const POLICIES = [
+  'sale', 'sale-paper', 'sale-no-memory', 'largest', 'smallest', 'random', 'router', 'cascade', 'oracle',
+  // Ablations of issue 8: `sale` with one of its parts switched off (the cascade row: item 4, climbing by price).
+  'sale-no-routing', 'sale-price-escalation', 'sale-no-handoff', 'cascade-by-price',
+] as const;
 export type PolicyName = (typeof POLICIES)[number];
-export const AUCTION_POLICIES: readonly PolicyName[] = ['sale', 'sale-paper', 'sale-no-memory'];
+export const AUCTION_POLICIES: readonly PolicyName[] = ['sale', 'sale-paper', 'sale-no-memory', 'sale-no-routing', 'sale-price-escalation', 'sale-no-handoff'];
+/** The ablation rows: what each switches off in `sale`. */
+export const ABLATIONS: Partial<Record<PolicyName, string>> = {
+  'sale-no-routing': 'item 1 off: an auction for every task (no learned routing)',
+  'sale-price-escalation': 'item 3 off: escalation climbs by price, no expected-value gate, no hand-off',
+  'sale-no-handoff': 'item 3, hand-off only: escalation by capability, but the next agent is not told what failed',
+  'cascade-by-price': 'item 4 off (baseline): the cascade climbs by price instead of by capability',
+};
 
 export const PolicyNameSchema = z.enum(POLICIES);
 
@@ -74,6 +85,10 @@ export const TaskRunSchema = z.object({
   attempts: z.array(AttemptSchema),
   /** Auction policies: every bid's score inputs (for `sale calibrate`). */
   bids: z.array(BidFeaturesSchema).optional(),
+  /** Learned routing (sale): 'routed' = no auction held; otherwise why the auction was held. */
+  routing: z.object({ mode: z.enum(['routed', 'auction']), cause: z.string(), agent: z.string().nullable() }).optional(),
+  /** The auction's provisional winner (lowest C − V over original bids) and whether a refined bid replaced it. */
+  provisional: z.string().nullable().optional(),
   /** Oracle: what running every agent cost in full (its `totalUsd` is only the pick's). */
   oracleSpentUsd: z.number().optional(),
   wallMs: z.number(),
@@ -93,7 +108,9 @@ export const BenchResultsSchema = z.object({
     /** `--sim-override`: what was merged into the pool file's top-level sim block for this run. */
     simOverride: z.record(z.string(), z.unknown()).optional(),
     agents: z.array(z.object({ id: z.string(), model: z.string(), price: z.number(), inputPerMTok: z.number(), outputPerMTok: z.number() })),
+    /** The reference agent (pool `reference: true`, `--reference`, or the most expensive); `largest` runs it. */
     largest: z.string(),
+    referenceSource: z.enum(['pool', 'flag', 'most-expensive']).optional(),
     smallest: z.string(),
     /** The agents counted as "small" in the learning curve (the cheaper half of the pool). */
     small: z.array(z.string()),

@@ -6,19 +6,27 @@ import type { AuctionSettings } from './auction/auctionSettings';
 import type { ExecutionBudget } from './execution/editLoop';
 import { CancelledError, SaleError } from './errors';
 import type { SaleEvent } from './events';
-import { type EscalationSettings, type ExecuteWithEscalationResult, executeWithEscalation } from './execution/executeWinner';
+import { type CapabilityEstimates, type EscalationSettings, type ExecuteWithEscalationResult, executeWithEscalation } from './execution/executeWinner';
 import type { RevertReport } from './workspace/fileJournal';
 import { type AcceptResult, acceptToBranch } from './git/gitAccept';
 import type { CancelSignal, CommandApprover, CommandRunner } from './ports';
 import type { RepoContext } from './auction/prompts';
 import { buildRepoContext } from './workspace/repoContext';
 import type { CodingTask } from './task';
+import { blendedPrice } from '../llm/poolConfig';
+import { type AgentEstimate, estimateAgents, juryMeanOf } from './routing/agentEstimates';
+import { decideRoute } from './routing/routeDecision';
+import type { RoutingDecision } from './routing/routingRecord';
+import { type RoutingSettings, routingSettings } from './routing/routingSettings';
+import { routedAuctionRecord } from './routing/routedRecord';
 
 export interface SolveSettings {
   auction: AuctionSettings;
   /** Per task, auction included: dollars and tokens; turns per attempt. */
   budget: ExecutionBudget;
   escalation: EscalationSettings;
+  /** Learned routing (issue 8). Absent: every task gets an auction. Its estimates also order escalation by capability. */
+  routing?: RoutingSettings;
 }
 
 export type ReviewDecision = { action: 'run'; bidIndex: number } | { action: 'cancel' };
@@ -37,6 +45,8 @@ export interface SolveOptions {
   onEvent?: (e: SaleEvent) => void;
   simulated?: boolean;
   repoContext?: RepoContext;
+  /** Hold the auction even when memory would route ("Hold the auction anyway"). */
+  forceAuction?: boolean;
 }
 
 export interface SolveTotals {
@@ -64,6 +74,25 @@ export interface SolveResult {
 }
 
 
+/** Each agent's jurors' mean for its best-scored plan in this auction (none when the task was routed). */
+function auctionJury(a: AuctionRecord): Map<string, number> | undefined {
+  if (a.routing?.mode === 'routed') return undefined;
+  const out = new Map<string, number>();
+  for (const b of [...a.bids].filter((x) => !x.error).sort((p, q) => p.score - q.score)) {
+    const m = juryMeanOf(b.jury);
+    if (m !== null && !out.has(b.agent)) out.set(b.agent, m);
+  }
+  return out;
+}
+
+function capabilityFor(est: AgentEstimate[], rs: RoutingSettings): CapabilityEstimates {
+  return {
+    agents: new Map(est.map((e) => [e.agent, { mean: e.mean, expectedUsd: e.expectedUsd }])),
+    value: rs.valueMultiple * Math.max(...est.map((e) => e.expectedUsd)),
+    discount: rs.escalationDiscount,
+  };
+}
+
 /**
  * The whole flow of one task: auction → review → the chosen bid's edit–test loop (with escalation) → outcome
  * into memory. The auction counts against the per-task budget; execution does not start once it is spent.
@@ -71,9 +100,36 @@ export interface SolveResult {
 export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
   const { task, settings, memory } = opts;
   const repoContext = opts.repoContext ?? (await buildRepoContext(opts.root, task));
-  const auction = await runAuction({
-    task, repoContext, models: opts.models, settings: settings.auction, memory, signal: opts.signal, onEvent: opts.onEvent, simulated: opts.simulated,
-  });
+  const price = (agent: string) => {
+    const m = opts.models.find((x) => x.agent.id === agent);
+    return m ? blendedPrice(m.agent.price) : Infinity;
+  };
+  const estimate = (jury?: Map<string, number>): AgentEstimate[] => {
+    const rs = settings.routing ?? routingSettings();
+    return estimateAgents({
+      agents: opts.models.map((m) => ({ id: m.agent.id, price: blendedPrice(m.agent.price) })),
+      similar: memory.similar(task, rs.neighbours), all: memory.records(), repo: task.repo, settings: rs, ...(jury ? { jury } : {}),
+    });
+  };
+  let routing: RoutingDecision | undefined;
+  if (settings.routing) {
+    routing = decideRoute({
+      estimates: estimate(), settings: settings.routing, similar: memory.similar(task, settings.routing.neighbours).length,
+      escalation: settings.escalation.enabled, price, exploreKey: `${settings.auction.seed ?? ''}|${task.id}|${memory.size}`, forceAuction: opts.forceAuction,
+    });
+    opts.onEvent?.({ type: 'log', level: 'info', message: routing.reason });
+  }
+  const routedModel = routing?.mode === 'routed' ? opts.models.find((m) => m.agent.id === routing!.agent) : undefined;
+  let auction: AuctionRecord;
+  if (routing && routedModel) {
+    auction = routedAuctionRecord(task.id, routedModel, routing, settings.auction);
+    opts.onEvent?.({ type: 'auction-done', record: auction });
+  } else {
+    auction = await runAuction({
+      task, repoContext, models: opts.models, settings: settings.auction, memory, signal: opts.signal, onEvent: opts.onEvent, simulated: opts.simulated,
+    });
+    if (routing) auction = { ...auction, routing: { ...routing, mode: 'auction' } };
+  }
   const mem = await memory.recordAuction(task, auction);
   const spent = auctionUsageTotals(auction);
   const base = { task, auction, memoryRecordId: mem.id };
@@ -115,6 +171,7 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
     onEvent: opts.onEvent,
     seed: settings.auction.seed,
     repoContext,
+    ...(settings.escalation.by === 'capability' ? { capability: capabilityFor(estimate(auctionJury(auction)), settings.routing ?? routingSettings()) } : {}),
   });
   const t = totals(execution);
   const final = execution.final;

@@ -23,6 +23,8 @@ export const AgentConfigSchema = z.strictObject({
   timeoutMs: z.number().int().positive().optional(),
   maxRetries: z.number().int().min(0).max(10).optional(),
   sim: z.record(z.string(), z.unknown()).optional(),
+  /** The bench's reference agent (at most one per pool; default the most expensive). */
+  reference: z.boolean().optional(),
 });
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;
 
@@ -37,6 +39,7 @@ export const PoolConfigSchema = z.strictObject({
     if (seen.has(a.id)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'id'], message: `duplicate agent id "${a.id}"` });
     seen.add(a.id);
   });
+  if (pool.agents.filter((a) => a.reference).length > 1) ctx.addIssue({ code: 'custom', path: ['agents'], message: 'at most one agent may be marked "reference": true' });
 });
 export type PoolConfig = z.infer<typeof PoolConfigSchema>;
 

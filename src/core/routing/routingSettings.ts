@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/**
+ * Learned routing (issue 8): when the repository's memory says clearly which agent is the best value for a task
+ * like this one, run it without an auction; otherwise hold the auction. Every number here is a default that
+ * `sale calibrate --routing` can fit on held-out orders.
+ */
+export const RoutingSettingsSchema = z.strictObject({
+  /** Off: every task gets an auction (the paper's flow). */
+  enabled: z.boolean().default(true),
+  /** Past tasks (BM25 neighbours by task text and named files) that inform an estimate. */
+  neighbours: z.number().int().min(1).max(200).default(12),
+  /**
+   * Memory is "thin" below this much similarity-weighted evidence about the best agent (executed outcomes count
+   * 1 × similarity, jury opinions `juryWeight` × similarity): then the auction is held.
+   */
+  minEvidence: z.number().nonnegative().default(2.5),
+  /** Route only when the best agent's expected value beats every other agent's with at least this probability. */
+  confidence: z.number().min(0.5).max(0.999).default(0.7),
+  /** Bounded exploration: share of routable tasks on which the auction is held anyway (seeded, reproducible). */
+  exploreRate: z.number().min(0).max(1).default(0.05),
+  /**
+   * What a passed task is worth, as a multiple of the estimated cost of running the most capable agent on it.
+   * Scale-free, so the same default fits cheap and dear pools.
+   */
+  valueMultiple: z.number().positive().default(4),
+  /** Pseudo-observations of the prior (the agent's pass rate over the whole memory, or ½ with none). */
+  priorStrength: z.number().positive().default(2),
+  /** Weight of a juror's opinion of an agent's plan (mean score / 5) against an executed outcome (1). */
+  juryWeight: z.number().min(0).max(1).default(0.3),
+  /** Weight of neighbours from another repository (1 = no preference for this repository's memory). */
+  otherRepoWeight: z.number().min(0).max(1).default(0.5),
+  /** A second attempt after a failure passes less often than a first (shared task difficulty): its pass estimate × this. */
+  escalationDiscount: z.number().min(0).max(1).default(0.6),
+});
+export type RoutingSettings = z.infer<typeof RoutingSettingsSchema>;
+
+export function routingSettings(partial: z.input<typeof RoutingSettingsSchema> = {}): RoutingSettings {
+  return RoutingSettingsSchema.parse(partial);
+}
