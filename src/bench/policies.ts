@@ -249,7 +249,7 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
           escalations: r.execution?.escalatedFrom.length ?? 0, memoryBefore, attempts,
           bids: a.routing?.mode === 'routed' ? [] : a.bids.filter((b) => !b.error).map(bidFeatures),
           provisional: a.provisionalWinner,
-          ...(a.routing ? { routing: { mode: a.routing.mode, cause: a.routing.cause, agent: a.routing.agent } } : {}),
+          ...(a.routing ? { routing: { mode: a.routing.mode, cause: a.routing.cause, agent: a.routing.agent, reason: a.routing.reason } } : {}),
         });
       }
       case 'largest':

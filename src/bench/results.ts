@@ -86,7 +86,7 @@ export const TaskRunSchema = z.object({
   /** Auction policies: every bid's score inputs (for `sale calibrate`). */
   bids: z.array(BidFeaturesSchema).optional(),
   /** Learned routing (sale): 'routed' = no auction held; otherwise why the auction was held. */
-  routing: z.object({ mode: z.enum(['routed', 'auction']), cause: z.string(), agent: z.string().nullable() }).optional(),
+  routing: z.object({ mode: z.enum(['routed', 'auction']), cause: z.string(), agent: z.string().nullable(), reason: z.string().optional() }).optional(),
   /** The auction's provisional winner (lowest C − V over original bids) and whether a refined bid replaced it. */
   provisional: z.string().nullable().optional(),
   /** Oracle: what running every agent cost in full (its `totalUsd` is only the pick's). */

@@ -85,6 +85,12 @@ function auctionJury(a: AuctionRecord): Map<string, number> | undefined {
   return out;
 }
 
+/** Mean dollars of the auctions held in this memory (what routing weighs the auction's information against). */
+function auctionCostHere(records: { auctionUsd: number }[]): { auctionUsd?: number } {
+  const held = records.filter((r) => r.auctionUsd > 0);
+  return held.length ? { auctionUsd: held.reduce((s, r) => s + r.auctionUsd, 0) / held.length } : {};
+}
+
 function capabilityFor(est: AgentEstimate[], rs: RoutingSettings): CapabilityEstimates {
   return {
     agents: new Map(est.map((e) => [e.agent, { mean: e.mean, expectedUsd: e.expectedUsd }])),
@@ -116,6 +122,7 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
     routing = decideRoute({
       estimates: estimate(), settings: settings.routing, similar: memory.similar(task, settings.routing.neighbours).length,
       escalation: settings.escalation.enabled, price, exploreKey: `${settings.auction.seed ?? ''}|${task.id}|${memory.size}`, forceAuction: opts.forceAuction,
+      ...auctionCostHere(memory.records()),
     });
     opts.onEvent?.({ type: 'log', level: 'info', message: routing.reason });
   }

@@ -6,7 +6,8 @@
  * Evidence per similar past task (weight = BM25 similarity relative to the best match, × `otherRepoWeight` for
  * another repository): the agent that executed counts a pass or a failure; agents escalated away from count a
  * failure; each agent's plan counts `juryWeight` of an outcome, split by its jurors' mean score / 5 (the scale
- * the jury is asked for). The prior is the agent's rate over the whole memory, `priorStrength` observations strong.
+ * the jury is asked for). Every record of the memory also counts `globalWeight` (what the repository as a whole
+ * says about the agent), on a Beta prior of `priorStrength` observations at ½.
  */
 import type { MemoryRecord } from '../memory/memoryRecord';
 import type { RoutingSettings } from './routingSettings';
@@ -59,7 +60,7 @@ export function juryMeanOf(jury: { score: number | null }[]): number | null {
 }
 
 /** Adds one record's evidence, weighted by `w`, to the per-agent tallies. */
-function tallyRecord(t: Map<string, Tally>, r: MemoryRecord, w: number, juryWeight: number): void {
+function tallyRecord(t: Map<string, Tally>, r: MemoryRecord, w: number, juryWeight: number, countRuns = true): void {
   const get = (a: string) => {
     let x = t.get(a);
     if (!x) t.set(a, (x = emptyTally()));
@@ -85,8 +86,10 @@ function tallyRecord(t: Map<string, Tally>, r: MemoryRecord, w: number, juryWeig
   const x = get(o.executedBy);
   if (o.passed) x.pass += w;
   else x.fail += w;
-  x.executed++;
-  if (o.passed) x.passed++;
+  if (countRuns) {
+    x.executed++;
+    if (o.passed) x.passed++;
+  }
   const attempts = 1 + o.escalatedFrom.length;
   if (attempts === 1) {
     x.usd += o.usd;
@@ -134,14 +137,14 @@ export function estimateAgents(input: EstimateInput): AgentEstimate[] {
   const global = new Map<string, Tally>();
   for (const r of input.all) tallyRecord(global, r, 1, settings.juryWeight);
   const local = new Map<string, Tally>();
+  if (settings.globalWeight > 0) for (const r of input.all) tallyRecord(local, r, settings.globalWeight, settings.juryWeight, false);
   for (const s of input.similar) {
     const w = s.similarity * (s.record.task.repo === input.repo ? 1 : settings.otherRepoWeight);
     if (w > 0) tallyRecord(local, s.record, w, settings.juryWeight);
   }
   const tokens = expectedTokens(input.similar, input.all);
   return input.agents.map((agent) => {
-    const g = global.get(agent.id);
-    const priorMean = g && g.pass + g.fail > 0 ? (g.pass + 0.5) / (g.pass + g.fail + 1) : 0.5;
+    const priorMean = 0.5;
     const l = local.get(agent.id) ?? emptyTally();
     let pass = l.pass;
     let fail = l.fail;

@@ -2,8 +2,11 @@
  * Route or auction (issue 8, item 1). Expected value of starting a task with agent a:
  *   EV(a) = V·p(a) − c(a) + (1 − p(a))·max(0, best over more capable b of V·d·p(b) − c(b))   [escalation on]
  * with V = `valueMultiple` × the dearest agent's expected cost, p the posterior mean, c the expected dollars and
- * d `escalationDiscount`. Route to the best EV when memory holds enough evidence about it and it beats every other
- * agent with probability ≥ `confidence` (normal approximation over the posteriors); otherwise hold the auction.
+ * d `escalationDiscount`. Route to the best EV when memory holds enough evidence about it and committing to it is
+ * expected to lose little: for every other agent a, E[max(0, EV(a) − EV(best))] (normal approximation over the
+ * posteriors) stays under `regretPerAuction` × what an auction costs here. Otherwise the auction's information is
+ * worth its price, and it is held. Two agents of nearly equal value do not force an auction: choosing either loses
+ * little.
  * A seeded `exploreRate` share of routable tasks get the auction anyway, so the estimates keep learning.
  * As memory grows the posteriors narrow, so fewer tasks are uncertain and the auction rate falls.
  */
@@ -20,7 +23,15 @@ const erf = (x: number): number => {
   const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
   return s * y;
 };
-const phi = (z: number) => 0.5 * (1 + erf(z / Math.SQRT2));
+const cdf = (z: number) => 0.5 * (1 + erf(z / Math.SQRT2));
+const pdf = (z: number) => Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+
+/** E[max(0, −d)] for d ~ N(mu, sd²): the expected loss of preferring the side that leads by mu. */
+export function expectedShortfall(mu: number, sd: number): number {
+  if (sd <= 0) return Math.max(0, -mu);
+  const z = mu / sd;
+  return sd * pdf(z) - mu * cdf(-z);
+}
 
 export function expectedValues(est: AgentEstimate[], settings: RoutingSettings, escalation: boolean, price: (agent: string) => number): Map<string, number> {
   const value = settings.valueMultiple * Math.max(...est.map((e) => e.expectedUsd));
@@ -48,6 +59,8 @@ export interface DecideInput {
   exploreKey: string;
   /** The user asked for the auction ("Hold the auction anyway"). */
   forceAuction?: boolean;
+  /** What an auction costs here (mean over the auctions in memory); undefined when none was held yet. */
+  auctionUsd?: number;
 }
 
 export function decideRoute(input: DecideInput): RoutingDecision {
@@ -57,12 +70,15 @@ export function decideRoute(input: DecideInput): RoutingDecision {
   const ranked = [...est].sort((a, b) => ev.get(b.agent)! - ev.get(a.agent)! || input.price(a.agent) - input.price(b.agent));
   const best = ranked[0];
   let confidence = 1;
+  let regret = 0;
   let rival: AgentEstimate | undefined;
   for (const other of ranked.slice(1)) {
     const sd = value * Math.sqrt(best.sd ** 2 + other.sd ** 2);
-    const p = sd > 0 ? phi((ev.get(best.agent)! - ev.get(other.agent)!) / sd) : 1;
-    if (p < confidence) {
-      confidence = p;
+    const mu = ev.get(best.agent)! - ev.get(other.agent)!;
+    confidence = Math.min(confidence, sd > 0 ? cdf(mu / sd) : 1);
+    const loss = expectedShortfall(mu, sd);
+    if (loss > regret) {
+      regret = loss;
       rival = other;
     }
   }
@@ -80,8 +96,9 @@ export function decideRoute(input: DecideInput): RoutingDecision {
   if (best.evidence < settings.minEvidence) {
     return auction('thin', `Memory is thin for ${best.agent} on tasks like this (${best.evidence.toFixed(1)} of ${settings.minEvidence} needed): auction held.`);
   }
-  if (confidence < settings.confidence) {
-    return auction('uncertain', `Uncertain: ${best.agent} leads ${rival!.agent} with probability ${(100 * confidence).toFixed(0)}% (${(100 * settings.confidence).toFixed(0)}% needed): auction held.`);
+  const worth = settings.regretPerAuction * (input.auctionUsd ?? Infinity);
+  if (regret > worth) {
+    return auction('uncertain', `Uncertain: ${best.agent} may lose $${regret.toFixed(5)} against ${rival!.agent} in expectation, more than an auction costs here${Number.isFinite(worth) ? ` ($${worth.toFixed(5)})` : ''}: auction held.`);
   }
   if (mulberry32(hashString(`explore|${input.exploreKey}`))() < settings.exploreRate) {
     return auction('explore', `Exploring (${(100 * settings.exploreRate).toFixed(0)}% of routable tasks): auction held although memory points to ${best.agent}.`);

@@ -14,9 +14,12 @@ export const RoutingSettingsSchema = z.strictObject({
    * Memory is "thin" below this much similarity-weighted evidence about the best agent (executed outcomes count
    * 1 × similarity, jury opinions `juryWeight` × similarity): then the auction is held.
    */
-  minEvidence: z.number().nonnegative().default(2.5),
-  /** Route only when the best agent's expected value beats every other agent's with at least this probability. */
-  confidence: z.number().min(0.5).max(0.999).default(0.7),
+  minEvidence: z.number().nonnegative().default(3),
+  /**
+   * Route only when committing to the best agent is expected to lose less (against any other agent, over the
+   * posteriors) than this multiple of what an auction costs here: otherwise the auction is worth holding.
+   */
+  regretPerAuction: z.number().nonnegative().default(3),
   /** Bounded exploration: share of routable tasks on which the auction is held anyway (seeded, reproducible). */
   exploreRate: z.number().min(0).max(1).default(0.05),
   /**
@@ -24,8 +27,13 @@ export const RoutingSettingsSchema = z.strictObject({
    * Scale-free, so the same default fits cheap and dear pools.
    */
   valueMultiple: z.number().positive().default(4),
-  /** Pseudo-observations of the prior (the agent's pass rate over the whole memory, or ½ with none). */
+  /** Pseudo-observations of the prior (pass probability ½). */
   priorStrength: z.number().positive().default(2),
+  /**
+   * Weight of every past task in this memory, similar or not (neighbours add their similarity on top): what the
+   * repository as a whole says about an agent, so estimates firm up as memory grows.
+   */
+  globalWeight: z.number().min(0).max(1).default(0.5),
   /** Weight of a juror's opinion of an agent's plan (mean score / 5) against an executed outcome (1). */
   juryWeight: z.number().min(0).max(1).default(0.3),
   /** Weight of neighbours from another repository (1 = no preference for this repository's memory). */
