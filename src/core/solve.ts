@@ -6,7 +6,7 @@ import type { AuctionSettings } from './auction/auctionSettings';
 import type { ExecutionBudget } from './execution/editLoop';
 import { CancelledError, SaleError } from './errors';
 import type { SaleEvent } from './events';
-import { type CapabilityEstimates, type EscalationSettings, type ExecuteWithEscalationResult, executeWithEscalation } from './execution/executeWinner';
+import { type EscalationSettings, type ExecuteWithEscalationResult, executeWithEscalation } from './execution/executeWinner';
 import type { RevertReport } from './workspace/fileJournal';
 import { type AcceptResult, acceptToBranch } from './git/gitAccept';
 import type { CancelSignal, CommandApprover, CommandRunner } from './ports';
@@ -14,8 +14,7 @@ import type { RepoContext } from './auction/prompts';
 import { buildRepoContext } from './workspace/repoContext';
 import type { CodingTask } from './task';
 import { blendedPrice } from '../llm/poolConfig';
-import { type AgentEstimate, estimateAgents, juryMeanOf } from './routing/agentEstimates';
-import { decideRoute } from './routing/routeDecision';
+import { auctionJury, capabilityFor, estimatesFor, routeTask } from './routing/routeTask';
 import type { RoutingDecision } from './routing/routingRecord';
 import { type RoutingSettings, routingSettings } from './routing/routingSettings';
 import { routedAuctionRecord } from './routing/routedRecord';
@@ -74,31 +73,6 @@ export interface SolveResult {
 }
 
 
-/** Each agent's jurors' mean for its best-scored plan in this auction (none when the task was routed). */
-function auctionJury(a: AuctionRecord): Map<string, number> | undefined {
-  if (a.routing?.mode === 'routed') return undefined;
-  const out = new Map<string, number>();
-  for (const b of [...a.bids].filter((x) => !x.error).sort((p, q) => p.score - q.score)) {
-    const m = juryMeanOf(b.jury);
-    if (m !== null && !out.has(b.agent)) out.set(b.agent, m);
-  }
-  return out;
-}
-
-/** Mean dollars of the auctions held in this memory (what routing weighs the auction's information against). */
-function auctionCostHere(records: { auctionUsd: number }[]): { auctionUsd?: number } {
-  const held = records.filter((r) => r.auctionUsd > 0);
-  return held.length ? { auctionUsd: held.reduce((s, r) => s + r.auctionUsd, 0) / held.length } : {};
-}
-
-function capabilityFor(est: AgentEstimate[], rs: RoutingSettings): CapabilityEstimates {
-  return {
-    agents: new Map(est.map((e) => [e.agent, { mean: e.mean, expectedUsd: e.expectedUsd }])),
-    value: rs.valueMultiple * Math.max(...est.map((e) => e.expectedUsd)),
-    discount: rs.escalationDiscount,
-  };
-}
-
 /**
  * The whole flow of one task: auction → review → the chosen bid's edit–test loop (with escalation) → outcome
  * into memory. The auction counts against the per-task budget; execution does not start once it is spent.
@@ -106,24 +80,11 @@ function capabilityFor(est: AgentEstimate[], rs: RoutingSettings): CapabilityEst
 export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
   const { task, settings, memory } = opts;
   const repoContext = opts.repoContext ?? (await buildRepoContext(opts.root, task));
-  const price = (agent: string) => {
-    const m = opts.models.find((x) => x.agent.id === agent);
-    return m ? blendedPrice(m.agent.price) : Infinity;
-  };
-  const estimate = (jury?: Map<string, number>): AgentEstimate[] => {
-    const rs = settings.routing ?? routingSettings();
-    return estimateAgents({
-      agents: opts.models.map((m) => ({ id: m.agent.id, price: blendedPrice(m.agent.price) })),
-      similar: memory.similar(task, rs.neighbours), all: memory.records(), repo: task.repo, settings: rs, ...(jury ? { jury } : {}),
-    });
-  };
+  const agents = opts.models.map((m) => ({ id: m.agent.id, price: blendedPrice(m.agent.price) }));
+  const rs = settings.routing ?? routingSettings();
   let routing: RoutingDecision | undefined;
   if (settings.routing) {
-    routing = decideRoute({
-      estimates: estimate(), settings: settings.routing, similar: memory.similar(task, settings.routing.neighbours).length,
-      escalation: settings.escalation.enabled, price, exploreKey: `${settings.auction.seed ?? ''}|${task.id}|${memory.size}`, forceAuction: opts.forceAuction,
-      ...auctionCostHere(memory.records()),
-    });
+    routing = routeTask({ memory, task, agents, settings: settings.routing, escalation: settings.escalation.enabled, seed: settings.auction.seed, forceAuction: opts.forceAuction });
     opts.onEvent?.({ type: 'log', level: 'info', message: routing.reason });
   }
   const routedModel = routing?.mode === 'routed' ? opts.models.find((m) => m.agent.id === routing!.agent) : undefined;
@@ -178,7 +139,7 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
     onEvent: opts.onEvent,
     seed: settings.auction.seed,
     repoContext,
-    ...(settings.escalation.by === 'capability' ? { capability: capabilityFor(estimate(auctionJury(auction)), settings.routing ?? routingSettings()) } : {}),
+    ...(settings.escalation.by === 'capability' ? { capability: capabilityFor(estimatesFor(memory, task, agents, rs, auctionJury(auction)), rs) } : {}),
   });
   const t = totals(execution);
   const final = execution.final;
