@@ -1,6 +1,7 @@
 import { basename, relative } from 'node:path';
 import type { BenchResults, PolicyName } from './results';
 import { type PolicySummary, type Spread, auctionDiagnostics, binsOf, curveWindow, learningCurve, overheadByBin, summarise } from './stats';
+import { economySections } from './economyReport';
 import { type LineSeries, type ScatterPoint, renderLines, renderScatter } from './svgChart';
 
 export const POLICY_COLORS: Record<PolicyName, string> = {
@@ -195,7 +196,7 @@ export function buildReport(results: BenchResults, opts: ReportOptions): ReportF
   L.push('');
   L.push(policyTable(sums));
   L.push('');
-  L.push('"largest agent executed": share of tasks on which the most expensive agent ran at least once (escalations and cascade rungs included). ' +
+  L.push(`"largest agent executed": share of tasks on which the reference agent (\`${results.pool.largest}\`) ran at least once (escalations and cascade rungs included). ` +
     '"auction share": auction tokens (bids, jury, refinement; input and output) and dollars over the task\'s total. ' +
     'Single-agent policies, the router, the cascade and the oracle hold no auction, so their share is 0 and they pay only their executions — the oracle only its pick\'s run.');
   L.push('');
@@ -203,6 +204,7 @@ export function buildReport(results: BenchResults, opts: ReportOptions): ReportF
   L.push('');
   for (const p of results.options.policies) L.push(`- \`${p}\`: ${POLICY_NOTES[p]}.`);
   L.push('');
+  L.push(...economySections(results));
 
   L.push('## Per complexity bin');
   L.push('');
