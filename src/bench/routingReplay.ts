@@ -20,7 +20,7 @@ import { InMemoryStore } from '../core/memory/jsonlMemoryStore';
 import { auctionJury, capabilityFor, estimatesFor, routeTask } from '../core/routing/routeTask';
 import type { RoutingSettings } from '../core/routing/routingSettings';
 import { loadSuite } from '../core/suite';
-import type { ChatModel } from '../llm/chatModel';
+import type { ChatModel } from '../core/ports/chatModel';
 import { suiteCodingTask } from './policies';
 import type { BenchResults, TaskRun } from './results';
 

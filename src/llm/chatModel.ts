@@ -1,53 +1,9 @@
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { SaleError } from '../core/errors';
-import { type AgentConfig, usageCostUsd } from './poolConfig';
-
-export type ChatMessage = ChatCompletionMessageParam;
-
-export interface TokenLogprob {
-  token: string;
-  logprob: number;
-  top: { token: string; logprob: number }[];
-}
-
-export interface ToolCall {
-  id: string;
-  name: string;
-  /** Raw JSON text as the model sent it (may be malformed: the caller validates). */
-  arguments: string;
-}
-
-export interface ChatRequest {
-  messages: ChatMessage[];
-  maxTokens?: number;
-  temperature?: number;
-  /** Ask for token logprobs (top 5) if the agent offers them. */
-  logprobs?: boolean;
-  tools?: ChatCompletionTool[];
-  json?: boolean;
-  seed?: number;
-  signal?: AbortSignal;
-  /** When set, the call streams and each text delta is passed here. */
-  onDelta?: (text: string) => void;
-}
-
-export interface ChatResult {
-  text: string;
-  toolCalls: ToolCall[];
-  logprobs?: TokenLogprob[];
-  inputTokens: number;
-  outputTokens: number;
-  usd: number;
-  finishReason: string | null;
-  latencyMs: number;
-}
-
-/** One agent's model, as the core sees it. */
-export interface ChatModel {
-  readonly agent: AgentConfig;
-  chat(req: ChatRequest): Promise<ChatResult>;
-}
+import type { ChatMessage, ChatModel, ChatRequest, ChatResult, TokenLogprob, ToolCall, ToolSpec } from '../core/ports/chatModel';
+import { usageCostUsd } from '../core/pricing';
+import type { AgentConfig } from './poolConfig';
 
 export class ModelCallError extends SaleError {
   constructor(readonly agentId: string, message: string, readonly status?: number) {
@@ -85,16 +41,17 @@ export class OpenAIChatModel implements ChatModel {
     return this.client.baseURL;
   }
 
+  /** Satisfies the core's ChatModel port; the full pool entry stays available to the adapters. */
   async chat(req: ChatRequest): Promise<ChatResult> {
     const started = Date.now();
     const wantLogprobs = !!req.logprobs && this.agent.logprobs !== false;
     const body = {
       model: this.agent.model,
-      messages: req.messages,
+      messages: toOpenAIMessages(req.messages),
       ...(req.maxTokens ? { max_tokens: req.maxTokens } : {}),
       ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
       ...(wantLogprobs ? { logprobs: true, top_logprobs: 5 } : {}),
-      ...(req.tools?.length ? { tools: req.tools } : {}),
+      ...(req.tools?.length ? { tools: toOpenAITools(req.tools) } : {}),
       ...(req.json ? { response_format: { type: 'json_object' as const } } : {}),
       ...((req.seed ?? this.defaultSeed) !== undefined ? { seed: req.seed ?? this.defaultSeed } : {}),
     };
@@ -183,4 +140,31 @@ export class OpenAIChatModel implements ChatModel {
     }
     return new ModelCallError(this.agent.id, e instanceof Error ? e.message : String(e));
   }
+}
+
+/**
+ * Core's messages to the SDK's. Core keeps the wire field names (see core/ports/chatModel.ts), so this copies field
+ * by field in the same key order: the JSON sent is byte for byte what the core's budget projection counted.
+ */
+export function toOpenAIMessages(messages: ChatMessage[]): ChatCompletionMessageParam[] {
+  return messages.map((m): ChatCompletionMessageParam => {
+    switch (m.role) {
+      case 'system':
+        return { role: 'system', content: m.content };
+      case 'user':
+        return { role: 'user', content: m.content };
+      case 'assistant':
+        return {
+          role: 'assistant',
+          content: m.content,
+          ...(m.tool_calls ? { tool_calls: m.tool_calls.map((t) => ({ id: t.id, type: 'function' as const, function: { name: t.function.name, arguments: t.function.arguments } })) } : {}),
+        };
+      case 'tool':
+        return { role: 'tool', tool_call_id: m.tool_call_id, content: m.content };
+    }
+  });
+}
+
+export function toOpenAITools(tools: ToolSpec[]): ChatCompletionTool[] {
+  return tools.map((t) => ({ type: 'function', function: { name: t.function.name, description: t.function.description, parameters: t.function.parameters } }));
 }

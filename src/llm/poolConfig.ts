@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SaleError } from '../core/errors';
+import { formatZodIssues } from '../core/zodIssues';
 
 /**
  * Pool file (DESIGN §5). `sim` blocks are opaque here and validated by the simulator (src/sim/worldConfig.ts);
@@ -50,10 +51,6 @@ export function blendedPrice(p: { inputPerMTok: number; outputPerMTok: number })
 
 export function usageCostUsd(p: { inputPerMTok: number; outputPerMTok: number }, inputTokens: number, outputTokens: number): number {
   return (inputTokens * p.inputPerMTok + outputTokens * p.outputPerMTok) / 1e6;
-}
-
-export function formatZodIssues(err: z.ZodError): string {
-  return err.issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('\n');
 }
 
 export function parsePoolConfig(value: unknown, where = 'pool'): PoolConfig {

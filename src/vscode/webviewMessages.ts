@@ -4,11 +4,11 @@
  * not parse is dropped and reported, never acted on. No `vscode` import here.
  */
 import { z } from 'zod';
+import { formatZodIssues } from '../core/zodIssues';
 import { BidSchema } from '../core/auction/auctionRecord';
 
 /** Where a run is. `review` = waiting for the user to run / override / cancel. */
 export const PanelPhaseSchema = z.enum(['idle', 'bidding', 'jury', 'refining', 'review', 'executing', 'done', 'failed', 'cancelled']);
-export type PanelPhase = z.infer<typeof PanelPhaseSchema>;
 
 export const ChangedFileSchema = z.strictObject({
   path: z.string().min(1).max(1000),
@@ -106,11 +106,32 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('problem'), message: z.string().max(2000) }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
+/** The messages that ask the host to do something (the rest are the handshake and problem reports). */
+export type PanelAction = Exclude<WebviewMessage, { type: 'ready' | 'problem' }>;
+
+/** A message as it goes into the log: JSON, clipped (it may be large or hostile; it is never acted on). */
+export function shownMessage(raw: unknown): string {
+  try {
+    return JSON.stringify(raw)?.slice(0, 300) ?? String(raw);
+  } catch {
+    return String(raw);
+  }
+}
+
+/**
+ * What a protocol switch reports when a message reaches its `default:`: typed `never`, so a message type added to a
+ * schema without a branch fails the typecheck; at run time (a message that bypassed the schema) it names what was
+ * dropped.
+ */
+export function unknownMessageText(msg: never): string {
+  const type = (msg as { type?: unknown } | null)?.type;
+  return `unknown message type ${JSON.stringify(type) ?? String(type)}: ${shownMessage(msg)}`;
+}
 
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
 
 function describe(err: z.ZodError): string {
-  return err.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+  return formatZodIssues(err, { style: 'inline', max: 5 });
 }
 
 export function parseWebviewMessage(data: unknown): ParseResult<WebviewMessage> {

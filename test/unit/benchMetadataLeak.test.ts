@@ -11,7 +11,7 @@ import { AuctionMemory } from '../../src/core/memory/auctionMemory';
 import { InMemoryStore } from '../../src/core/memory/jsonlMemoryStore';
 import { type SuiteEntry, loadSuite } from '../../src/core/suite';
 import { BENCH_METADATA_KEYS, assertNoBenchMetadata } from '../../src/core/task';
-import type { ChatModel } from '../../src/llm/chatModel';
+import type { ChatModel } from '../../src/core/ports/chatModel';
 import { DescriptionRouter } from '../../src/bench/router';
 import { hashString } from '../../src/core/auction/seededShuffle';
 import { FakeModel, PLAN, agent, batchJury } from './helpers/fakeModel';

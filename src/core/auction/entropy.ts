@@ -1,4 +1,4 @@
-import type { TokenLogprob } from '../../llm/chatModel';
+import type { TokenLogprob } from '../ports/chatModel';
 
 /**
  * Entropy (nats) of one token's distribution estimated from its top-k alternatives, renormalised to sum to 1.

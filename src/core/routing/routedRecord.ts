@@ -1,5 +1,5 @@
-import type { ChatModel } from '../../llm/chatModel';
-import { blendedPrice } from '../../llm/poolConfig';
+import type { ChatModel } from '../ports/chatModel';
+import { blendedPrice } from '../pricing';
 import { type AuctionRecord, type Bid, emptyUsage } from '../auction/auctionRecord';
 import type { AuctionSettings } from '../auction/auctionSettings';
 import { parsePlan } from '../auction/planParser';
