@@ -179,7 +179,7 @@ export function economySections(results: BenchResults): string[] {
   L.push('');
   L.push('When a refined bid replaced the provisional winner (auctions only; routed tasks have no refinement), did the replacing pick pass more often than the replaced one would have (paired draws)?');
   L.push('');
-  const diag = (['sale', 'sale-no-routing', 'sale-paper'] as PolicyName[]).filter((p) => results.runs.some((r) => r.policy === p)).map((p) => auctionDiagnostics(results, p));
+  const diag = (['sale', 'sale-routing', 'sale-paper'] as PolicyName[]).filter((p) => results.runs.some((r) => r.policy === p)).map((p) => auctionDiagnostics(results, p));
   L.push(table(['policy', 'auctions', 'refined bid replaced the winner', 'replacing pick passed', 'replaced pick would have passed'], diag.map((d) => [
     d.policy, String(d.tasks), String(d.refinedWon), `${d.refinedWinnerPassed} / ${d.refinedWon}`, `${d.provisionalWouldHavePassed} / ${d.refinedLabelled}`,
   ])));

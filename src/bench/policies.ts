@@ -16,7 +16,8 @@ import { capabilityOrder, estimateAgents } from '../core/routing/agentEstimates'
 import { routingSettings, type RoutingSettings } from '../core/routing/routingSettings';
 import type { ChatModel } from '../core/ports/chatModel';
 import { hashString, mulberry32 } from '../core/auction/seededShuffle';
-import type { Attempt, BidFeatures, PolicyName, TaskRun, TokensUsd } from './results';
+import type { Attempt, BasePolicyName, BidFeatures, PolicyName, TaskRun, TokensUsd } from './results';
+import { PAPER_OPTIONS, SALE_DEFAULTS, auctionSwitches, parseSaleVariant } from './saleVariants';
 import { DescriptionRouter } from './router';
 
 /** The plan handed to single-agent policies: there was no auction, so the agent plans for itself. */
@@ -70,16 +71,6 @@ export function suiteCodingTask(entry: SuiteEntry): CodingTask {
   return { id: t.id, title: t.title, body: t.body, source: 'suite', repo: `bench/${suiteRepoName(entry.repoDir)}`, testCommand: t.testCommand };
 }
 
-/** The `sale` variants: which of issue 8's parts each has. */
-function saleVariant(policy: PolicyName): { routing: boolean; by: 'price' | 'capability'; handoff: boolean } {
-  switch (policy) {
-    case 'sale-no-routing': return { routing: false, by: 'capability', handoff: true };
-    case 'sale-price-escalation': return { routing: true, by: 'price', handoff: false };
-    case 'sale-no-handoff': return { routing: true, by: 'capability', handoff: false };
-    case 'sale-no-memory': return { routing: false, by: 'price', handoff: false };
-    default: return { routing: true, by: 'capability', handoff: true };
-  }
-}
 
 const zeroUsage = (): TokensUsd => ({ inputTokens: 0, outputTokens: 0, tokens: 0, usd: 0, calls: 0 });
 
@@ -97,7 +88,7 @@ function execUsage(results: ExecutionResult[]): TokensUsd {
 
 function auctionUsage(a: AuctionRecord): TokensUsd {
   const s = auctionUsageSum(a);
-  return { inputTokens: s.inputTokens, outputTokens: s.outputTokens, tokens: s.inputTokens + s.outputTokens, usd: s.usd, calls: s.calls };
+  return { inputTokens: s.inputTokens, cachedInputTokens: s.cachedInputTokens ?? 0, outputTokens: s.outputTokens, tokens: s.inputTokens + s.outputTokens, usd: s.usd, calls: s.calls };
 }
 
 function attemptOf(r: ExecutionResult, refinedPlan: boolean): Attempt {
@@ -201,30 +192,29 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
     dirs.push(d);
     return d;
   };
+  const variant = parseSaleVariant(state.policy);
   try {
-    switch (state.policy) {
+    switch (variant ? 'sale' : (state.policy as BasePolicyName)) {
       case 'sale':
       case 'sale-paper':
-      case 'sale-no-memory':
-      case 'sale-no-routing':
-      case 'sale-price-escalation':
-      case 'sale-no-handoff': {
+      case 'sale-no-memory': {
         const memory = state.memory!;
         const memoryBefore = memory.size;
         const paper = state.policy === 'sale-paper';
-        const v = saleVariant(state.policy);
+        // sale-no-memory keeps the earlier flow: an auction for every task, escalation by price.
+        const options = variant ?? (paper ? PAPER_OPTIONS : state.policy === 'sale-no-memory' ? { ...SALE_DEFAULTS, routing: false, capabilityEscalation: false, handoff: false } : SALE_DEFAULTS);
         const settings = {
           auction: auctionSettings({
             seed: slot.requestSeed,
             juryMode: paper ? 'per-pair' : 'per-judge',
             memoryLabels: paper ? 'auction' : 'outcome',
             refine: state.policy !== 'sale-no-memory',
+            ...auctionSwitches(options),
             ...(state.weights ? { weights: state.weights } : {}),
           }),
           budget: state.budget,
-          escalation: { enabled: !paper, maxEscalations: 1, by: v.by, handoff: v.handoff },
-          // sale-paper and sale-no-memory keep the earlier flow: an auction for every task.
-          ...(!paper && state.policy !== 'sale-no-memory' ? { routing: { ...(state.routing ?? routingSettings()), enabled: v.routing } } : {}),
+          escalation: { enabled: !paper, maxEscalations: 1, by: options.capabilityEscalation ? 'capability' as const : 'price' as const, handoff: options.handoff },
+          ...(!paper ? { routing: { ...(state.routing ?? routingSettings()), enabled: options.routing } } : {}),
         };
         const root = copy();
         const r = await solveTask({ task, root, models: state.models, memory, settings, runner: state.runner, approver, simulated: state.simulated });
@@ -238,7 +228,7 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
         });
         return finish({
           chosen: a.winner, passed: r.passed, auction: auctionUsage(a), execution: execUsage(r.execution?.attempts ?? []),
-          refined: a.refinements.some((x) => !x.error), refinedWon: a.winnerBidIndex !== null && !!a.bids[a.winnerBidIndex]?.refined,
+          refined: a.bids.some((b) => b.refined && !b.error), refinedWon: a.winnerBidIndex !== null && !!a.bids[a.winnerBidIndex]?.refined,
           escalations: r.execution?.escalatedFrom.length ?? 0, memoryBefore, attempts,
           bids: a.routing?.mode === 'routed' ? [] : a.bids.filter((b) => !b.error).map(bidFeatures),
           provisional: a.provisionalWinner,

@@ -5,9 +5,13 @@
 import { basename, relative } from 'node:path';
 import { formatUsd, usdDigits } from '../core/formatUsd';
 import type { BenchResults, PolicyName } from './results';
+import { type SaleVariantName, describeSaleVariant } from './saleVariants';
 import { type PolicySummary, type Spread, auctionDiagnostics, spread, binsOf, curveWindow, learningCurve, overheadByBin, summarise } from './stats';
 import { economySections } from './economyReport';
 import { type LineSeries, type ScatterPoint, renderLines, renderScatter } from './svgChart';
+
+/** Ablation variants of `sale` (saleVariants.ts) share one colour. */
+const VARIANT_COLOR = '#8c564b';
 
 export const POLICY_COLORS: Record<PolicyName, string> = {
   sale: '#d62728',
@@ -19,9 +23,9 @@ export const POLICY_COLORS: Record<PolicyName, string> = {
   router: '#2ca02c',
   cascade: '#9467bd',
   oracle: '#111111',
-  'sale-no-routing': '#8c564b',
-  'sale-price-escalation': '#bcbd22',
-  'sale-no-handoff': '#c49c94',
+  'sale-routing': '#8c564b',
+  'sale-capabilityEscalation': '#bcbd22',
+  'sale-handoff': '#c49c94',
   'cascade-by-price': '#c5b0d5',
 };
 
@@ -35,9 +39,9 @@ export const POLICY_NOTES: Record<PolicyName, string> = {
   router: 'description-only kNN router over TF-IDF, learning online from the outcomes it has seen',
   cascade: 'FrugalGPT-style: cheapest first, then up the capability order learned from its own outcomes (as `sale` escalates) on failed tests, workspace restored between rungs',
   oracle: 'runs every agent, keeps the cheapest that passed (upper bound; cost = that run only)',
-  'sale-no-routing': 'ablation: `sale` with an auction for every task',
-  'sale-price-escalation': 'ablation: `sale` escalating by price (no expected-value gate, no hand-off)',
-  'sale-no-handoff': 'ablation: `sale` without the hand-off to the escalated agent',
+  'sale-routing': 'ablation: `sale` with an auction for every task',
+  'sale-capabilityEscalation': 'ablation: `sale` escalating by price (no expected-value gate)',
+  'sale-handoff': 'ablation: `sale` without the hand-off to the escalated agent',
   'cascade-by-price': 'ablation: the cascade climbing the price ladder',
 };
 
@@ -201,7 +205,7 @@ export function buildReport(results: BenchResults, opts: ReportOptions): ReportF
   L.push('');
   L.push('Policies:');
   L.push('');
-  for (const p of results.options.policies) L.push(`- \`${p}\`: ${POLICY_NOTES[p]}.`);
+  for (const p of results.options.policies) L.push(`- \`${p}\`: ${POLICY_NOTES[p] ?? describeSaleVariant(p as SaleVariantName)}.`);
   L.push('');
   L.push(...economySections(results));
 
@@ -371,7 +375,7 @@ function charts(results: BenchResults, sums: PolicySummary[]): { name: string; s
     y: s.pass.mean,
     xErr: s.usdPerTask.std,
     yErr: s.pass.std,
-    color: POLICY_COLORS[s.policy],
+    color: POLICY_COLORS[s.policy] ?? VARIANT_COLOR,
     emphasis: s.policy === 'sale' || s.policy === 'sale-paper',
   }));
   const orders = results.options.orders;
@@ -394,7 +398,7 @@ function charts(results: BenchResults, sums: PolicySummary[]): { name: string; s
   const binPolicies = results.options.policies.filter((p) => ['sale', 'sale-paper', 'largest', 'smallest', 'router', 'cascade', 'oracle'].includes(p));
   const binSeries: LineSeries[] = binPolicies.map((p) => ({
     label: p,
-    color: POLICY_COLORS[p],
+    color: POLICY_COLORS[p] ?? VARIANT_COLOR,
     emphasis: p === 'sale',
     dashed: p === 'oracle' || p === 'smallest',
     points: bins.map((b) => ({ x: b, y: summarise(results, (r) => r.bin === b).find((s) => s.policy === p)!.pass.mean })),
@@ -421,7 +425,7 @@ function charts(results: BenchResults, sums: PolicySummary[]): { name: string; s
   if (curvePolicies.length) {
     const series: LineSeries[] = curvePolicies.map((p) => ({
       label: p,
-      color: POLICY_COLORS[p],
+      color: POLICY_COLORS[p] ?? VARIANT_COLOR,
       emphasis: p === 'sale',
       dashed: p === 'random',
       points: learningCurve(results, p, window).map((c) => ({ x: (c.from + c.to) / 2, y: c.share.mean, err: c.share.std })),

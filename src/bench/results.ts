@@ -1,26 +1,38 @@
 import { z } from 'zod';
 import { WeightsSchema } from '../core/auction/auctionRecord';
+import { type SaleVariantName, isSaleVariant } from './saleVariants';
 
-/** The policies `sale bench` knows, in report order. */
-export const POLICIES = [
-  'sale', 'sale-paper', 'sale-no-memory', 'largest', 'smallest', 'random', 'router', 'cascade', 'oracle',
-  // Ablations of issue 8: `sale` with one of its parts switched off (the cascade row: item 4, climbing by price).
-  'sale-no-routing', 'sale-price-escalation', 'sale-no-handoff', 'cascade-by-price',
-] as const;
-export type PolicyName = (typeof POLICIES)[number];
-export const AUCTION_POLICIES: readonly PolicyName[] = ['sale', 'sale-paper', 'sale-no-memory', 'sale-no-routing', 'sale-price-escalation', 'sale-no-handoff'];
-/** The ablation rows: what each switches off in `sale`. */
+/** The policies `sale bench` knows, in report order (plus `sale` variants, saleVariants.ts). */
+export const POLICIES = ['sale', 'sale-paper', 'sale-no-memory', 'largest', 'smallest', 'random', 'router', 'cascade', 'oracle', 'cascade-by-price'] as const;
+export type BasePolicyName = (typeof POLICIES)[number];
+export type PolicyName = BasePolicyName | SaleVariantName;
+export const AUCTION_POLICIES: readonly PolicyName[] = ['sale', 'sale-paper', 'sale-no-memory'];
+/** What `sale bench` runs without --policies: every base policy and issue 8's ablation rows. */
+export const DEFAULT_POLICIES: readonly PolicyName[] = [...POLICIES, 'sale-routing', 'sale-capabilityEscalation', 'sale-handoff'];
+
+/** Issue 8's ablation rows: `sale` with one of its parts switched off (and the cascade climbing by price: item 4). */
 export const ABLATIONS: Partial<Record<PolicyName, string>> = {
-  'sale-no-routing': 'item 1 off: an auction for every task (no learned routing)',
-  'sale-price-escalation': 'item 3 off: escalation climbs by price, no expected-value gate, no hand-off',
-  'sale-no-handoff': 'item 3, hand-off only: escalation by capability, but the next agent is not told what failed',
+  'sale-routing': 'item 1 off: an auction for every task (no learned routing)',
+  'sale-capabilityEscalation': 'item 3 off: escalation climbs by price, no expected-value gate',
+  'sale-handoff': 'item 3, hand-off only: the escalated agent is not told what the failed attempt learned',
   'cascade-by-price': 'item 4 off (baseline): the cascade climbs by price instead of by capability',
 };
 
-export const PolicyNameSchema = z.enum(POLICIES);
+export function isPolicyName(s: string): s is PolicyName {
+  return (POLICIES as readonly string[]).includes(s) || isSaleVariant(s);
+}
+
+/** Policies that hold auctions (and so keep a memory): the three named ones and every `sale` variant. */
+export function isAuctionPolicy(p: PolicyName): boolean {
+  return AUCTION_POLICIES.includes(p) || isSaleVariant(p);
+}
+
+export const PolicyNameSchema = z.string().refine(isPolicyName, { message: 'unknown policy' }) as unknown as z.ZodType<PolicyName>;
 
 const TokensUsdSchema = z.object({
   inputTokens: z.number(),
+  /** Part of inputTokens served from the endpoints' prompt caches (auction usage; absent in older results). */
+  cachedInputTokens: z.number().optional(),
   outputTokens: z.number(),
   tokens: z.number(),
   usd: z.number(),

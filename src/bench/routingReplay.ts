@@ -5,7 +5,7 @@
  * What a replayed task needs is in the results, paired by order (every policy got the same success draw for an
  * agent on a task): each agent's outcome and dollars on the task, from the oracle's runs (plan-less runs, the same
  * draw as a routed run or an unrefined bid); and the auction the task would get, from a run of an auction policy
- * that held one on every task (`sale-no-routing`, else `sale-no-memory`): its original bids' jury scores (the
+ * that held one on every task (`sale-routing`, else `sale-no-memory`): its original bids' jury scores (the
  * provisional winner is the lowest score) and its auction dollars. Approximations, said plainly: refinement is not
  * replayed (the provisional winner executes), a hand-off's extra prompt tokens are not counted, and the oracle's
  * run of an agent stands for that agent's escalated attempt. The decisions themselves are the real code
@@ -50,9 +50,9 @@ export interface ReplayData {
 const key = (order: number, taskId: string) => `${order}/${taskId}`;
 
 export function replayData(results: BenchResults, suiteDir = results.suite.path): ReplayData {
-  const source = (['sale-no-routing', 'sale-no-memory'] as const).find((p) => results.runs.some((r) => r.policy === p));
+  const source = (['sale-routing', 'sale-no-memory'] as const).find((p) => results.runs.some((r) => r.policy === p));
   if (!results.runs.some((r) => r.policy === 'oracle') || !source) {
-    throw new Error('the routing replay needs the oracle runs and an auction on every task (policy sale-no-routing or sale-no-memory) in the results');
+    throw new Error('the routing replay needs the oracle runs and an auction on every task (policy sale-routing or sale-no-memory) in the results');
   }
   const suite = loadSuite(resolve(suiteDir));
   const tasks = new Map(suite.map((e) => [e.task.id, suiteCodingTask(e)]));

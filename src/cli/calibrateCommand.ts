@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { itemsFromBenchResults } from '../bench/calibrationData';
-import { BenchResultsSchema, POLICIES, type PolicyName } from '../bench/results';
+import { BenchResultsSchema, type PolicyName, isPolicyName } from '../bench/results';
 import { AuctionMemory } from '../core/memory/auctionMemory';
 import { auctionSettings } from '../core/auction/auctionSettings';
 import { type CalibrationItem, type CalibrationResult, type Evaluation, evaluateWeights, fitWeights } from '../bench/calibration';
@@ -25,7 +25,7 @@ export const CALIBRATE_USAGE = `sale calibrate (--results FILE [--policy sale] [
   ready for \`sale bench --weights FILE\`. --train-orders fits on those orders of a bench and reports the others as held out.
 sale calibrate --routing --results FILE [--train-orders LIST] [--out FILE]
   Fits the learned routing's thresholds (valueMultiple, regretPerAuction, escalationDiscount, minEvidence) by
-  replaying \`sale\` over the results (needs the oracle and sale-no-routing runs): the fewest dollars at pass@1 ≥ the
+  replaying \`sale\` over the results (needs the oracle and sale-routing runs): the fewest dollars at pass@1 ≥ the
   reference agent's on the training orders; prints the held-out orders. Writes routing.json for \`sale bench --routing\`.`;
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -95,7 +95,7 @@ export async function runCalibrateCommand(args: string[]): Promise<number> {
     const parsed = BenchResultsSchema.safeParse(json);
     if (!parsed.success) throw new SaleError(`${source} is not a \`sale bench\` results.json: ${formatZodIssues(parsed.error, { style: 'inline', root: '', max: 3 })}`);
     const policy = (values.policy ?? 'sale') as PolicyName;
-    if (!POLICIES.includes(policy)) throw new SaleError(`--policy: unknown policy "${values.policy}"`);
+    if (!isPolicyName(policy)) throw new SaleError(`--policy: unknown policy "${values.policy}"`);
     items = itemsFromBenchResults(parsed.data, policy);
     if (values['train-orders'] !== undefined) {
       const train = new Set(values['train-orders'].split(',').filter(Boolean).map(Number));
@@ -156,7 +156,7 @@ const summaryLine = (name: string, s: ReplaySummary) =>
   `auction rate ${pct(s.auctionRate)}, auction share of $ (warm half) ${pct(s.warmAuctionShare)}, reference executes ${pct(s.referenceExecutedShare)}`;
 
 async function calibrateRouting(results: string | undefined, trainOrders: string | undefined, outArg: string | undefined): Promise<number> {
-  if (!results) throw new SaleError('--routing needs --results FILE (a bench results.json with the oracle and sale-no-routing runs)');
+  if (!results) throw new SaleError('--routing needs --results FILE (a bench results.json with the oracle and sale-routing runs)');
   const source = resolve(results);
   const data = replayData(readResults(source));
   const all = data.results.orders.map((o) => o.order);

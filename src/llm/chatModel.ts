@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { z } from 'zod';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { SaleError } from '../core/errors';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResult, TokenLogprob, ToolCall, ToolSpec } from '../core/ports/chatModel';
@@ -15,6 +16,20 @@ export class ModelCallError extends SaleError {
 /** Rough token estimate for endpoints that omit usage (~4 characters a token). Marked as estimated nowhere else. */
 export function estimateTokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
+}
+
+const CachedDetailsSchema = z.object({ prompt_tokens_details: z.object({ cached_tokens: z.number().int().nonnegative() }).passthrough() }).passthrough();
+
+/**
+ * Cached prompt tokens from an OpenAI-style `usage` (`prompt_tokens_details.cached_tokens`). Usage numbers are
+ * model output and treated as hostile: anything that is not a whole number between 0 and the prompt's tokens
+ * counts as 0, so a bad report is charged at full input price rather than at the discount.
+ */
+export function readCachedTokens(usage: unknown, promptTokens: number): number {
+  const r = CachedDetailsSchema.safeParse(usage);
+  if (!r.success) return 0;
+  const n = r.data.prompt_tokens_details.cached_tokens;
+  return n <= promptTokens ? n : 0;
 }
 
 /**
@@ -113,13 +128,15 @@ export class OpenAIChatModel implements ChatModel {
     usage: { prompt_tokens?: number; completion_tokens?: number } | undefined, finishReason: string | null, started: number): ChatResult {
     const inputTokens = usage?.prompt_tokens ?? estimateTokens(JSON.stringify(req.messages));
     const outputTokens = usage?.completion_tokens ?? estimateTokens(text + toolCalls.map((t) => t.arguments).join(''));
+    const cachedInputTokens = usage?.prompt_tokens !== undefined ? readCachedTokens(usage, inputTokens) : 0;
     return {
       text,
       toolCalls,
       logprobs,
       inputTokens,
+      cachedInputTokens,
       outputTokens,
-      usd: usageCostUsd(this.agent.price, inputTokens, outputTokens),
+      usd: usageCostUsd(this.agent.price, inputTokens, outputTokens, cachedInputTokens),
       finishReason,
       latencyMs: Date.now() - started,
     };

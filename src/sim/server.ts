@@ -8,6 +8,7 @@ import {
   completionBody, completionChunks, errorBody, modelObject, parseChatRequest, promptTokens, toolCallTokens,
 } from './openaiWire';
 import { PlanTable } from './planTable';
+import { PromptCache, promptTokenStream } from './promptCache';
 import { hashText } from './random';
 import { SimAgents } from './simAgent';
 import { TaskIndex } from './taskIndex';
@@ -71,6 +72,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
   const world = resolveSimWorld(opts.pool, opts.seed !== undefined ? { seed: opts.seed } : {});
   const tasks = TaskIndex.fromDir(opts.suiteDir);
   const agents = new SimAgents(world, tasks, new PlanTable());
+  const cache = new PromptCache(world.cache);
   const byName = new Map<string, AgentSim>();
   for (const a of opts.pool.agents) {
     const sim = world.agents.get(a.id);
@@ -107,6 +109,9 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
       logprobs = makeLogprobs(tokenize(content ?? ''), agent, latent, reply.entropy.key).map((t) => ({ ...t, top_logprobs: t.top_logprobs.slice(0, top) }));
     }
     const prompt = promptTokens(req);
+    // One cache per model; the request seed stands for the account (the bench gives every order its own seed,
+    // and two users of a provider do not share a cache).
+    const cached = Math.min(prompt, cache.lookup(`${agent.id}|${req.seed ?? ''}`, promptTokenStream(req), Date.now()));
     return {
       id: `chatcmpl-sim-${callKey.slice(0, 24)}`,
       created: Math.floor(Date.now() / 1000),
@@ -115,7 +120,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
       toolCalls,
       logprobs,
       finishReason,
-      usage: { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens },
+      usage: { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens, prompt_tokens_details: { cached_tokens: cached } },
     };
   };
 

@@ -5,7 +5,7 @@ import { AuctionMemory } from '../../src/core/memory/auctionMemory';
 import { auctionSettings } from '../../src/core/auction/auctionSettings';
 import { ChildProcessCommandRunner } from '../../src/core/execution/childProcessRunner';
 import { InMemoryStore, JsonlMemoryStore } from '../../src/core/memory/jsonlMemoryStore';
-import { detectPromptKind } from '../../src/core/auction/prompts';
+import { detectPromptKindOf } from '../../src/core/auction/prompts';
 import { solveTask } from '../../src/core/solve';
 import type { ChatModel, ChatRequest, ChatResult } from '../../src/core/ports/chatModel';
 import { PLAN, batchJury } from './helpers/fakeModel';
@@ -17,7 +17,7 @@ function solver(id: string): ChatModel {
   return {
     agent,
     async chat(req: ChatRequest): Promise<ChatResult> {
-      const kind = detectPromptKind(String(req.messages[0].content));
+      const kind = detectPromptKindOf(req.messages);
       const base = { toolCalls: [] as ChatResult['toolCalls'], inputTokens: 50, outputTokens: 50, usd: 1e-5, finishReason: 'stop', latencyMs: 0 };
       if (kind === 'bid') return { ...base, text: PLAN(id) };
       if (kind === 'juryBatch') return { ...base, text: batchJury(req, () => 4) };

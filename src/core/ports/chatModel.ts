@@ -19,6 +19,8 @@ export interface ModelAgent {
 export interface TokenPrice {
   inputPerMTok: number;
   outputPerMTok: number;
+  /** Input tokens served from the provider's prompt cache; absent = no discount. */
+  cachedInputPerMTok?: number;
 }
 
 /** A tool call as the assistant message carries it back to the model on the next turn. */
@@ -73,6 +75,8 @@ export interface ChatResult {
   toolCalls: ToolCall[];
   logprobs?: TokenLogprob[];
   inputTokens: number;
+  /** Part of `inputTokens` the endpoint served from its prompt cache (0 when it says nothing or cannot be trusted). */
+  cachedInputTokens?: number;
   outputTokens: number;
   usd: number;
   finishReason: string | null;
