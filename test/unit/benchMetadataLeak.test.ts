@@ -24,7 +24,7 @@ import { FakeModel, PLAN, agent, batchJury } from './helpers/fakeModel';
  * text, executions that give up), so the test is fast; the executions and test runs are real.
  */
 const SUITE = join(__dirname, '..', 'fixtures', 'suite');
-const STREAM = ['cache-ttl-boundary', 'cache-memoize-args', 'cli-equals-in-value', 'cache-lru-recency', 'cli-double-dash', 'cache-stats-events'];
+const STREAM = ['cache-ttl-boundary', 'cache-memoize-args', 'cli-equals-in-value', 'cache-lru-recency'];
 const PRICES: [string, number][] = [['a-small', 0.05], ['b-mid', 0.16], ['c-large', 0.36]];
 
 function poisoned(e: SuiteEntry, i: number): SuiteEntry {
