@@ -11,7 +11,7 @@ export type SaleOptions = Record<SaleOption, boolean>;
 
 /** What `sale` runs with; each choice is measured in docs/bench/README.md ("A cheaper auction"). */
 export const SALE_DEFAULTS: SaleOptions = {
-  cheapJury: false, skipUselessRefinement: false, sharedPrefix: false,
+  cheapJury: true, skipUselessRefinement: false, sharedPrefix: false,
   // Issue 8, items 1 and 3: learned routing; escalation by capability with an expected-value gate; hand-off.
   routing: true, capabilityEscalation: true, handoff: true,
 };

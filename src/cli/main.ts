@@ -3,6 +3,7 @@ import { runAuctionCommand } from './auctionCommand';
 import { runDemo } from './demoCommand';
 import { runSimServerCommand } from './simServerCommand';
 import { runSolveCommand } from './solveCommand';
+import { guardTerminalOutput } from './terminalGuard';
 
 const USAGE = `sale — strategy auctions for coding agents (SALE)
 
@@ -50,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`sale: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
+  const restoreOutput = guardTerminalOutput();
   try {
     return await (await load())(rest);
   } catch (e) {
@@ -63,6 +65,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`sale ${name}: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
     return 1;
+  } finally {
+    restoreOutput();
   }
 }
 

@@ -15,6 +15,7 @@ import { openPool } from './poolRuntime';
 import { defaultSolveSettings } from './solveDefaults';
 import { formatSolveReport } from './solveReport';
 import { loadTaskFile } from './taskFile';
+import { capJsonReport } from './jsonReport';
 
 /** Picks the bid to run: --agent, or the winner with --yes, or asks at the terminal. */
 export function cliReview(opts: { yes: boolean; agent?: string; interactive: boolean }) {
@@ -38,6 +39,10 @@ export function cliReview(opts: { yes: boolean; agent?: string; interactive: boo
       rl.close();
     }
   };
+}
+
+function writeJsonReport(report: Record<string, unknown>): void {
+  process.stdout.write(capJsonReport(report) + '\n');
 }
 
 export async function runSolveCommand(args: string[]): Promise<number> {
@@ -72,7 +77,9 @@ export async function runSolveCommand(args: string[]): Promise<number> {
     const memoryPath = values.memory ?? defaultMemoryPath(repoDir);
     const memory = await AuctionMemory.open(new JsonlMemoryStore(memoryPath));
     for (const w of memory.warnings()) process.stderr.write(yellow(`warning: ${w}`) + '\n');
-    const result = await solveTask({
+    const warnings: string[] = [];
+    const printProgress = progressPrinter(!!values.json);
+    const solving = solveTask({
       task,
       root: repoDir,
       models: runtime.models,
@@ -83,9 +90,22 @@ export async function runSolveCommand(args: string[]): Promise<number> {
       approver: allowListApprover(values.allow ?? []),
       review: cliReview({ yes: !!values.yes, agent: values.agent, interactive: !!process.stdin.isTTY && !values.json }),
       signal: cancel,
-      onEvent: progressPrinter(!!values.json),
+      onEvent: (e) => {
+        if (e.type === 'log' && e.level !== 'info') warnings.push(e.message);
+        printProgress(e);
+      },
       simulated: runtime.simulated,
     });
+    let result: Awaited<typeof solving>;
+    try {
+      result = await solving;
+    } catch (e) {
+      // --json callers get a machine-readable reason even when the run stopped before any execution.
+      if (values.json && e instanceof SaleError) {
+        writeJsonReport({ simulated: runtime.simulated, memory: memoryPath, notExecuted: { reason: e.code, message: e.message }, warnings });
+      }
+      throw e;
+    }
     let accepted: Awaited<ReturnType<typeof result.accept>> | undefined;
     let reverted = false;
     if (result.execution && result.execution.final.reason !== 'cancelled') {
@@ -94,7 +114,7 @@ export async function runSolveCommand(args: string[]): Promise<number> {
     }
     if (values.json) {
       const { accept: _a, revert: _r, execution, ...rest } = result;
-      process.stdout.write(JSON.stringify({ simulated: runtime.simulated, memory: memoryPath, ...rest, execution: execution && { ...execution, journal: undefined }, accepted, reverted }, null, 2) + '\n');
+      writeJsonReport({ simulated: runtime.simulated, memory: memoryPath, ...rest, execution: execution && { ...execution, journal: undefined }, accepted, reverted, warnings });
     } else {
       process.stdout.write('\n' + formatSolveReport(result, { simulated: runtime.simulated }) + '\n');
       if (accepted) process.stdout.write(`\n  Committed ${accepted.committed.length} file(s) on branch ${accepted.branch} (${accepted.commit.slice(0, 8)}).\n`);

@@ -57,8 +57,13 @@ export interface SolveTotals {
   totalUsd: number;
 }
 
+/** Why nothing was executed, for machines (the CLI's --json report) as well as people. */
+export type NotExecutedReason = 'budget' | 'cancelled-at-review' | 'no-test-command';
+
 export interface SolveResult {
   task: CodingTask;
+  /** Set when the auction ran but nothing was executed. */
+  notExecuted?: { reason: NotExecutedReason; message: string };
   auction: AuctionRecord;
   memoryRecordId: string;
   /** Undefined when the user cancelled at review. */
@@ -96,6 +101,7 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
   } else {
     auction = await runAuction({
       task, repoContext, models: opts.models, settings: settings.auction, memory, signal: opts.signal, onEvent: opts.onEvent, simulated: opts.simulated,
+      budget: { maxUsd: settings.budget.maxUsd, maxTokens: settings.budget.maxTokens },
     });
     if (routing) auction = { ...auction, routing: { ...routing, mode: 'auction' } };
   }
@@ -107,21 +113,24 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
     const execUsd = exec ? exec.attempts.reduce((s, a) => s + a.usd, 0) : 0;
     return { auctionTokens: spent.tokens, auctionUsd: spent.usd, execTokens, execUsd, totalUsd: spent.usd + execUsd };
   };
-  const noExecution = (why: string): SolveResult => {
+  const noExecution = (reason: NotExecutedReason, why: string): SolveResult => {
     opts.onEvent?.({ type: 'log', level: 'warn', message: why });
-    return { ...base, overridden: false, passed: false, totals: totals(), accept: async () => undefined, revert: async () => undefined };
+    return { ...base, notExecuted: { reason, message: why }, overridden: false, passed: false, totals: totals(), accept: async () => undefined, revert: async () => undefined };
   };
 
   if (opts.signal?.cancelled) throw new CancelledError('Run');
   const decision: ReviewDecision = opts.review ? await opts.review(auction) : { action: 'run', bidIndex: auction.winnerBidIndex ?? -1 };
-  if (decision.action === 'cancel') return noExecution('Cancelled at review: nothing was executed.');
+  if (decision.action === 'cancel') return noExecution('cancelled-at-review', 'Cancelled at review: nothing was executed.');
   const chosen = auction.bids[decision.bidIndex];
   if (!chosen || chosen.error) throw new SaleError(`Cannot run bid #${decision.bidIndex}: ${chosen ? `it failed (${chosen.error})` : 'no such bid'}.`);
   if (!task.testCommand && !repoContext.testCommand) {
-    return noExecution('No test command found for this task, so success could not be checked: nothing was executed. Set one (package.json "test" script, or the task\'s test command).');
+    return noExecution('no-test-command', 'No test command found for this task, so success could not be checked: nothing was executed. Set one (package.json "test" script, or the task\'s test command).');
   }
   if (spent.usd >= settings.budget.maxUsd) {
-    return noExecution(`Budget reached in the auction ($${spent.usd.toFixed(4)} of $${settings.budget.maxUsd}): nothing was executed.`);
+    return noExecution('budget', `Budget reached in the auction ($${spent.usd.toFixed(4)} of $${settings.budget.maxUsd}): nothing was executed.`);
+  }
+  if (spent.tokens >= settings.budget.maxTokens) {
+    return noExecution('budget', `Token limit reached in the auction (${spent.tokens} of ${settings.budget.maxTokens}): nothing was executed.`);
   }
   const execTask = task.testCommand ? task : { ...task, testCommand: repoContext.testCommand };
   const overridden = decision.bidIndex !== auction.winnerBidIndex;

@@ -29,9 +29,13 @@ export const AgentConfigSchema = z.strictObject({
   apiKeyEnv: z.string().optional(),
   price: PriceSchema,
   logprobs: z.boolean().optional(),
-  /** Per-call time-out in milliseconds. */
+  /** Per-attempt deadline in milliseconds, from request to last byte (default 60 000). */
   timeoutMs: z.number().int().positive().optional(),
+  /** Longest gap between two chunks of a streamed answer (default 30 000, never above timeoutMs). */
+  idleTimeoutMs: z.number().int().positive().optional(),
   maxRetries: z.number().int().min(0).max(10).optional(),
+  /** Longest wait before a retry, whatever Retry-After asks (default 20 000). */
+  maxRetryWaitMs: z.number().int().nonnegative().max(600_000).optional(),
   sim: z.record(z.string(), z.unknown()).optional(),
   /** The bench's reference agent (at most one per pool; default the most expensive). */
   reference: z.boolean().optional(),

@@ -50,18 +50,23 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/**
+ * Reads the body. Past MAX_BODY the rest is read and thrown away, so the 413 can be sent and read by the client
+ * (destroying the socket mid-upload made the client see a reset, never the 413). Past 4 × MAX_BODY we give up.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new SaleError('request body too large', 'too-large'));
+      if (size <= MAX_BODY) chunks.push(c);
+      else if (size > 4 * MAX_BODY) {
+        reject(new SaleError('request body far too large', 'too-large-abort'));
         req.destroy();
-      } else chunks.push(c);
+      }
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (size > MAX_BODY ? reject(new SaleError('request body too large', 'too-large')) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }
@@ -128,8 +133,10 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
     let raw: string;
     try {
       raw = await readBody(req);
-    } catch {
-      return sendJson(res, 413, errorBody('Request body too large.', 'invalid_request_error'));
+    } catch (e) {
+      if ((e as SaleError).code !== 'too-large') return void res.destroy();
+      res.setHeader('Connection', 'close');
+      return sendJson(res, 413, errorBody(`Request body too large (the simulator accepts up to ${MAX_BODY} bytes).`, 'invalid_request_error'));
     }
     let body: unknown;
     try {

@@ -136,7 +136,7 @@ export interface SimWorld {
   agentIds: string[];
 }
 
-/** Defaults = the default world (calibrated in test/unit/simWorld.test.ts against the paper's coding figures). */
+/** Defaults = the default world (calibrated in test/unit/sim/world.test.ts against the paper's coding figures). */
 export const DEFAULT_AGENT_SIM: AgentSimParams = {
   successByBin: [0.9, 0.7, 0.5, 0.3, 0.15],
   planSignal: 0.55,

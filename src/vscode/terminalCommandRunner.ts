@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { HeadTailBuffer } from '../core/execution/childProcessRunner';
+import { hasControlChars, stripControlSequences } from '../core/controlChars';
 import type { CancelSignal } from '../core/ports/cancel';
 import type { CommandResult, CommandRunner } from '../core/ports/commandRunner';
 import { shellQuote, stripTerminalControls, terminalResultDecision } from './terminalText';
@@ -78,6 +79,10 @@ export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
   }
 
   private async runNow(command: string, opts: { cwd: string; timeoutMs: number; signal?: CancelSignal }): Promise<CommandResult> {
+    // The command line is shown in the terminal: escape sequences in it would drive the terminal itself.
+    if (hasControlChars(command)) {
+      return { command: stripControlSequences(command), exitCode: undefined, output: '[refused: the command holds control characters or escape sequences]', truncated: false, timedOut: false, durationMs: 0, runner: 'terminal' };
+    }
     if (!this.opts.useShellIntegration()) return this.fallback(command, opts, 'the setting sale.terminal.useShellIntegration is off');
     if (opts.signal?.cancelled) {
       return { command, exitCode: undefined, output: '[cancelled before start]', truncated: false, timedOut: false, durationMs: 0, runner: 'terminal' };

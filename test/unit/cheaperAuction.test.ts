@@ -45,7 +45,7 @@ function pool(o: PoolOpts) {
 
 async function memoryWithPastAuction() {
   const memory = await AuctionMemory.open(new InMemoryStore());
-  const past = await runAuction({ task: pastTask, repoContext: ctx, models: pool({ jury: { cheap: 1, mid: 3, big: 5 } }), settings: auctionSettings({ refine: false }) });
+  const past = await runAuction({ task: pastTask, repoContext: ctx, models: pool({ jury: { cheap: 1, mid: 3, big: 5 } }), settings: auctionSettings({ juryPanel: 'all', refine: false }) });
   await memory.recordAuction(pastTask, past);
   return memory;
 }
@@ -58,7 +58,7 @@ describe('cheaper auction: jury of the cheaper half', () => {
   it('asks only the cheaper half, and its mean stands in for the full jury on the same scale', async () => {
     const full = pool({ jury: { cheap: 2, mid: 4, big: 3 } });
     const cheapJury = pool({ jury: { cheap: 2, mid: 4, big: 3 } });
-    const a = await runAuction({ task, repoContext: ctx, models: full, settings: auctionSettings({ weights, refine: false }) });
+    const a = await runAuction({ task, repoContext: ctx, models: full, settings: auctionSettings({ juryPanel: 'all', weights, refine: false }) });
     const b = await runAuction({ task, repoContext: ctx, models: cheapJury, settings: auctionSettings({ weights, refine: false, juryPanel: 'cheaper-half' }) });
     assert.deepEqual(cheapJury.map((m) => m.calls.filter((c) => c.kind === 'juryBatch').length), [1, 1, 0], 'big does not judge');
     assert.deepEqual(b.bids[0].jury.map((j) => j.judge), ['cheap', 'mid']);
@@ -74,7 +74,7 @@ describe('cheaper auction: jury of the cheaper half', () => {
     const byJudge = { cheap: { cheap: 4, mid: 3, big: 1 }, mid: { cheap: 4, mid: 3, big: 1 }, big: { cheap: 0, mid: 5, big: 1 } };
     const rec = await runAuction({ task, repoContext: ctx, models: pool({ jury: {}, byJudge }), settings: auctionSettings({ weights, refine: false, juryPanel: 'cheaper-half' }) });
     assert.equal(rec.winner, 'cheap');
-    const all = await runAuction({ task, repoContext: ctx, models: pool({ jury: {}, byJudge }), settings: auctionSettings({ weights, refine: false }) });
+    const all = await runAuction({ task, repoContext: ctx, models: pool({ jury: {}, byJudge }), settings: auctionSettings({ juryPanel: 'all', weights, refine: false }) });
     assert.equal(all.winner, 'mid');
   });
 });
@@ -94,14 +94,14 @@ describe('cheaper auction: skipping refinement that cannot change the winner', (
   it('skips the refinement when even a perfect refined bid could only tie the winner (and the winner is the same)', async () => {
     const jury = { cheap: 1, mid: 5, big: 3, 'cheap-refined': 5 };
     const on = pool({ jury });
-    const rec = await runAuction({ task, repoContext: ctx, models: on, settings: auctionSettings({ weights, skipUselessRefinement: true }), memory: await memoryWithPastAuction() });
+    const rec = await runAuction({ task, repoContext: ctx, models: on, settings: auctionSettings({ juryPanel: 'all', weights, skipUselessRefinement: true }), memory: await memoryWithPastAuction() });
     assert.equal(calls(on, 'refine'), 0);
     assert.equal(rec.winner, 'mid');
     assert.match(rec.refinements[0].skipped ?? '', /could not beat/);
     assert.match(rec.explanation.join('\n'), /Refinement by cheap skipped/);
 
     const off = pool({ jury });
-    const base = await runAuction({ task, repoContext: ctx, models: off, settings: auctionSettings({ weights }), memory: await memoryWithPastAuction() });
+    const base = await runAuction({ task, repoContext: ctx, models: off, settings: auctionSettings({ juryPanel: 'all', weights }), memory: await memoryWithPastAuction() });
     assert.equal(calls(off, 'refine'), 1, 'without the switch the useless refinement is paid for');
     assert.equal(base.winner, 'mid', 'and it changes nothing');
     assert.ok(base.usage.refinement.usd > rec.usage.refinement.usd);
@@ -112,7 +112,7 @@ describe('cheaper auction: skipping refinement that cannot change the winner', (
     // that looked only at the jury (or assumed the refined plan's entropy is like its first plan's) would skip.
     const w = { cost: 0, entropy: 1, jury: {}, juryDefault: 0.25 };
     const models = pool({ jury: { cheap: 1, mid: 5, big: 3, 'cheap-refined': 5 }, probs: { 'cheap-refined': [0.2, 0.2, 0.2, 0.2, 0.2] } });
-    const rec = await runAuction({ task, repoContext: ctx, models, settings: auctionSettings({ weights: w, skipUselessRefinement: true }), memory: await memoryWithPastAuction() });
+    const rec = await runAuction({ task, repoContext: ctx, models, settings: auctionSettings({ juryPanel: 'all', weights: w, skipUselessRefinement: true }), memory: await memoryWithPastAuction() });
     assert.equal(calls(models, 'refine'), 1);
     assert.equal(rec.provisionalWinner, 'mid');
     assert.equal(rec.winner, 'cheap', 'the refined bid won, as it would without the switch');
@@ -122,7 +122,7 @@ describe('cheaper auction: skipping refinement that cannot change the winner', (
 
   it('does NOT skip when the winner is strong but a refined bid with a perfect jury still beats it', async () => {
     const models = pool({ jury: { cheap: 1, mid: 4, big: 3, 'cheap-refined': 5 } });
-    const rec = await runAuction({ task, repoContext: ctx, models, settings: auctionSettings({ weights, skipUselessRefinement: true }), memory: await memoryWithPastAuction() });
+    const rec = await runAuction({ task, repoContext: ctx, models, settings: auctionSettings({ juryPanel: 'all', weights, skipUselessRefinement: true }), memory: await memoryWithPastAuction() });
     assert.equal(rec.winner, 'cheap');
     assert.ok(rec.bids[rec.winnerBidIndex!].refined);
   });
@@ -132,7 +132,7 @@ describe('cheaper auction: skipping refinement that cannot change the winner', (
     // mid: C 0.48, V 3.75 → −3.27. cheap's refined plan is 2,000 tokens: C ≥ 1.0, so at best 1.0 − 3.75 = −2.75.
     const jury = { cheap: 1, mid: 5, big: 3, 'cheap-refined': 5 };
     const on = pool({ jury, tokens: { 'cheap-refined': 2000 } });
-    const rec = await runAuction({ task, repoContext: ctx, models: on, settings: auctionSettings({ weights: w, skipUselessRefinement: true }), memory: await memoryWithPastAuction() });
+    const rec = await runAuction({ task, repoContext: ctx, models: on, settings: auctionSettings({ juryPanel: 'all', weights: w, skipUselessRefinement: true }), memory: await memoryWithPastAuction() });
     assert.equal(calls(on, 'refine'), 1, 'before it was written, the refined plan could have won');
     assert.equal(calls(on, 'juryBatch'), 3, 'one jury round only: the refined plan was not judged');
     const refined = rec.bids.find((b) => b.refined)!;
@@ -141,13 +141,13 @@ describe('cheaper auction: skipping refinement that cannot change the winner', (
     assert.equal(rec.winner, 'mid');
 
     const off = pool({ jury, tokens: { 'cheap-refined': 2000 } });
-    const base = await runAuction({ task, repoContext: ctx, models: off, settings: auctionSettings({ weights: w }), memory: await memoryWithPastAuction() });
+    const base = await runAuction({ task, repoContext: ctx, models: off, settings: auctionSettings({ juryPanel: 'all', weights: w }), memory: await memoryWithPastAuction() });
     assert.equal(calls(off, 'juryBatch'), 6);
     assert.equal(base.winner, 'mid', 'the jury it skipped would not have changed the winner');
 
     // Same plan at 300 tokens (C 0.15): it can win, so it is judged — and wins.
     const short = pool({ jury });
-    const won = await runAuction({ task, repoContext: ctx, models: short, settings: auctionSettings({ weights: w, skipUselessRefinement: true }), memory: await memoryWithPastAuction() });
+    const won = await runAuction({ task, repoContext: ctx, models: short, settings: auctionSettings({ juryPanel: 'all', weights: w, skipUselessRefinement: true }), memory: await memoryWithPastAuction() });
     assert.equal(calls(short, 'juryBatch'), 6);
     assert.equal(won.winner, 'cheap');
   });
@@ -156,7 +156,7 @@ describe('cheaper auction: skipping refinement that cannot change the winner', (
 describe('cheaper auction: shared-prefix prompt layout', () => {
   it('every call of an auction to one model starts with the same system message; bid and jury repeat the task; refine leads with its examples', async () => {
     const models = pool({ jury: { cheap: 1, mid: 4, big: 3, 'cheap-refined': 5 } });
-    await runAuction({ task, repoContext: ctx, models, settings: auctionSettings({ promptLayout: 'shared-prefix' }), memory: await memoryWithPastAuction() });
+    await runAuction({ task, repoContext: ctx, models, settings: auctionSettings({ juryPanel: 'all', promptLayout: 'shared-prefix' }), memory: await memoryWithPastAuction() });
     const cheap = models[0].calls.map((c) => c.req.messages.map((m) => String(m.content)));
     assert.deepEqual(cheap.map((_, i) => models[0].calls[i].kind), ['bid', 'juryBatch', 'refine', 'juryBatch']);
     for (const msgs of cheap) assert.equal(msgs[0], cheap[0][0]);
@@ -167,7 +167,7 @@ describe('cheaper auction: shared-prefix prompt layout', () => {
 
   it('the paper layout is untouched: one system prompt per kind, task and repository in one user message', async () => {
     const models = pool({ jury: { cheap: 1, mid: 4, big: 3 } });
-    await runAuction({ task, repoContext: ctx, models, settings: auctionSettings({ refine: false }) });
+    await runAuction({ task, repoContext: ctx, models, settings: auctionSettings({ juryPanel: 'all', refine: false }) });
     const bid = models[0].calls[0].req.messages;
     assert.equal(bid.length, 2);
     assert.match(String(bid[0].content), /^SALE bid v1\n/);
@@ -184,7 +184,7 @@ describe('cheaper auction: shared-prefix prompt layout', () => {
       try {
         const models = pool.agents.map((a) => new OpenAIChatModel(a, { baseUrl: sim.url }));
         const big = { ...ctx, files: Array.from({ length: 60 }, (_, i) => `src/module${i}/index.js`) };
-        return await runAuction({ task, repoContext: big, models, settings: auctionSettings({ seed: 5, refine: false, promptLayout: layout }) });
+        return await runAuction({ task, repoContext: big, models, settings: auctionSettings({ juryPanel: 'all', seed: 5, refine: false, promptLayout: layout }) });
       } finally {
         await sim.close();
       }

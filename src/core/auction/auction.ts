@@ -17,6 +17,8 @@ import { seededShuffle } from './seededShuffle';
 import type { CodingTask } from '../task';
 import type { ChatModel, ChatResult } from '../ports/chatModel';
 import { blendedPrice } from '../pricing';
+import { taskTextNotice } from '../inputLimits';
+import { BudgetError, TaskBudget, inputTokenBound, projectCall } from '../callBudget';
 
 export interface AuctionOptions {
   task: CodingTask;
@@ -31,9 +33,17 @@ export interface AuctionOptions {
   simulated?: boolean;
   /** Max concurrent model calls (per-pair jury makes |A|² calls). */
   concurrency?: number;
+  /**
+   * The task's budget (dollars and tokens). Each call reserves its worst case (max_tokens × output price +
+   * a bound of its prompt tokens × input price) first and does not start when that would overrun the budget.
+   */
+  budget?: { maxUsd: number; maxTokens: number };
   /** Time source for `startedAt` and `durationMs`; the system clock unless a test fixes it. */
   clock?: Clock;
 }
+
+/** Worst-case output when a call names no max_tokens (all auction calls do; this is only a safe default). */
+const UNBOUNDED_OUTPUT_TOKENS = 4096;
 
 interface Draft {
   model: ChatModel;
@@ -43,6 +53,8 @@ interface Draft {
   entropy: number | null;
   bidUsd: number;
   error?: string;
+  /** The call was never started: its worst case did not fit in the budget. */
+  overBudget?: boolean;
 }
 
 /**
@@ -75,10 +87,28 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
   const seed = settings.seed;
   const prompts = auctionPrompts(settings.promptLayout);
 
-  const call = async (m: ChatModel, phase: UsageTotals, req: Parameters<ChatModel['chat']>[0]): Promise<ChatResult> => {
+  const budget = opts.budget ? new TaskBudget(opts.budget) : undefined;
+  const noted = new Set<string>();
+  const note = (line: string) => {
+    if (noted.has(line)) return;
+    noted.add(line);
+    explanation.push(line);
+    emit({ type: 'log', level: 'warn', message: line });
+  };
+  const call = async (m: ChatModel, phase: UsageTotals, req: Parameters<ChatModel['chat']>[0], what: string): Promise<ChatResult> => {
     checkCancel();
-    const r = await m.chat({ ...req, signal: abort, seed });
+    const settle = budget?.reserve(projectCall(m.agent.price, inputTokenBound(req.messages), req.maxTokens ?? UNBOUNDED_OUTPUT_TOKENS), `${what} (${m.agent.id})`);
+    let r: ChatResult;
+    try {
+      r = await m.chat({ ...req, signal: abort, seed });
+    } catch (e) {
+      settle?.({ tokens: 0, usd: 0 });
+      throw e;
+    }
+    settle?.({ tokens: r.inputTokens + r.outputTokens, usd: r.usd });
     addUsage(phase, r);
+    if (r.usageEstimated) note(`${m.agent.id}: ${r.usageEstimated}.`);
+    for (const n of r.notes ?? []) note(`${m.agent.id}: ${n}.`);
     return r;
   };
 
@@ -90,22 +120,27 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
         logprobs: settings.useEntropy,
         temperature: 0.7,
         onDelta: (text) => emit({ type: 'bid-delta', agent: m.agent.id, round, text }),
-      });
+      }, round === 0 ? 'Bid' : 'Refined bid');
       const problem = planProblem(r.text);
       return { model: m, round, raw: r.text, tokens: r.outputTokens, entropy: meanEntropy(r.logprobs), bidUsd: r.usd, ...(problem ? { error: problem } : {}) };
     } catch (e) {
       if (opts.signal?.cancelled) throw new CancelledError('Auction');
-      return { model: m, round, raw: '', tokens: 0, entropy: null, bidUsd: 0, error: errorMessage(e) };
+      return { model: m, round, raw: '', tokens: 0, entropy: null, bidUsd: 0, error: errorMessage(e), ...(e instanceof BudgetError ? { overBudget: true } : {}) };
     }
   };
 
   emit({ type: 'auction-start', taskId: task.id, agents: models.map((m) => m.agent.id), simulated: !!opts.simulated });
+  const tooLong = taskTextNotice(task);
+  if (tooLong) note(tooLong);
 
   // 1. Bids, in parallel.
   const drafts = await Promise.all(models.map((m) => draftPlan(m, 0, prompts.bid(m.agent.id, task, opts.repoContext, settings.maxPlanTokens), usage.bids)));
   checkCancel();
   const valid = drafts.filter((d) => !d.error);
   for (const d of drafts.filter((d) => d.error)) explanation.push(`${d.model.agent.id} did not bid: ${d.error}.`);
+  if (valid.length === 0 && drafts.some((d) => d.overBudget)) {
+    throw new BudgetError(`No agent could bid within the budget:\n${drafts.map((d) => `  - ${d.model.agent.id}: ${d.error}`).join('\n')}`);
+  }
   if (valid.length === 0) {
     throw new SaleError(`No agent could bid:\n${drafts.map((d) => `  - ${d.model.agent.id}: ${d.error}`).join('\n')}`, 'no-bids');
   }
@@ -129,7 +164,7 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
         const order = seededShuffle(plans, `${task.id}|${judge.agent.id}|${seed ?? ''}|${plans[0]?.round}`);
         const labelled = order.map((d, i) => ({ draft: d, label: i + 1 }));
         try {
-          const r = await call(judge, usage.jury, { messages: prompts.juryBatch(judge.agent.id, task, labelled.map((l) => ({ label: l.label, text: l.draft.raw }))), json: true, temperature: 0, maxTokens: 120 + 60 * plans.length });
+          const r = await call(judge, usage.jury, { messages: prompts.juryBatch(judge.agent.id, task, labelled.map((l) => ({ label: l.label, text: l.draft.raw }))), json: true, temperature: 0, maxTokens: 120 + 60 * plans.length }, 'Jury call');
           const parsed = parseBatchScores(r.text, labelled.map((l) => l.label));
           for (const l of labelled) scores.get(l.draft)!.push({ judge: judge.agent.id, ...parsed.get(l.label)! });
         } catch (e) {
@@ -143,7 +178,7 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
       const results = await mapLimit(pairs, concurrency, async ({ judge, d }) => {
         let s: JuryScore;
         try {
-          const r = await call(judge, usage.jury, { messages: prompts.juryPair(judge.agent.id, task, { label: 1, text: d.raw }), json: true, temperature: 0, maxTokens: 120 });
+          const r = await call(judge, usage.jury, { messages: prompts.juryPair(judge.agent.id, task, { label: 1, text: d.raw }), json: true, temperature: 0, maxTokens: 120 }, 'Jury call');
           s = { judge: judge.agent.id, ...parsePairScore(r.text) };
         } catch (e) {
           if (opts.signal?.cancelled) throw new CancelledError('Auction');

@@ -1,3 +1,4 @@
+import { MAX_TASK_PROMPT_CHARS, MAX_TASK_TITLE_CHARS, clipWithNotice } from '../inputLimits';
 import type { CodingTask } from '../task';
 
 /**
@@ -42,8 +43,11 @@ export const planFormat = `Write the plan in Markdown with exactly these section
 ## Verification — how you will know it works.
 Do not write code. Do not edit anything: you have no tools now.`;
 
+/** Every prompt names the task through here, so the caps on task text hold for all of them. */
 export function taskBlock(task: Pick<CodingTask, 'title' | 'body'>, tag = 'task'): string {
-  return `<${tag}>\n# ${task.title.trim()}\n\n${task.body.trim()}\n</${tag}>`;
+  const title = clipWithNotice(task.title.trim(), MAX_TASK_TITLE_CHARS, 'title');
+  const body = clipWithNotice(task.body.trim(), MAX_TASK_PROMPT_CHARS, 'task text');
+  return `<${tag}>\n# ${title}\n\n${body}\n</${tag}>`;
 }
 
 export interface RepoContext {

@@ -1,3 +1,4 @@
+import { inputTokenBound } from '../callBudget';
 import type { ChatMessage, ChatModel, ChatResult } from '../ports/chatModel';
 import { errorMessage } from '../errors';
 import type { SaleEvent } from '../events';
@@ -127,7 +128,6 @@ export interface EditLoopOptions {
   clock?: Clock;
 }
 
-const MESSAGE_OVERHEAD_TOKENS = 16;
 
 /** What the calls act on (paths, commands), so progress reads "edit_file src/a.js" rather than only prose. */
 function callTargets(calls: { arguments: string }[]): string {
@@ -231,9 +231,7 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
   let sentCount = 0;
   const projectInput = (): number => {
     const fresh = prevInput === undefined ? messages : messages.slice(sentCount);
-    let bound = fresh.reduce((n, m) => n + Buffer.byteLength(JSON.stringify(m), 'utf8') + MESSAGE_OVERHEAD_TOKENS, 0);
-    if (prevInput === undefined) bound += Buffer.byteLength(JSON.stringify(EXEC_TOOLS), 'utf8');
-    return (prevInput ?? 0) + bound;
+    return (prevInput ?? 0) + inputTokenBound(fresh, prevInput === undefined ? EXEC_TOOLS : undefined);
   };
 
   let testsPassedSinceChange = false;
@@ -268,6 +266,8 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
     usd += res.usd;
     prevInput = res.inputTokens;
     sentCount = messages.length;
+    // Estimated usage and capped Retry-After waits are the user's to see, in the log and the CLI's report.
+    for (const n of [res.usageEstimated, ...(res.notes ?? [])]) if (n) emit({ type: 'log', level: 'warn', message: `${agent}, turn ${turns}: ${n}.` });
     if (opts.signal?.cancelled) return done('cancelled');
 
     const calls = normaliseCalls(res, turns);

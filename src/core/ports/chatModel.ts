@@ -81,6 +81,10 @@ export interface ChatResult {
   usd: number;
   finishReason: string | null;
   latencyMs: number;
+  /** Set when the endpoint's usage was missing or not believable and tokens were estimated; says why. */
+  usageEstimated?: string;
+  /** Things the user should see in the log/report (e.g. a Retry-After that was capped). */
+  notes?: string[];
 }
 
 /** One agent's model. */
