@@ -9,8 +9,11 @@ import { errorMessage } from '../core/errors';
 import { FileJournal } from '../core/workspace/fileJournal';
 import type { CommandRunner } from '../core/ports/commandRunner';
 import { solveTask } from '../core/solve';
-import { type SuiteEntry, copyDir } from '../core/suite';
+import { type SuiteEntry, copyDir, suiteRepoName } from '../core/suite';
 import { type CodingTask, complexityBin, taskText } from '../core/task';
+import { NO_PLAN } from '../core/auction/prompts';
+import { capabilityOrder, estimateAgents } from '../core/routing/agentEstimates';
+import { routingSettings, type RoutingSettings } from '../core/routing/routingSettings';
 import type { ChatModel } from '../core/ports/chatModel';
 import { hashString, mulberry32 } from '../core/auction/seededShuffle';
 import type { Attempt, BasePolicyName, BidFeatures, PolicyName, TaskRun, TokensUsd } from './results';
@@ -18,7 +21,7 @@ import { PAPER_OPTIONS, SALE_DEFAULTS, auctionSwitches, parseSaleVariant } from 
 import { DescriptionRouter } from './router';
 
 /** The plan handed to single-agent policies: there was no auction, so the agent plans for itself. */
-export const NO_PLAN = 'No plan was written in advance. Work out the approach yourself from the task and the repository, then carry it out.';
+export { NO_PLAN } from '../core/auction/prompts';
 
 export interface PoolAgent {
   id: string;
@@ -32,11 +35,17 @@ export interface PolicyState {
   models: ChatModel[];
   /** Cheapest first. */
   ladder: PoolAgent[];
+  /** The reference agent (`largest` runs it; the report compares with it). */
+  reference: string;
+  /** `sale`'s routing settings (calibrated thresholds, or the defaults). */
+  routing?: RoutingSettings;
   runner: CommandRunner;
   budget: ExecutionBudget;
   weights?: Weights;
   /** Auction policies: this policy's own memory (a fresh in-memory store per policy and order). */
   memory?: AuctionMemory;
+  /** `cascade`: its own outcomes, from which it learns the capability order it climbs. */
+  cascadeMemory?: AuctionMemory;
   /** `router`: its own online state. */
   router?: DescriptionRouter;
   /** Folder under which this policy makes its fresh task copies. */
@@ -53,10 +62,15 @@ export interface TaskSlot {
 
 const approver = allowListApprover([]);
 
+/**
+ * What a policy may know of a suite task: what a user's real task has — its text, its repository (named from the
+ * repository's own files) and the test command. Never the suite's family, minutes or key steps (issue 8).
+ */
 export function suiteCodingTask(entry: SuiteEntry): CodingTask {
   const t = entry.task;
-  return { id: t.id, title: t.title, body: t.body, source: 'suite', repo: `bench/${t.family}`, testCommand: t.testCommand, family: t.family, minutes: t.minutes };
+  return { id: t.id, title: t.title, body: t.body, source: 'suite', repo: `bench/${suiteRepoName(entry.repoDir)}`, testCommand: t.testCommand };
 }
+
 
 const zeroUsage = (): TokensUsd => ({ inputTokens: 0, outputTokens: 0, tokens: 0, usd: 0, calls: 0 });
 
@@ -124,11 +138,45 @@ function benchJournal(root: string): Promise<FileJournal> {
   return FileJournal.open(root, { durable: false });
 }
 
+/**
+ * The cascade's rungs: the cheapest agent first (FrugalGPT), then `cascade` climbs the capability order that the
+ * escalation of `sale` uses (estimated from the cascade's own outcomes on similar tasks), skipping any agent not
+ * estimated more capable than the one below it; `cascade-by-price` climbs the price ladder.
+ */
+function cascadeRungs(state: PolicyState, task: CodingTask): string[] {
+  const cheapest = state.ladder[0].id;
+  if (state.policy === 'cascade-by-price' || !state.cascadeMemory) return state.ladder.map((a) => a.id);
+  const rs = state.routing ?? routingSettings();
+  const price = (id: string) => state.ladder.find((a) => a.id === id)?.price ?? Infinity;
+  const est = estimateAgents({
+    agents: state.ladder, similar: state.cascadeMemory.similar(task, rs.neighbours), all: state.cascadeMemory.records(), repo: task.repo, settings: rs,
+  });
+  const order = capabilityOrder(est, price).map((e) => e.agent);
+  return [cheapest, ...order.slice(order.indexOf(cheapest) + 1)];
+}
+
+/** The cascade's outcome into its own memory (no bids): what its capability order learns from. */
+async function recordCascade(state: PolicyState, task: CodingTask, results: ExecutionResult[]): Promise<void> {
+  const mem = state.cascadeMemory;
+  if (!mem) return;
+  const last = results[results.length - 1];
+  const empty = { inputTokens: 0, outputTokens: 0, usd: 0, calls: 0 };
+  const rec = await mem.recordAuction(task, {
+    taskId: task.id, startedAt: new Date().toISOString(), durationMs: 0, juryMode: 'per-judge', weights: auctionSettings().weights, bids: [],
+    provisionalWinner: null, winner: null, winnerBidIndex: null, refinements: [], explanation: [], usage: { bids: empty, jury: empty, refinement: { ...empty } },
+  });
+  await mem.setOutcome(rec.id, {
+    executedBy: last.agent, passed: last.passed, turns: results.reduce((s, r) => s + r.turns, 0),
+    tokens: results.reduce((s, r) => s + r.inputTokens + r.outputTokens, 0), usd: results.reduce((s, r) => s + r.usd, 0),
+    kept: null, escalatedFrom: results.slice(0, -1).map((r) => r.agent), overridden: false,
+  });
+}
+
 /** Runs one task of one order under one policy, in fresh copies of the task's repository. */
 export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise<TaskRun> {
   const started = Date.now();
   const task = suiteCodingTask(slot.entry);
-  const largest = state.ladder[state.ladder.length - 1].id;
+  const largest = state.reference;
   const base = {
     order: slot.order, position: slot.position, taskId: task.id, family: slot.entry.task.family, bin: complexityBin(slot.entry.task.minutes),
     policy: state.policy,
@@ -158,7 +206,8 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
         const memory = state.memory!;
         const memoryBefore = memory.size;
         const paper = state.policy === 'sale-paper';
-        const options = variant ?? (paper ? PAPER_OPTIONS : SALE_DEFAULTS);
+        // sale-no-memory keeps the earlier flow: an auction for every task, escalation by price.
+        const options = variant ?? (paper ? PAPER_OPTIONS : state.policy === 'sale-no-memory' ? { ...SALE_DEFAULTS, routing: false, capabilityEscalation: false, handoff: false } : SALE_DEFAULTS);
         const settings = {
           auction: auctionSettings({
             seed: slot.requestSeed,
@@ -169,7 +218,8 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
             ...(state.weights ? { weights: state.weights } : {}),
           }),
           budget: state.budget,
-          escalation: { enabled: !paper, maxEscalations: 1 },
+          escalation: { enabled: !paper, maxEscalations: 1, by: options.capabilityEscalation ? 'capability' as const : 'price' as const, handoff: options.handoff },
+          ...(!paper ? { routing: { ...(state.routing ?? routingSettings()), enabled: options.routing } } : {}),
         };
         const root = copy();
         // No preflight: the suite's test commands are known to run, and the bench measures the flow after it.
@@ -188,7 +238,10 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
         return finish({
           chosen: a.winner, passed: r.passed, auction: auctionUsage(a), execution: execUsage(r.execution?.attempts ?? []),
           refined: a.bids.some((b) => b.refined && !b.error), refinedWon: a.winnerBidIndex !== null && !!a.bids[a.winnerBidIndex]?.refined,
-          escalations: r.execution?.escalatedFrom.length ?? 0, memoryBefore, attempts, bids: a.bids.filter((b) => !b.error).map(bidFeatures),
+          escalations: r.execution?.escalatedFrom.length ?? 0, memoryBefore, attempts,
+          bids: a.routing?.mode === 'routed' ? [] : a.bids.filter((b) => !b.error).map(bidFeatures),
+          provisional: a.provisionalWinner,
+          ...(a.routing ? { routing: { mode: a.routing.mode, cause: a.routing.cause, agent: a.routing.agent, reason: a.routing.reason } } : {}),
         });
       }
       case 'largest':
@@ -208,20 +261,22 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
           escalations: 0, memoryBefore, attempts: [attemptOf(res, false)],
         });
       }
-      case 'cascade': {
+      case 'cascade':
+      case 'cascade-by-price': {
         const root = copy();
         const journal = await benchJournal(root);
         const results: ExecutionResult[] = [];
         const spent = { tokens: 0, usd: 0 };
-        for (const rung of state.ladder) {
+        for (const rung of cascadeRungs(state, task)) {
           if (results.length) await journal.revert();
-          const res = await runAgent(state, rung.id, task, root, slot.requestSeed, { journal, spent: { ...spent } });
+          const res = await runAgent(state, rung, task, root, slot.requestSeed, { journal, spent: { ...spent } });
           results.push(res);
           spent.tokens += res.inputTokens + res.outputTokens;
           spent.usd += res.usd;
           if (res.passed || res.reason === 'budget-tokens' || res.reason === 'budget-usd' || res.reason === 'cancelled') break;
         }
         const last = results[results.length - 1];
+        await recordCascade(state, task, results);
         return finish({
           chosen: state.ladder[0].id, passed: last.passed, auction: zeroUsage(), execution: execUsage(results), refined: false, refinedWon: false,
           escalations: results.length - 1, memoryBefore: 0, attempts: results.map((x) => attemptOf(x, false)),

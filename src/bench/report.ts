@@ -7,6 +7,7 @@ import { formatUsd, usdDigits } from '../core/formatUsd';
 import type { BenchResults, PolicyName } from './results';
 import { type SaleVariantName, describeSaleVariant } from './saleVariants';
 import { type PolicySummary, type Spread, auctionDiagnostics, spread, binsOf, curveWindow, learningCurve, overheadByBin, summarise } from './stats';
+import { economySections } from './economyReport';
 import { type LineSeries, type ScatterPoint, renderLines, renderScatter } from './svgChart';
 
 /** Ablation variants of `sale` (saleVariants.ts) share one colour. */
@@ -22,18 +23,26 @@ export const POLICY_COLORS: Record<PolicyName, string> = {
   router: '#2ca02c',
   cascade: '#9467bd',
   oracle: '#111111',
+  'sale-routing': '#8c564b',
+  'sale-capabilityEscalation': '#bcbd22',
+  'sale-handoff': '#c49c94',
+  'cascade-by-price': '#c5b0d5',
 };
 
 export const POLICY_NOTES: Record<PolicyName, string> = {
-  sale: 'auction with our additions: outcome-labelled memory, escalation (1 step), one jury call per judge',
+  sale: 'learned routing from the repository\'s memory (an auction only when uncertain), escalation (1 step) by capability and expected value with a hand-off, outcome-labelled memory, one jury call per judge',
   'sale-paper': 'paper-faithful auction: auction-only memory labels, no escalation, |A|² per-pair jury',
   'sale-no-memory': 'as `sale`, but no refinement from memory',
-  largest: 'always the most expensive agent',
+  largest: 'always the reference agent (pool `reference: true`, `--reference`, or the most expensive)',
   smallest: 'always the cheapest agent',
   random: 'a seeded uniform pick per task',
   router: 'description-only kNN router over TF-IDF, learning online from the outcomes it has seen',
-  cascade: 'FrugalGPT-style: cheapest first, next rung on failed tests, workspace restored between rungs',
+  cascade: 'FrugalGPT-style: cheapest first, then up the capability order learned from its own outcomes (as `sale` escalates) on failed tests, workspace restored between rungs',
   oracle: 'runs every agent, keeps the cheapest that passed (upper bound; cost = that run only)',
+  'sale-routing': 'ablation: `sale` with an auction for every task',
+  'sale-capabilityEscalation': 'ablation: `sale` escalating by price (no expected-value gate)',
+  'sale-handoff': 'ablation: `sale` without the hand-off to the escalated agent',
+  'cascade-by-price': 'ablation: the cascade climbing the price ladder',
 };
 
 const pct = (v: number, d = 1) => (Number.isFinite(v) ? `${(100 * v).toFixed(d)}%` : '—');
@@ -190,7 +199,7 @@ export function buildReport(results: BenchResults, opts: ReportOptions): ReportF
   L.push('');
   L.push(policyTable(sums));
   L.push('');
-  L.push('"largest agent executed": share of tasks on which the most expensive agent ran at least once (escalations and cascade rungs included). ' +
+  L.push(`"largest agent executed": share of tasks on which the reference agent (\`${results.pool.largest}\`) ran at least once (escalations and cascade rungs included). ` +
     '"auction share": auction tokens (bids, jury, refinement; input and output) and dollars over the task\'s total. ' +
     'Single-agent policies, the router, the cascade and the oracle hold no auction, so their share is 0 and they pay only their executions — the oracle only its pick\'s run.');
   L.push('');
@@ -198,6 +207,7 @@ export function buildReport(results: BenchResults, opts: ReportOptions): ReportF
   L.push('');
   for (const p of results.options.policies) L.push(`- \`${p}\`: ${POLICY_NOTES[p] ?? describeSaleVariant(p as SaleVariantName)}.`);
   L.push('');
+  L.push(...economySections(results));
 
   L.push('## Per complexity bin');
   L.push('');

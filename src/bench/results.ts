@@ -3,10 +3,20 @@ import { WeightsSchema } from '../core/auction/auctionRecord';
 import { type SaleVariantName, isSaleVariant } from './saleVariants';
 
 /** The policies `sale bench` knows, in report order (plus `sale` variants, saleVariants.ts). */
-export const POLICIES = ['sale', 'sale-paper', 'sale-no-memory', 'largest', 'smallest', 'random', 'router', 'cascade', 'oracle'] as const;
+export const POLICIES = ['sale', 'sale-paper', 'sale-no-memory', 'largest', 'smallest', 'random', 'router', 'cascade', 'oracle', 'cascade-by-price'] as const;
 export type BasePolicyName = (typeof POLICIES)[number];
 export type PolicyName = BasePolicyName | SaleVariantName;
 export const AUCTION_POLICIES: readonly PolicyName[] = ['sale', 'sale-paper', 'sale-no-memory'];
+/** What `sale bench` runs without --policies: every base policy and issue 8's ablation rows. */
+export const DEFAULT_POLICIES: readonly PolicyName[] = [...POLICIES, 'sale-routing', 'sale-capabilityEscalation', 'sale-handoff'];
+
+/** Issue 8's ablation rows: `sale` with one of its parts switched off (and the cascade climbing by price: item 4). */
+export const ABLATIONS: Partial<Record<PolicyName, string>> = {
+  'sale-routing': 'item 1 off: an auction for every task (no learned routing)',
+  'sale-capabilityEscalation': 'item 3 off: escalation climbs by price, no expected-value gate',
+  'sale-handoff': 'item 3, hand-off only: the escalated agent is not told what the failed attempt learned',
+  'cascade-by-price': 'item 4 off (baseline): the cascade climbs by price instead of by capability',
+};
 
 export function isPolicyName(s: string): s is PolicyName {
   return (POLICIES as readonly string[]).includes(s) || isSaleVariant(s);
@@ -87,6 +97,10 @@ export const TaskRunSchema = z.object({
   attempts: z.array(AttemptSchema),
   /** Auction policies: every bid's score inputs (for `sale calibrate`). */
   bids: z.array(BidFeaturesSchema).optional(),
+  /** Learned routing (sale): 'routed' = no auction held; otherwise why the auction was held. */
+  routing: z.object({ mode: z.enum(['routed', 'auction']), cause: z.string(), agent: z.string().nullable(), reason: z.string().optional() }).optional(),
+  /** The auction's provisional winner (lowest C − V over original bids) and whether a refined bid replaced it. */
+  provisional: z.string().nullable().optional(),
   /** Oracle: what running every agent cost in full (its `totalUsd` is only the pick's). */
   oracleSpentUsd: z.number().optional(),
   wallMs: z.number(),
@@ -106,7 +120,9 @@ export const BenchResultsSchema = z.object({
     /** `--sim-override`: what was merged into the pool file's top-level sim block for this run. */
     simOverride: z.record(z.string(), z.unknown()).optional(),
     agents: z.array(z.object({ id: z.string(), model: z.string(), price: z.number(), inputPerMTok: z.number(), outputPerMTok: z.number() })),
+    /** The reference agent (pool `reference: true`, `--reference`, or the most expensive); `largest` runs it. */
     largest: z.string(),
+    referenceSource: z.enum(['pool', 'flag', 'most-expensive']).optional(),
     smallest: z.string(),
     /** The agents counted as "small" in the learning curve (the cheaper half of the pool). */
     small: z.array(z.string()),

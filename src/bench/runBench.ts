@@ -22,6 +22,7 @@ import { type PolicyState, type PoolAgent, runPolicyTask } from './policies';
 import { type BenchResults, isAuctionPolicy, type PolicyName, type TaskRun, roundNumbers } from './results';
 import { DescriptionRouter } from './router';
 import { BenchCommandRunner } from './testCache';
+import type { RoutingSettings } from '../core/routing/routingSettings';
 
 export interface BenchOptions {
   suiteDir: string;
@@ -48,6 +49,10 @@ export interface BenchOptions {
   budget?: ExecutionBudget;
   /** Deep-merged into the pool's top-level `sim` block (try another world without writing a pool file). */
   simOverride?: Record<string, unknown>;
+  /** The reference agent's id (`--reference`); default the pool's `reference: true` agent, else the most expensive. */
+  reference?: string;
+  /** `sale`'s routing thresholds (from `sale calibrate --routing`); default the built-in ones. */
+  routing?: RoutingSettings;
   /** Inner command runner (tests inject a fake one). */
   runner?: CommandRunner;
   onProgress?: (done: number, total: number, run: TaskRun) => void;
@@ -105,7 +110,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   }
   if (!entries.length) throw new SaleError('No tasks to run.');
   const ladder = poolLadder(pool);
-  const largest = ladder[ladder.length - 1];
+  const { id: reference, source: referenceSource } = referenceAgent(pool, ladder, opts.reference);
   const small = ladder.slice(0, Math.max(1, Math.floor(ladder.length / 2))).map((a) => a.id);
   const budget = opts.budget ?? DEFAULT_BENCH_BUDGET;
   const simulated = poolIsSimulated(pool);
@@ -128,12 +133,15 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
         policy,
         models: perPolicy.get(policy)!.models,
         ladder,
+        reference,
+        ...(opts.routing ? { routing: opts.routing } : {}),
         runner,
         budget,
         ...(opts.weights ? { weights: opts.weights } : {}),
         // Fresh, private state per (policy, order): memory grows along this order's stream only.
         ...(isAuctionPolicy(policy) ? { memory: await AuctionMemory.open(new InMemoryStore()) } : {}),
         ...(policy === 'router' ? { router: new DescriptionRouter(ladder) } : {}),
+        ...(policy === 'cascade' ? { cascadeMemory: await AuctionMemory.open(new InMemoryStore()) } : {}),
         workDir: join(work, policy),
         simulated,
       };
@@ -157,7 +165,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       path: poolPath,
       agents: pool.agents.map((a) => ({ id: a.id, model: a.model, price: blendedPrice(a.price), inputPerMTok: a.price.inputPerMTok, outputPerMTok: a.price.outputPerMTok })),
       ...(opts.simOverride ? { simOverride: opts.simOverride } : {}),
-      largest: largest.id,
+      largest: reference,
+      referenceSource,
       smallest: ladder[0].id,
       small,
     },
@@ -177,6 +186,17 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     runs,
     timing: { wallMs: Date.now() - started, realTestRuns: runner.stats.real, cachedTestRuns: runner.stats.cached },
   });
+}
+
+/** The reference agent: `--reference`, else the pool's `reference: true` agent, else the most expensive. */
+export function referenceAgent(pool: PoolConfig, ladder: PoolAgent[], flag?: string): { id: string; source: 'flag' | 'pool' | 'most-expensive' } {
+  if (flag) {
+    if (!pool.agents.some((a) => a.id === flag)) throw new SaleError(`--reference: no agent "${flag}" in the pool (agents: ${pool.agents.map((a) => a.id).join(', ')})`);
+    return { id: flag, source: 'flag' };
+  }
+  const marked = pool.agents.find((a) => a.reference);
+  if (marked) return { id: marked.id, source: 'pool' };
+  return { id: ladder[ladder.length - 1].id, source: 'most-expensive' };
 }
 
 export function sortRuns(runs: TaskRun[], policies: readonly PolicyName[]): void {

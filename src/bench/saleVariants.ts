@@ -5,15 +5,19 @@ import type { AuctionSettings } from '../core/auction/auctionSettings';
  * `sale` followed by `+option` (on) or `-option` (off), e.g. `sale-sharedPrefix` or `sale+cheapJury`; the rest
  * stay as in `sale`. `sale-paper` and `sale-no-memory` are policies of their own, not variants.
  */
-export const SALE_OPTIONS = ['cheapJury', 'skipUselessRefinement', 'sharedPrefix'] as const;
+export const SALE_OPTIONS = ['cheapJury', 'skipUselessRefinement', 'sharedPrefix', 'routing', 'capabilityEscalation', 'handoff'] as const;
 export type SaleOption = (typeof SALE_OPTIONS)[number];
 export type SaleOptions = Record<SaleOption, boolean>;
 
 /** What `sale` runs with; each choice is measured in docs/bench/README.md ("A cheaper auction"). */
-export const SALE_DEFAULTS: SaleOptions = { cheapJury: true, skipUselessRefinement: false, sharedPrefix: false };
+export const SALE_DEFAULTS: SaleOptions = {
+  cheapJury: true, skipUselessRefinement: false, sharedPrefix: false,
+  // Issue 8, items 1 and 3: learned routing; escalation by capability with an expected-value gate; hand-off.
+  routing: true, capabilityEscalation: true, handoff: true,
+};
 
 /** The paper's auction: none of the options. */
-export const PAPER_OPTIONS: SaleOptions = { cheapJury: false, skipUselessRefinement: false, sharedPrefix: false };
+export const PAPER_OPTIONS: SaleOptions = { cheapJury: false, skipUselessRefinement: false, sharedPrefix: false, routing: false, capabilityEscalation: false, handoff: false };
 
 export type SaleVariantName = `sale${'+' | '-'}${string}`;
 
@@ -36,7 +40,7 @@ export function isSaleVariant(name: string): name is SaleVariantName {
 }
 
 /** The auction settings an option set stands for. */
-export function auctionSwitches(o: SaleOptions): Pick<AuctionSettings, 'juryPanel' | 'skipUselessRefinement' | 'promptLayout'> {
+export function auctionSwitches(o: Pick<SaleOptions, 'cheapJury' | 'skipUselessRefinement' | 'sharedPrefix'>): Pick<AuctionSettings, 'juryPanel' | 'skipUselessRefinement' | 'promptLayout'> {
   return {
     juryPanel: o.cheapJury ? 'cheaper-half' : 'all',
     skipUselessRefinement: o.skipUselessRefinement,

@@ -4,27 +4,30 @@ import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildReport } from '../bench/report';
-import { type BenchResults, BenchResultsSchema, POLICIES, type PolicyName, formatResultsJson, isPolicyName } from '../bench/results';
+import { type BenchResults, BenchResultsSchema, DEFAULT_POLICIES, POLICIES, type PolicyName, formatResultsJson, isPolicyName } from '../bench/results';
 import { SALE_OPTIONS } from '../bench/saleVariants';
 import { type BenchOptions, mergeResults, runBench } from '../bench/runBench';
 import { loadWeightsFile } from '../bench/calibrationData';
+import { loadRoutingFile } from '../bench/routingCalibration';
 import { SaleError } from '../core/errors';
 import { parseSeed } from './auctionCommand';
 import { bold, dim, yellow } from './bidTable';
 import { defaultPoolPath, defaultSuiteDir, packageRoot } from './resources';
 
 export const BENCH_USAGE = `sale bench [--suite DIR] [--pool FILE] [--policies LIST] [--orders N] [--seed S] [--out DIR] [--quick]
-           [--weights FILE] [--sim-override JSON] [--workers N] [--no-test-cache] [--tasks ID,ID,...] [--from-results FILE]
+           [--reference ID] [--routing FILE] [--weights FILE] [--sim-override JSON] [--workers N] [--no-test-cache] [--tasks ID,ID,...] [--from-results FILE]
   Runs every task of the suite in N seeded random orders under each policy (${POLICIES.join(', ')};
-  ablations of sale's options as sale-OPTION / sale+OPTION, options: ${SALE_OPTIONS.join(', ')}),
+  ablations of sale's options as sale-OPTION / sale+OPTION, options: ${SALE_OPTIONS.join(', ')}; by default every base policy and issue 8's ablation rows ${DEFAULT_POLICIES.filter((p) => !(POLICIES as readonly string[]).includes(p)).join(', ')}),
   each execution for real in a fresh copy of the task's repository, and writes results.json, report.md and
   SVG charts to --out (default ./bench-out). Defaults: the bundled suite, the simulated default pool, all
   policies, 5 orders (--quick: 10 tasks, 2 orders), seed 1, one worker process per CPU.
+  --reference names the reference agent (default: the pool's "reference": true agent, else the most expensive);
+  --routing FILE takes sale's routing thresholds from \`sale calibrate --routing\`'s output.
   --sim-override deep-merges JSON into the pool's top-level "sim" block (another world without a new file);
   --from-results re-renders report.md and the charts from an earlier results.json without running anything.`;
 
 function parsePolicies(s: string | undefined): PolicyName[] {
-  if (!s) return [...POLICIES];
+  if (!s) return [...DEFAULT_POLICIES];
   const list = s.split(',').map((x) => x.trim()).filter(Boolean);
   const bad = list.filter((p) => !isPolicyName(p));
   if (bad.length) throw new SaleError(`--policies: unknown ${bad.join(', ')} (known: ${POLICIES.join(', ')}, and \`sale\` variants such as sale-${SALE_OPTIONS[0]} or sale+${SALE_OPTIONS[0]}; options: ${SALE_OPTIONS.join(', ')})`);
@@ -81,6 +84,8 @@ export async function runBenchCommand(args: string[]): Promise<number> {
       suite: { type: 'string' },
       pool: { type: 'string' },
       policies: { type: 'string' },
+      reference: { type: 'string' },
+      routing: { type: 'string' },
       orders: { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
@@ -110,6 +115,8 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     suiteDir: resolve(values.suite ?? defaultSuiteDir()),
     poolPath: resolve(values.pool ?? defaultPoolPath()),
     policies: parsePolicies(values.policies),
+    ...(values.reference ? { reference: values.reference } : {}),
+    ...(values.routing ? { routing: loadRoutingFile(resolve(values.routing)) } : {}),
     orders: positiveInt('orders', values.orders, quick ? 2 : 5),
     seed: parseSeed(values.seed) ?? 1,
     quick,

@@ -15,12 +15,18 @@ import { loadPoolFile } from '../llm/poolConfig';
 import { parseSeed } from './auctionCommand';
 import { bold, dim, yellow } from './bidTable';
 import { defaultPoolPath } from './resources';
+import { fitRouting } from '../bench/routingCalibration';
+import { type ReplaySummary, replayData } from '../bench/routingReplay';
 
 export const CALIBRATE_USAGE = `sale calibrate (--results FILE [--policy sale] [--train-orders LIST] | --memory FILE [--pool FILE]) [--lambda X] [--out FILE] [--seed N]
   Fits the auction's scoring weights (w_c, w_h, one jury weight per judge) to recorded outcomes: maximise, over
   complexity bins, the worst bin's gain over always using the largest agent (pass-rate difference minus
   λ × relative cost difference; default λ 0.1). Prints the fitted weights and writes them (default weights.json),
-  ready for \`sale bench --weights FILE\`. --train-orders fits on those orders of a bench and reports the others as held out.`;
+  ready for \`sale bench --weights FILE\`. --train-orders fits on those orders of a bench and reports the others as held out.
+sale calibrate --routing --results FILE [--train-orders LIST] [--out FILE]
+  Fits the learned routing's thresholds (valueMultiple, regretPerAuction, escalationDiscount, minEvidence) by
+  replaying \`sale\` over the results (needs the oracle and sale-routing runs): the fewest dollars at pass@1 ≥ the
+  reference agent's on the training orders; prints the held-out orders. Writes routing.json for \`sale bench --routing\`.`;
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
@@ -59,6 +65,7 @@ export async function runCalibrateCommand(args: string[]): Promise<number> {
       out: { type: 'string' },
       seed: { type: 'string' },
       samples: { type: 'string' },
+      routing: { type: 'boolean' },
       'train-orders': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean' },
@@ -68,6 +75,7 @@ export async function runCalibrateCommand(args: string[]): Promise<number> {
     process.stdout.write(`${CALIBRATE_USAGE}\n`);
     return 0;
   }
+  if (values.routing) return calibrateRouting(values.results, values['train-orders'], values.out);
   if (!values.results === !values.memory) throw new SaleError('give exactly one of --results FILE (a bench results.json) or --memory FILE (an auction memory)');
   const lambda = values.lambda === undefined ? 0.1 : Number(values.lambda);
   if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new SaleError(`--lambda must be a number ≥ 0, got "${values.lambda}"`);
@@ -128,5 +136,55 @@ export async function runCalibrateCommand(args: string[]): Promise<number> {
   writeFileSync(out, JSON.stringify(file, null, 2) + '\n');
   if (values.json) process.stdout.write(JSON.stringify({ ...file, out }, null, 2) + '\n');
   else process.stdout.write(`${formatCalibration(result)}${heldOutText}\n\nWrote ${out} (use it with: sale bench --weights ${values.out ?? 'weights.json'}).\n`);
+  return 0;
+}
+
+function readResults(path: string) {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new SaleError(`Cannot read bench results ${path}: ${(e as Error).message}`);
+  }
+  const parsed = BenchResultsSchema.safeParse(json);
+  if (!parsed.success) throw new SaleError(`${path} is not a \`sale bench\` results.json: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+const summaryLine = (name: string, s: ReplaySummary) =>
+  `  ${name.padEnd(9)} pass ${pct(s.pass)} (reference ${pct(s.referencePass)}), dollars ${s.dollarsVsReference.toFixed(2)}× reference, ` +
+  `auction rate ${pct(s.auctionRate)}, auction share of $ (warm half) ${pct(s.warmAuctionShare)}, reference executes ${pct(s.referenceExecutedShare)}`;
+
+async function calibrateRouting(results: string | undefined, trainOrders: string | undefined, outArg: string | undefined): Promise<number> {
+  if (!results) throw new SaleError('--routing needs --results FILE (a bench results.json with the oracle and sale-routing runs)');
+  const source = resolve(results);
+  const data = replayData(readResults(source));
+  const all = data.results.orders.map((o) => o.order);
+  const train = trainOrders !== undefined ? trainOrders.split(',').filter(Boolean).map(Number) : all;
+  if (!train.length || train.some((o) => !all.includes(o))) throw new SaleError(`--train-orders ${trainOrders}: orders must be among ${all.join(', ')}`);
+  const held = all.filter((o) => !train.includes(o));
+  const fit = await fitRouting(data, train, held);
+  const out = resolve(outArg ?? 'routing.json');
+  const file = {
+    routing: fit.settings,
+    fittedFrom: relative(process.cwd(), source).startsWith('..') ? source : relative(process.cwd(), source),
+    trainOrders: train,
+    train: fit.train,
+    defaultsTrain: fit.defaultsTrain,
+    ...(fit.heldOut ? { heldOut: fit.heldOut } : {}),
+    note: 'Replay approximations: no refinement (the provisional winner runs), hand-off tokens not counted, the oracle run of an agent stands for its escalated attempt.',
+  };
+  writeFileSync(out, JSON.stringify(file, null, 2) + '\n');
+  const s = fit.settings;
+  process.stdout.write([
+    bold('Fitted routing thresholds') + dim(` (${fit.candidates} candidates, training orders ${train.join(',')})`),
+    `  valueMultiple ${s.valueMultiple}, regretPerAuction ${s.regretPerAuction}, escalationDiscount ${s.escalationDiscount}, minEvidence ${s.minEvidence}`,
+    summaryLine('fitted', fit.train),
+    summaryLine('defaults', fit.defaultsTrain),
+    ...(fit.heldOut ? ['', bold('Held-out orders') + dim(` (${held.join(',')})`), summaryLine('fitted', fit.heldOut.fitted), summaryLine('defaults', fit.heldOut.defaults)] : []),
+    '',
+    `Wrote ${out} (use it with: sale bench --routing ${outArg ?? 'routing.json'}).`,
+    '',
+  ].join('\n'));
   return 0;
 }

@@ -10,7 +10,7 @@ import { formatUsd } from '../core/formatUsd';
 import { JsonlMemoryStore } from '../core/memory/jsonlMemoryStore';
 import { describeAgentStats, routingStats } from '../core/memory/routingStats';
 import { solveTask } from '../core/solve';
-import { type SuiteEntry, copyDir, loadSuite } from '../core/suite';
+import { type SuiteEntry, copyDir, loadSuite, suiteRepoName } from '../core/suite';
 import { type CodingTask, complexityBin } from '../core/task';
 import { parseSeed, progressPrinter } from './auctionCommand';
 import { bold, dim, green, red, yellow } from './bidTable';
@@ -68,11 +68,11 @@ export async function runDemo(args: string[]): Promise<number> {
       copyDir(entry.repoDir, repo);
       await initRepo(repo);
       const task: CodingTask = {
-        id: entry.task.id, title: entry.task.title, body: entry.task.body, source: 'suite', repo: `demo/${entry.task.family}`,
-        testCommand: entry.task.testCommand, family: entry.task.family, minutes: entry.task.minutes,
+        id: entry.task.id, title: entry.task.title, body: entry.task.body, source: 'suite', repo: `demo/${suiteRepoName(entry.repoDir)}`,
+        testCommand: entry.task.testCommand,
       };
       out('');
-      out(bold(`━━ Task ${i + 1}: ${task.title}`) + dim(`  (family ${task.family}, complexity bin ${complexityBin(task.minutes!)}, memory: ${memory.size} past auction(s))`));
+      out(bold(`━━ Task ${i + 1}: ${task.title}`) + dim(`  (family ${entry.task.family}, complexity bin ${complexityBin(entry.task.minutes)}, memory: ${memory.size} past auction(s))`));
       out(dim(`   repository copy: ${repo}`));
       const r = await solveTask({
         task, root: repo, models: runtime.models, memory, settings: defaultSolveSettings({ seed }),

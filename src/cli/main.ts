@@ -13,19 +13,22 @@ Usage:
   sale auction --task-file F --repo DIR [--pool FILE] [--memory FILE] [--jury per-judge|per-pair] [--seed N] [--json]
       Run one auction and print the bids (no execution).
   sale solve --task-file F --repo DIR [--pool FILE] [--memory FILE] [--budget-usd X] [--yes] [--agent ID]
-             [--allow CMD]... [--allow-network] [--no-escalation] [--keep-failed] [--branch] [--jury per-judge|per-pair]
-             [--seed N] [--json]
-      Preflight of the test command, auction, then the winner's edit–test loop in DIR, then a report with the diff.
-      Commands run in a bubblewrap sandbox where available (no network unless --allow-network); --allow patterns
-      match whole arguments (each * stays within one argument). SIGINT, SIGTERM and SIGHUP cancel and restore.
+             [--allow CMD]... [--allow-network] [--no-escalation] [--auction] [--keep-failed] [--branch]
+             [--jury per-judge|per-pair] [--seed N] [--json]
+      Preflight of the test command; routed from the repository's memory when it is clear (--auction holds the
+      auction anyway), else an auction; then the edit–test loop in DIR (escalating by capability on failure), then a
+      report with the diff. Commands run in a bubblewrap sandbox where available (no network unless --allow-network);
+      --allow patterns match whole arguments (each * stays within one argument). SIGINT, SIGTERM and SIGHUP cancel
+      and restore.
   sale recover [--repo DIR] [--dry-run] [--force] [--json]
       Put back what an unfinished run (killed, crashed) left in the repository, from the write-ahead journal.
   sale sim-server --pool FILE --suite DIR [--port N]
       Serve the simulated pool (OpenAI-compatible) on 127.0.0.1.
   sale bench [--suite DIR] [--pool FILE] [--policies LIST] [--orders N] [--seed S] [--out DIR] [--quick]
-             [--weights FILE] [--sim-override JSON] [--tasks LIST] [--workers N] [--from-results FILE]
-      Every suite task in N seeded orders under each policy (sale, sale-paper, sale-no-memory, largest,
-      smallest, random, router, cascade, oracle); writes results.json, report.md and SVG charts. --help for more.
+             [--reference ID] [--routing FILE] [--weights FILE] [--sim-override JSON] [--tasks LIST] [--workers N] [--from-results FILE]
+      Every suite task in N seeded orders under each policy (sale, sale-paper, sale-no-memory, largest (the reference
+      agent), smallest, random, router, cascade, oracle, cascade-by-price, and sale's ablation rows); writes
+      results.json, report.md and SVG charts. --help for more.
   sale calibrate (--results FILE | --memory FILE) [--out FILE] [--train-orders LIST] [--lambda X]
       Fits the scoring weights from recorded outcomes (min–max over complexity bins) and prints them.
 

@@ -7,8 +7,15 @@ const usd = (x: number) => formatUsd(x, 'micro');
 /** Prints an auction and what its execution did, for a person at a terminal. */
 export function formatSolveReport(r: SolveResult, opts: { simulated: boolean; diffLines?: number }): string {
   const out: string[] = [];
-  out.push(`${bold(`Auction for "${r.task.title}"`)}${opts.simulated ? yellow('  [SIMULATED models]') : ''}`);
-  out.push(formatBidTable(r.auction));
+  const routed = r.auction.routing?.mode === 'routed';
+  out.push(`${bold(`${routed ? 'Routed from memory' : 'Auction'} for "${r.task.title}"`)}${opts.simulated ? yellow('  [SIMULATED models]') : ''}`);
+  if (routed) {
+    const d = r.auction.routing!;
+    // The line a user reads first: who runs, on what evidence, and that nothing was spent on bidding.
+    out.push(`  routed from memory: ${d.agent} passed ${d.evidence.passed} of ${d.evidence.of} similar task${d.evidence.of === 1 ? '' : 's'} here; no auction held, $0.000 spent on bidding ${dim('(sale solve --auction holds it anyway)')}`);
+  } else {
+    out.push(formatBidTable(r.auction));
+  }
   out.push('');
   for (const l of r.auction.explanation) out.push(`  ${l}`);
   const refined = r.auction.refinements.filter((x) => !x.error);

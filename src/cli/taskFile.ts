@@ -11,8 +11,7 @@ const TaskFileSchema = z.object({
   title: z.string().min(1),
   body: z.string().default(''),
   testCommand: z.string().min(1).optional(),
-  family: z.string().optional(),
-  minutes: z.number().positive().optional(),
+  // A suite task.json also has family, minutes and keySteps: benchmark metadata, dropped here (never shown to models).
 });
 
 export function loadTaskFile(path: string, repo: string): CodingTask {
@@ -33,7 +32,7 @@ export function loadTaskFile(path: string, repo: string): CodingTask {
     const r = TaskFileSchema.safeParse(json);
     if (!r.success) throw new SaleError(`Invalid task file ${path}:\n${formatZodIssues(r.error)}`);
     const t = r.data;
-    return { id: t.id ?? slug, title: t.title, body: t.body, source: 'text', repo, testCommand: t.testCommand, family: t.family, minutes: t.minutes };
+    return { id: t.id ?? slug, title: t.title, body: t.body, source: 'text', repo, testCommand: t.testCommand };
   }
   const lines = text.replace(/\r\n/g, '\n').split('\n');
   const first = lines.findIndex((l) => l.trim());

@@ -12,3 +12,6 @@ export const EXTENSION_BUDGET_DEFAULTS: Readonly<SolveSettings['budget']> = Obje
 
 /** One escalation to the next-best bidder after a failed attempt, in both hosts. */
 export const ESCALATION_DEFAULTS: Readonly<{ enabled: boolean; maxEscalations: number }> = Object.freeze({ enabled: true, maxEscalations: 1 });
+
+/** Issue 8's escalation in the CLI: by capability with an expected-value gate, with a hand-off. */
+export const CAPABILITY_ESCALATION: Readonly<{ by: 'capability'; handoff: boolean }> = Object.freeze({ by: 'capability', handoff: true });

@@ -16,12 +16,19 @@ import type { CommandApprover, CommandRunner } from './ports/commandRunner';
 import type { RepoContext } from './auction/prompts';
 import { buildRepoContext } from './workspace/repoContext';
 import type { CodingTask } from './task';
+import { blendedPrice } from './pricing';
+import { auctionJury, capabilityFor, estimatesFor, routeTask } from './routing/routeTask';
+import type { RoutingDecision } from './routing/routingRecord';
+import { type RoutingSettings, routingSettings } from './routing/routingSettings';
+import { routedAuctionRecord } from './routing/routedRecord';
 
 export interface SolveSettings {
   auction: AuctionSettings;
   /** Per task, auction included: dollars and tokens; turns per attempt. */
   budget: ExecutionBudget;
   escalation: EscalationSettings;
+  /** Learned routing (issue 8). Absent: every task gets an auction. Its estimates also order escalation by capability. */
+  routing?: RoutingSettings;
 }
 
 export type ReviewDecision = { action: 'run'; bidIndex: number } | { action: 'cancel' };
@@ -44,6 +51,8 @@ export interface SolveOptions {
   journal?: FileJournal;
   /** Run the test command once before the auction and stop when it cannot run (default true). */
   preflight?: boolean;
+  /** Hold the auction even when memory would route ("Hold the auction anyway"). */
+  forceAuction?: boolean;
 }
 
 export interface SolveTotals {
@@ -85,6 +94,9 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
   const repoContext = opts.repoContext ?? (await buildRepoContext(opts.root, task));
   const journal = opts.journal ?? (await FileJournal.open(opts.root));
   const testCommand = task.testCommand ?? repoContext.testCommand;
+  const agents = opts.models.map((m) => ({ id: m.agent.id, price: blendedPrice(m.agent.price) }));
+  const rs = settings.routing ?? routingSettings();
+  let routing: RoutingDecision | undefined;
   let auction: AuctionRecord;
   try {
     if (testCommand && opts.preflight !== false) {
@@ -92,10 +104,21 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
       await preflightTestCommand({ command: testCommand, journal, runner: opts.runner, timeoutMs: DEFAULT_EXEC_TOOL_LIMITS.testTimeoutMs, signal: opts.signal });
       if (opts.signal?.cancelled) throw new CancelledError('Run');
     }
-    auction = await runAuction({
-      task, repoContext, models: opts.models, settings: settings.auction, memory, signal: opts.signal, onEvent: opts.onEvent, simulated: opts.simulated,
-      budget: { maxUsd: settings.budget.maxUsd, maxTokens: settings.budget.maxTokens },
-    });
+    if (settings.routing) {
+      routing = routeTask({ memory, task, agents, settings: settings.routing, escalation: settings.escalation.enabled, seed: settings.auction.seed, forceAuction: opts.forceAuction });
+      opts.onEvent?.({ type: 'log', level: 'info', message: routing.reason });
+    }
+    const routedModel = routing?.mode === 'routed' ? opts.models.find((m) => m.agent.id === routing!.agent) : undefined;
+    if (routing && routedModel) {
+      auction = routedAuctionRecord(task.id, routedModel, routing, settings.auction);
+      opts.onEvent?.({ type: 'auction-done', record: auction });
+    } else {
+      auction = await runAuction({
+        task, repoContext, models: opts.models, settings: settings.auction, memory, signal: opts.signal, onEvent: opts.onEvent, simulated: opts.simulated,
+        budget: { maxUsd: settings.budget.maxUsd, maxTokens: settings.budget.maxTokens },
+      });
+      if (routing) auction = { ...auction, routing: { ...routing, mode: 'auction' } };
+    }
   } catch (e) {
     await journal.close(); // nothing was changed yet; the preflight's run record goes
     throw e;
@@ -146,6 +169,7 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
     onEvent: opts.onEvent,
     seed: settings.auction.seed,
     repoContext,
+    ...(settings.escalation.by === 'capability' ? { capability: capabilityFor(estimatesFor(memory, task, agents, rs, auctionJury(auction)), rs) } : {}),
   });
   const t = totals(execution);
   const final = execution.final;

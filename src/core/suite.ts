@@ -1,5 +1,5 @@
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { SaleError } from './errors';
 import { formatZodIssues } from './zodIssues';
 import { type SuiteTask, SuiteTaskSchema } from './task';
@@ -42,6 +42,30 @@ export function loadSuite(dir: string): SuiteEntry[] {
     entries.push({ task: r.data, dir: taskDir, repoDir, solutionDir });
   }
   return entries.sort((a, b) => (a.task.id < b.task.id ? -1 : a.task.id > b.task.id ? 1 : 0));
+}
+
+/**
+ * The name a task's repository goes by, from its own files (as for a user's repository): package.json's name,
+ * else pyproject.toml's, else its top-level Python package, else its folder name. Never the suite's metadata.
+ */
+export function suiteRepoName(repoDir: string): string {
+  const read = (f: string) => {
+    try {
+      return readFileSync(join(repoDir, f), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  try {
+    const name = (JSON.parse(read('package.json') ?? 'null') as { name?: unknown } | null)?.name;
+    if (typeof name === 'string' && name) return name;
+  } catch {
+    // not JSON: try the next source
+  }
+  const py = /^\s*name\s*=\s*["']([^"']+)["']/m.exec(read('pyproject.toml') ?? '')?.[1];
+  if (py) return py;
+  const pkg = readdirSync(repoDir).sort().find((d) => existsSync(join(repoDir, d, '__init__.py')));
+  return pkg ?? basename(resolve(repoDir));
 }
 
 /** Recursive copy that keeps file modes (executable scripts stay executable) and symlinks as symlinks. */

@@ -27,8 +27,18 @@ export interface CodingTask {
   testCommand?: string;
   /** Files the task points at (the file of a TODO, the selection's file), shown to the models first. */
   focusFiles?: string[];
-  family?: string;
-  minutes?: number;
+}
+
+/**
+ * A suite's benchmark metadata (family, minutes, key steps) describes how the simulator plays a task and how the
+ * bench reports it. It must never reach a policy, a prompt or a routing decision (issue 8): CodingTask has no
+ * field for it, and `assertNoBenchMetadata` refuses a task object that carries it anyway.
+ */
+export const BENCH_METADATA_KEYS = ['family', 'minutes', 'keySteps'] as const;
+
+export function assertNoBenchMetadata(task: object): void {
+  const found = BENCH_METADATA_KEYS.filter((k) => k in task);
+  if (found.length) throw new Error(`Benchmark metadata (${found.join(', ')}) must not reach a policy: build the task from its text, repository and test command only.`);
 }
 
 /** Complexity bins by estimated human minutes: 1: <5, 2: <15, 3: <30, 4: <60, 5: ≥60. */

@@ -37,6 +37,8 @@ export const AgentConfigSchema = z.strictObject({
   /** Longest wait before a retry, whatever Retry-After asks (default 20 000). */
   maxRetryWaitMs: z.number().int().nonnegative().max(600_000).optional(),
   sim: z.record(z.string(), z.unknown()).optional(),
+  /** The bench's reference agent (at most one per pool; default the most expensive). */
+  reference: z.boolean().optional(),
 });
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;
 
@@ -51,6 +53,7 @@ export const PoolConfigSchema = z.strictObject({
     if (seen.has(a.id)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'id'], message: `duplicate agent id "${a.id}"` });
     seen.add(a.id);
   });
+  if (pool.agents.filter((a) => a.reference).length > 1) ctx.addIssue({ code: 'custom', path: ['agents'], message: 'at most one agent may be marked "reference": true' });
 });
 export type PoolConfig = z.infer<typeof PoolConfigSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RoutingDecisionSchema } from '../routing/routingRecord';
 
 /** A plan parsed leniently into sections; `raw` is always kept. */
 export const ParsedPlanSchema = z.object({
@@ -94,6 +95,8 @@ export const AuctionRecordSchema = z.object({
   /** Human-readable reasons: why the winner won, what was missing (e.g. no logprobs). */
   explanation: z.array(z.string()),
   usage: z.object({ bids: UsageTotalsSchema, jury: UsageTotalsSchema, refinement: UsageTotalsSchema }),
+  /** Learned routing's decision (issue 8). With mode 'routed' no auction was held: one placeholder bid, no usage. */
+  routing: RoutingDecisionSchema.optional(),
 });
 export type AuctionRecord = z.infer<typeof AuctionRecordSchema>;
 

@@ -154,7 +154,30 @@ export function refineMessages(agentId: string, task: CodingTask, ctx: RepoConte
   ];
 }
 
-export function executeMessages(agentId: string, task: CodingTask, ctx: RepoContext, plan: string) {
+/** The plan handed to an agent that runs without an auction (routed from memory, a single-agent baseline). */
+export const NO_PLAN = 'No plan was written in advance. Work out the approach yourself from the task and the repository, then carry it out.';
+
+/** What a failed attempt learned, handed to the next agent (escalation). Its text is untrusted: clipped, quoted. */
+export interface AttemptHandoff {
+  agent: string;
+  reason: string;
+  /** Files the failed attempt changed (restored since). */
+  files: string[];
+  /** The tail of its last test run's output. */
+  testOutput?: string;
+}
+
+function handoffBlock(h: AttemptHandoff): string {
+  const files = h.files.slice(0, 20).map((f) => f.replace(/[\r\n<>]/g, '')).join(', ');
+  const out = (h.testOutput ?? '').slice(-2000).replace(/<\/?previous-attempt[^>]*>/g, '');
+  return `<previous-attempt agent="${h.agent}" outcome="${h.reason}">\n` +
+    `Another agent tried this task and failed; the workspace was restored to its state before that attempt.\n` +
+    `Files it changed: ${files || '(none)'}.\n` +
+    (out.trim() ? `Its last test run ended with:\n<test-output>\n${out.trim()}\n</test-output>\n` : '') +
+    `Use this to avoid repeating its mistake.\n</previous-attempt>`;
+}
+
+export function executeMessages(agentId: string, task: CodingTask, ctx: RepoContext, plan: string, handoff?: AttemptHandoff) {
   return [
     {
       role: 'system' as const,
@@ -164,7 +187,7 @@ export function executeMessages(agentId: string, task: CodingTask, ctx: RepoCont
         `repository root. Tool output is truncated when long, and each reply has a limited output budget: change large files in ` +
         `small edit_file hunks (several per call with \`edits\`) and read them by line ranges.`,
     },
-    { role: 'user' as const, content: `${taskBlock(task)}\n\n<plan>\n${plan.trim()}\n</plan>\n\n${repoBlock(ctx)}` },
+    { role: 'user' as const, content: `${taskBlock(task)}\n\n<plan>\n${plan.trim()}\n</plan>\n\n${repoBlock(ctx)}${handoff ? `\n\n${handoffBlock(handoff)}` : ''}` },
   ];
 }
 

@@ -9,7 +9,7 @@ import type { CommandAccount } from '../workspace/fileJournal';
 import { FileJournal, type RevertReport } from '../workspace/fileJournal';
 import { type CancelSignal, abortSignalFor } from '../ports/cancel';
 import { type CommandApprover, type CommandResult, type CommandRunner, commandPassed } from '../ports/commandRunner';
-import { type RepoContext, executeMessages } from '../auction/prompts';
+import { type AttemptHandoff, type RepoContext, executeMessages } from '../auction/prompts';
 import { buildRepoContext } from '../workspace/repoContext';
 import type { CodingTask } from '../task';
 import { EXEC_TOOLS } from './toolSpecs';
@@ -122,6 +122,8 @@ export interface EditLoopOptions {
   escalation?: number;
   /** Built from the workspace when absent. */
   repoContext?: RepoContext;
+  /** What an earlier, failed attempt learned (escalation). */
+  handoff?: AttemptHandoff;
   maxOutputTokensPerTurn?: number;
   /** Below this much room for output the loop stops instead of calling. */
   minOutputTokens?: number;
@@ -248,7 +250,7 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
 
   const ctx = opts.repoContext ?? (await buildRepoContext(journal.root, opts.task));
   const toolbox = new ExecToolbox({ journal, runner: opts.runner, approver: opts.approver, testCommand, signal: opts.signal, limits, onAccount });
-  const messages: ChatMessage[] = executeMessages(agent, opts.task, ctx, opts.plan);
+  const messages: ChatMessage[] = executeMessages(agent, opts.task, ctx, opts.plan, opts.handoff);
   const price = opts.model.agent.price;
 
   // Upper bound of the next call's input tokens (see the module comment).

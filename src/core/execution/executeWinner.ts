@@ -6,14 +6,20 @@ import type { SaleEvent } from '../events';
 import { FileJournal, type RevertReport } from '../workspace/fileJournal';
 import type { CancelSignal } from '../ports/cancel';
 import type { CommandApprover, CommandRunner } from '../ports/commandRunner';
-import type { RepoContext } from '../auction/prompts';
+import type { AttemptHandoff, RepoContext } from '../auction/prompts';
+import { placeholderBid } from '../routing/routedRecord';
 import type { CodingTask } from '../task';
 
 /**
- * Runs the chosen bid (the auction's winner or the user's override) and, when it fails, escalates (DESIGN §1,
- * "escalation"): the workspace is reverted to its exact state before the first attempt, and the best-scored bid
- * (lowest score) of an agent STRICTLY more expensive (by the bid's `pricePerMTok`) than the agent that just
- * failed runs next. Never a cheaper or equal-priced agent, never an agent twice.
+ * Runs the chosen bid (the auction's winner, the routed agent or the user's override) and, when it fails,
+ * escalates (DESIGN §1, "escalation"): the workspace is reverted to its exact state before the first attempt,
+ * and another agent runs next, never an agent twice.
+ *
+ * Which agent: with `by: 'capability'` (sale, issue 8) the one estimated MORE CAPABLE on this task than the agent
+ * that failed (memory + this auction's jury, `capability`) with the best expected gain V·d·p − cost, and only when
+ * that gain is positive; a pricier but weaker agent is never chosen. It runs its best-scored bid, or no plan when it
+ * did not bid. With `by: 'price'` (the earlier rule) the best-scored bid of an agent STRICTLY more expensive.
+ * With `handoff`, the next agent is told what the failed attempt learned (its last test output, the files it touched).
  *
  * Escalation happens only when the failed attempt was not cancelled, had a test command, and did not exhaust the
  * task's token or dollar budget (those are per task: the auction's spend and every earlier attempt count).
@@ -24,6 +30,20 @@ export interface EscalationSettings {
   enabled: boolean;
   /** How many times to escalate at most (default 1). */
   maxEscalations?: number;
+  /** 'price' (default): strictly pricier agents. 'capability': more capable agents, when worth their cost. */
+  by?: 'price' | 'capability';
+  /** Tell the next agent what the failed attempt learned. */
+  handoff?: boolean;
+}
+
+/** Per-agent estimates on this task, for escalation by capability. */
+export interface CapabilityEstimates {
+  /** agent → estimated pass probability on this task and expected dollars of one execution. */
+  agents: ReadonlyMap<string, { mean: number; expectedUsd: number }>;
+  /** Dollars a pass is worth. */
+  value: number;
+  /** A second attempt's pass estimate × this (a failure makes the task look harder for everyone). */
+  discount: number;
 }
 
 export interface ExecuteWithEscalationOptions {
@@ -45,6 +65,8 @@ export interface ExecuteWithEscalationOptions {
   onEvent?: (e: SaleEvent) => void;
   seed?: number;
   repoContext?: RepoContext;
+  /** Required for escalation by capability (without it, escalation by capability stops at the first failure). */
+  capability?: CapabilityEstimates;
   /** Passed through to every attempt. */
   loop?: Pick<EditLoopOptions, 'maxOutputTokensPerTurn' | 'minOutputTokens' | 'limits' | 'loopDetection'>;
 }
@@ -76,6 +98,7 @@ export async function executeWithEscalation(opts: ExecuteWithEscalationOptions):
   const tried = new Set<string>();
   let bid = opts.chosen;
   let escalationNote: string | undefined;
+  let handoff: AttemptHandoff | undefined;
 
   for (let attempt = 0; ; attempt++) {
     const model = models.get(bid.agent);
@@ -97,6 +120,7 @@ export async function executeWithEscalation(opts: ExecuteWithEscalationOptions):
       seed: opts.seed,
       escalation: attempt,
       repoContext: opts.repoContext,
+      ...(handoff ? { handoff } : {}),
       ...opts.loop,
     });
     attempts.push(result);
@@ -113,10 +137,20 @@ export async function executeWithEscalation(opts: ExecuteWithEscalationOptions):
       break;
     }
     if (opts.signal?.cancelled) break;
-    const next = nextEscalationBid(opts.record.bids, bid, tried, models);
-    if (!next) {
-      escalationNote = `No bid from an agent more expensive than ${bid.agent} ($${bid.pricePerMTok}/MTok) is available.`;
-      break;
+    let next: Bid | undefined;
+    if (opts.escalation.by === 'capability') {
+      const pick = nextCapableAgent(opts.capability, bid.agent, tried, models);
+      if (!pick.agent) {
+        escalationNote = pick.note;
+        break;
+      }
+      next = bestBidOf(opts.record.bids, pick.agent) ?? placeholderBid(models.get(pick.agent)!);
+    } else {
+      next = nextEscalationBid(opts.record.bids, bid, tried, models);
+      if (!next) {
+        escalationNote = `No bid from an agent more expensive than ${bid.agent} ($${bid.pricePerMTok}/MTok) is available.`;
+        break;
+      }
     }
     const restored = await journal.revert();
     reverts.push(restored);
@@ -126,11 +160,37 @@ export async function executeWithEscalation(opts: ExecuteWithEscalationOptions):
       break;
     }
     escalatedFrom.push(bid.agent);
+    if (opts.escalation.handoff) {
+      handoff = { agent: bid.agent, reason: result.reason, files: result.filesChanged, ...(result.lastTest ? { testOutput: result.lastTest.output } : {}) };
+    }
     opts.onEvent?.({ type: 'log', level: 'info', message: `${bid.agent} failed (${result.reason}); workspace restored; escalating to ${next.agent}.` });
     bid = next;
   }
   const final = attempts[attempts.length - 1];
   return { attempts, final, escalatedFrom, journal, reverts, ...(escalationNote && !final.passed ? { escalationNote } : {}) };
+}
+
+/** An agent's best-scored usable bid in the record (its refined bid if that scored better). */
+function bestBidOf(bids: Bid[], agent: string): Bid | undefined {
+  return bids.filter((b) => b.agent === agent && !b.error).sort((a, b) => a.score - b.score || Number(b.refined) - Number(a.refined))[0];
+}
+
+/**
+ * Escalation by capability: among untried agents (with a model) estimated MORE capable than the one that failed,
+ * the best expected gain value·discount·p − cost; none when that gain is not positive.
+ */
+export function nextCapableAgent(cap: CapabilityEstimates | undefined, failed: string, tried: ReadonlySet<string>, models: ReadonlyMap<string, ChatModel>): { agent?: string; note: string } {
+  if (!cap) return { note: 'No capability estimates: no escalation.' };
+  const floor = cap.agents.get(failed)?.mean ?? 0;
+  const better = [...cap.agents].filter(([a, e]) => !tried.has(a) && models.has(a) && e.mean > floor);
+  if (!better.length) return { note: `No agent is estimated more capable than ${failed} on this task (${(100 * floor).toFixed(0)}%).` };
+  const gain = ([, e]: [string, { mean: number; expectedUsd: number }]) => cap.value * cap.discount * e.mean - e.expectedUsd;
+  better.sort((x, y) => gain(y) - gain(x) || x[0].localeCompare(y[0]));
+  const [agent, e] = better[0];
+  if (gain(better[0]) <= 0) {
+    return { note: `Escalation not worth its cost: ${agent} (est. ${(100 * e.mean).toFixed(0)}% after a failure ×${cap.discount}) would cost $${e.expectedUsd.toFixed(4)} for an expected $${(cap.value * cap.discount * e.mean).toFixed(4)}.` };
+  }
+  return { agent, note: '' };
 }
 
 /**

@@ -7,6 +7,7 @@ import { MEMORY_SCHEMA_VERSION } from './memoryRecord';
 import type { ContrastExample } from '../auction/prompts';
 import { TaskIndex } from './bm25TaskIndex';
 import { type CodingTask, taskText } from '../task';
+import type { SimilarRecord } from '../routing/agentEstimates';
 
 export type MemoryLabels = 'outcome' | 'auction';
 
@@ -76,6 +77,22 @@ export class AuctionMemory {
     return this.store.warnings();
   }
 
+  /**
+   * The k past tasks most similar to `task` (BM25 over the task text and the files it names), each with its
+   * similarity relative to the best match (1).
+   */
+  similar(task: Pick<CodingTask, 'title' | 'body' | 'focusFiles'>, k: number): SimilarRecord[] {
+    const query = [taskText(task), ...(task.focusFiles ?? [])].join('\n');
+    const ranked = this.index.rank(query, k);
+    const top = ranked[0]?.score ?? 0;
+    const out: SimilarRecord[] = [];
+    for (const { id, score } of ranked) {
+      const record = this.byId.get(id);
+      if (record && top > 0) out.push({ record, similarity: score / top });
+    }
+    return out;
+  }
+
   /** Which agent's plan counts as the "win" of a record, or undefined if the record teaches nothing. */
   private winLabel(r: MemoryRecord, labels: MemoryLabels): { agent: string; passed: boolean | null; tier: number } | undefined {
     if (labels === 'auction') return r.winner ? { agent: r.winner, passed: r.outcome?.passed ?? null, tier: 0 } : undefined;
@@ -131,8 +148,9 @@ export class AuctionMemory {
       schema: MEMORY_SCHEMA_VERSION,
       id: randomUUID(),
       time: new Date().toISOString(),
-      task: { id: task.id, text: clipWithNotice(taskText(task), MAX_MEMORY_TASK_CHARS, 'task text'), source: task.source, repo: task.repo, ...(task.family ? { family: task.family } : {}) },
-      bids: auction.bids
+      task: { id: task.id, text: clipWithNotice(taskText(task), MAX_MEMORY_TASK_CHARS, 'task text'), source: task.source, repo: task.repo },
+      // A routed task had no auction: its placeholder plan is no example for refinement and no jury opinion.
+      bids: auction.routing?.mode === 'routed' ? [] : auction.bids
         .filter((b) => !b.error)
         .map((b) => ({
           agent: b.agent,
@@ -147,6 +165,7 @@ export class AuctionMemory {
         })),
       winner: auction.winner,
       auctionUsd: auctionUsageTotals(auction).usd,
+      ...(auction.routing ? { routing: { mode: auction.routing.mode, agent: auction.routing.agent, cause: auction.routing.cause } } : {}),
       outcome: null,
     };
     this.remember(rec);

@@ -44,6 +44,8 @@ export const MemoryRecordSchema = z.object({
   /** Auction winner (after refinement), before any user override. */
   winner: z.string().nullable(),
   auctionUsd: z.number(),
+  /** Set when routing decided: 'routed' records had no auction (no bids). */
+  routing: z.object({ mode: z.enum(['routed', 'auction']), agent: z.string().nullable(), cause: z.string() }).optional(),
   outcome: OutcomeSchema.nullable(),
 });
 export type MemoryRecord = z.infer<typeof MemoryRecordSchema>;

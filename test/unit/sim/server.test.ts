@@ -99,7 +99,7 @@ function runTool(ws: string, name: string, args: Record<string, string>, log: st
 }
 
 function codingTask(e: SuiteEntry): CodingTask {
-  return { id: e.task.id, title: e.task.title, body: e.task.body, source: 'suite', repo: 'calc', testCommand: e.task.testCommand, family: e.task.family, minutes: e.task.minutes };
+  return { id: e.task.id, title: e.task.title, body: e.task.body, source: 'suite', repo: 'calc', testCommand: e.task.testCommand };
 }
 
 describe('sim: OpenAI-compatible server over real HTTP (src/sim/server.ts)', function () {

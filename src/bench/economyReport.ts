@@ -1,0 +1,210 @@
+/**
+ * Issue 8's figures: does the auction pay for itself? SALE against the reference agent (paired by order), the
+ * auction's share of dollars once memory is warm, the learning curve of the auction rate, dollars per solved task
+ * against the router, the cascade and the oracle, how often the reference agent executes, the ablation rows and
+ * the winner's curse. Markdown sections for report.md, and one row per world for `npm run bench:worlds`.
+ */
+import { ABLATIONS, type BenchResults, type PolicyName, type TaskRun } from './results';
+import { type Spread, auctionDiagnostics, curveWindow, spread, summarisePolicy } from './stats';
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const pct = (v: number, d = 0) => (Number.isFinite(v) ? `${(100 * v).toFixed(d)}%` : '—');
+const pm = (s: Spread, f: (v: number) => string) => (Number.isFinite(s.mean) ? `${f(s.mean)} ± ${f(s.std).replace(/^\$/, '')}` : '—');
+const ratio = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
+const usd = (v: number) => (Number.isFinite(v) ? `$${v.toFixed(v >= 0.01 ? 4 : 5)}` : '—');
+
+function table(head: string[], rows: string[][]): string {
+  return [`| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i === 0 ? ':--' : '--:')).join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+function perOrder(results: BenchResults, policy: PolicyName, f: (rs: TaskRun[]) => number): Spread {
+  return spread(results.orders.map((o) => {
+    const rs = results.runs.filter((r) => r.policy === policy && r.order === o.order);
+    return rs.length ? f(rs) : NaN;
+  }));
+}
+
+/** Auction dollars over all dollars on the second half of each order's stream (memory warm). */
+export function warmAuctionShare(results: BenchResults, policy: PolicyName): Spread {
+  const half = Math.floor(results.suite.used / 2);
+  return perOrder(results, policy, (rs) => {
+    const warm = rs.filter((r) => r.position >= half);
+    const total = sum(warm.map((r) => r.totalUsd));
+    return total > 0 ? sum(warm.map((r) => r.auction.usd)) / total : 0;
+  });
+}
+
+/** Per-order ratio of a policy's figure to the reference agent's (paired). */
+function pairedRatio(results: BenchResults, policy: PolicyName, f: (rs: TaskRun[]) => number): Spread {
+  const a = perOrder(results, policy, f);
+  const b = perOrder(results, 'largest', f);
+  return spread(a.values.map((v, i) => v / b.values[i]));
+}
+
+const dollars = (rs: TaskRun[]) => sum(rs.map((r) => r.totalUsd));
+const passRate = (rs: TaskRun[]) => rs.filter((r) => r.passed).length / rs.length;
+const perSolved = (rs: TaskRun[]) => {
+  const n = rs.filter((r) => r.passed).length;
+  return n ? dollars(rs) / n : NaN;
+};
+
+export interface EconomyFigures {
+  policy: PolicyName;
+  pass: Spread;
+  referencePass: Spread;
+  passDiff: Spread;
+  dollarsVsReference: Spread;
+  warmAuctionShare: Spread;
+  auctionRate: Spread;
+  usdPerSolved: Spread;
+  referenceExecuted: Spread;
+  escalations: number;
+  escalationsPassed: number;
+}
+
+export function economyFigures(results: BenchResults, policy: PolicyName): EconomyFigures | undefined {
+  if (!results.runs.some((r) => r.policy === policy) || !results.runs.some((r) => r.policy === 'largest')) return undefined;
+  const pass = perOrder(results, policy, passRate);
+  const referencePass = perOrder(results, 'largest', passRate);
+  const runs = results.runs.filter((r) => r.policy === policy);
+  return {
+    policy,
+    pass,
+    referencePass,
+    passDiff: spread(pass.values.map((v, i) => v - referencePass.values[i])),
+    dollarsVsReference: pairedRatio(results, policy, dollars),
+    warmAuctionShare: warmAuctionShare(results, policy),
+    auctionRate: perOrder(results, policy, (rs) => rs.filter((r) => r.auction.usd > 0).length / rs.length),
+    usdPerSolved: perOrder(results, policy, perSolved),
+    referenceExecuted: perOrder(results, policy, (rs) => rs.filter((r) => r.largestExecuted).length / rs.length),
+    escalations: sum(runs.map((r) => r.attempts.length - 1).filter((n) => n > 0)),
+    escalationsPassed: runs.filter((r) => r.attempts.length > 1 && r.passed).length,
+  };
+}
+
+/** Auction rate and auction share of dollars in windows along the stream (memory grows along it). */
+export function auctionCurve(results: BenchResults, policy: PolicyName): { from: number; to: number; rate: Spread; share: Spread }[] {
+  const n = results.suite.used;
+  const w = curveWindow(n);
+  const out = [];
+  for (let from = 0; from < n; from += w) {
+    const to = Math.min(n, from + w) - 1;
+    const inWindow = (rs: TaskRun[]) => rs.filter((r) => r.position >= from && r.position <= to);
+    out.push({
+      from: from + 1, to: to + 1,
+      rate: perOrder(results, policy, (rs) => inWindow(rs).filter((r) => r.auction.usd > 0).length / Math.max(1, inWindow(rs).length)),
+      share: perOrder(results, policy, (rs) => {
+        const total = sum(inWindow(rs).map((r) => r.totalUsd));
+        return total > 0 ? sum(inWindow(rs).map((r) => r.auction.usd)) / total : 0;
+      }),
+    });
+  }
+  return out;
+}
+
+export interface TargetCheck {
+  text: string;
+  met: boolean;
+}
+
+export function targetChecks(results: BenchResults): TargetCheck[] {
+  const e = economyFigures(results, 'sale');
+  if (!e) return [];
+  const solved = (p: PolicyName) => (results.runs.some((r) => r.policy === p) ? summarisePolicy(results, p).usdPerSolved.mean : NaN);
+  const s = e.usdPerSolved.mean;
+  const router = solved('router');
+  const cascade = solved('cascade');
+  const oracle = solved('oracle');
+  const checks: (TargetCheck | undefined)[] = [
+    { met: e.dollarsVsReference.mean <= 0.5 && e.passDiff.mean >= 0, text: `dollars ≤ 0.5× the reference agent's at pass@1 ≥ its: ${ratio(e.dollarsVsReference.mean)} (± ${e.dollarsVsReference.std.toFixed(2)}), pass@1 ${pct(e.pass.mean, 1)} vs ${pct(e.referencePass.mean, 1)} (${e.passDiff.mean >= 0 ? '+' : '−'}${Math.abs(100 * e.passDiff.mean).toFixed(1)} ± ${(100 * e.passDiff.std).toFixed(1)} points, paired)` },
+    { met: e.warmAuctionShare.mean <= 0.05, text: `auction ≤ 5% of dollars over the second half of each stream: ${pct(e.warmAuctionShare.mean, 1)} ± ${pct(e.warmAuctionShare.std, 1)}` },
+    // A baseline that was not run is not a target missed: its line is left out.
+    Number.isFinite(router) ? { met: s < router, text: `$/solved below the router's: ${usd(s)} vs ${usd(router)}` } : undefined,
+    Number.isFinite(cascade) ? { met: s < cascade, text: `$/solved below the cascade's: ${usd(s)} vs ${usd(cascade)}` } : undefined,
+    Number.isFinite(oracle) ? { met: s <= 1.5 * oracle, text: `$/solved ≤ 1.5× the oracle's: ${usd(s)} vs ${usd(oracle)} (${ratio(s / oracle)})` } : undefined,
+    { met: e.referenceExecuted.mean <= 0.3, text: `the reference agent executes on ≤ 30% of tasks: ${pct(e.referenceExecuted.mean)} ± ${pct(e.referenceExecuted.std)}` },
+  ];
+  return checks.filter((c): c is TargetCheck => !!c);
+}
+
+/** Report.md sections: the targets, the learning curve of the auction, the ablations, the winner's curse. */
+export function economySections(results: BenchResults): string[] {
+  const e = economyFigures(results, 'sale');
+  if (!e) return [];
+  const L: string[] = [];
+  const ref = results.pool.largest;
+  const source = results.pool.referenceSource === 'pool' ? 'marked `reference: true` in the pool' : results.pool.referenceSource === 'flag' ? 'named with `--reference`' : 'by default: the most expensive agent';
+  L.push('## Does the auction pay for itself? (issue 8)');
+  L.push('');
+  L.push(`Reference agent: **\`${ref}\`** (${source}); the \`largest\` policy always runs it. Means over orders ± std, paired by order where a ratio or difference is shown.`);
+  L.push('');
+  for (const t of targetChecks(results)) L.push(`- ${t.met ? '**met**' : '**not met**'} — ${t.text}`);
+  L.push('');
+  L.push('### Learning curve of the auction');
+  L.push('');
+  L.push('Share of tasks on which `sale` held an auction (the rest were routed from memory), and the auction\'s share of `sale`\'s dollars, in windows along each stream.');
+  L.push('');
+  const curve = auctionCurve(results, 'sale');
+  L.push(table(['', ...curve.map((c) => `tasks ${c.from}–${c.to}`)], [
+    ['auction rate', ...curve.map((c) => pm(c.rate, (v) => pct(v)))],
+    ['auction share of $', ...curve.map((c) => pm(c.share, (v) => pct(v)))],
+  ]));
+  L.push('');
+  const causes = new Map<string, number>();
+  for (const r of results.runs.filter((x) => x.policy === 'sale')) causes.set(r.routing?.cause ?? 'none', (causes.get(r.routing?.cause ?? 'none') ?? 0) + 1);
+  L.push(`Routing decisions over all orders: ${[...causes].map(([c, n]) => `${c} ${n}`).join(', ')} ("routed": no auction; "empty"/"thin": memory too thin; "uncertain": the auction's information was worth its price; "explore": the bounded exploration).`);
+  L.push('');
+  const rows = (['sale', ...Object.keys(ABLATIONS)] as PolicyName[]).map((p) => economyFigures(results, p)).filter((x): x is EconomyFigures => !!x);
+  if (rows.length > 1) {
+    L.push('### Ablations');
+    L.push('');
+    L.push(table(['policy', 'what is off', 'pass@1', 'pass@1 − reference (points)', 'dollars vs reference', '$ / solved', 'auction share of $ (warm half)', 'reference executes', 'escalations (passed)'], rows.map((x) => [
+      x.policy === 'sale' ? '**sale**' : x.policy,
+      x.policy === 'sale' ? 'nothing' : ABLATIONS[x.policy] ?? '',
+      pm(x.pass, (v) => pct(v, 1)),
+      `${x.passDiff.mean >= 0 ? '+' : '−'}${Math.abs(100 * x.passDiff.mean).toFixed(1)} ± ${(100 * x.passDiff.std).toFixed(1)}`,
+      `${x.dollarsVsReference.mean.toFixed(2)}× ± ${x.dollarsVsReference.std.toFixed(2)}`,
+      usd(x.usdPerSolved.mean),
+      pm(x.warmAuctionShare, (v) => pct(v, 1)),
+      pm(x.referenceExecuted, (v) => pct(v)),
+      `${x.escalations} (${x.escalationsPassed})`,
+    ])));
+    L.push('');
+    if (results.runs.some((r) => r.policy === 'cascade-by-price') && results.runs.some((r) => r.policy === 'cascade')) {
+      const c = summarisePolicy(results, 'cascade');
+      const cp = summarisePolicy(results, 'cascade-by-price');
+      L.push(`Item 4 (the cascade climbs the capability order): \`cascade\` ${pct(c.pass.mean, 1)} pass@1 at ${usd(c.usdPerSolved.mean)} per solved task, \`cascade-by-price\` ${pct(cp.pass.mean, 1)} at ${usd(cp.usdPerSolved.mean)}.`);
+      L.push('');
+    }
+  }
+  L.push('### Winner\'s curse');
+  L.push('');
+  L.push('When a refined bid replaced the provisional winner (auctions only; routed tasks have no refinement), did the replacing pick pass more often than the replaced one would have (paired draws)?');
+  L.push('');
+  const diag = (['sale', 'sale-routing', 'sale-paper'] as PolicyName[]).filter((p) => results.runs.some((r) => r.policy === p)).map((p) => auctionDiagnostics(results, p));
+  L.push(table(['policy', 'auctions', 'refined bid replaced the winner', 'replacing pick passed', 'replaced pick would have passed'], diag.map((d) => [
+    d.policy, String(d.tasks), String(d.refinedWon), `${d.refinedWinnerPassed} / ${d.refinedWon}`, `${d.provisionalWouldHavePassed} / ${d.refinedLabelled}`,
+  ])));
+  L.push('');
+  return L;
+}
+
+/** One row per world for the combined table of `npm run bench:worlds`. */
+export function worldRow(name: string, results: BenchResults): string[] {
+  const e = economyFigures(results, 'sale');
+  const solved = (p: PolicyName) => (results.runs.some((r) => r.policy === p) ? summarisePolicy(results, p).usdPerSolved.mean : NaN);
+  if (!e) return [name, '—', '—', '—', '—', '—', '—', '—', '—'];
+  return [
+    name,
+    `\`${results.pool.largest}\``,
+    `${pct(e.pass.mean, 1)} vs ${pct(e.referencePass.mean, 1)}`,
+    ratio(e.dollarsVsReference.mean),
+    pct(e.warmAuctionShare.mean, 1),
+    usd(e.usdPerSolved.mean),
+    `${usd(solved('router'))} / ${usd(solved('cascade'))} / ${usd(solved('oracle'))}`,
+    pct(e.referenceExecuted.mean),
+    targetChecks(results).filter((t) => !t.met).map((t) => t.text.split(':')[0]).join('; ') || 'none',
+  ];
+}
+
+export const WORLD_HEAD = ['world', 'reference agent', 'sale pass@1 vs reference', 'dollars vs reference', 'auction share (warm half)', 'sale $ / solved', 'router / cascade / oracle $ / solved', 'reference executes', 'targets not met'];

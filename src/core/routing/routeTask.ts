@@ -1,0 +1,71 @@
+/**
+ * Routing and escalation estimates for one task from an AuctionMemory: the glue between memory and the pure
+ * estimate/decision modules, shared by solveTask and the bench's routing replay (`sale calibrate --routing`).
+ */
+import type { AuctionRecord } from '../auction/auctionRecord';
+import type { CapabilityEstimates } from '../execution/executeWinner';
+import type { AuctionMemory } from '../memory/auctionMemory';
+import type { CodingTask } from '../task';
+import { type AgentEstimate, type RoutingAgent, estimateAgents, juryMeanOf } from './agentEstimates';
+import { decideRoute } from './routeDecision';
+import type { RoutingDecision } from './routingRecord';
+import type { RoutingSettings } from './routingSettings';
+
+type TaskView = Pick<CodingTask, 'id' | 'title' | 'body' | 'focusFiles' | 'repo'>;
+
+export function estimatesFor(memory: AuctionMemory, task: TaskView, agents: RoutingAgent[], rs: RoutingSettings, jury?: ReadonlyMap<string, number>): AgentEstimate[] {
+  return estimateAgents({ agents, similar: memory.similar(task, rs.neighbours), all: memory.records(), repo: task.repo, settings: rs, ...(jury ? { jury } : {}) });
+}
+
+/** Mean dollars of the auctions held in this memory (what routing weighs an auction's information against). */
+export function auctionCostHere(records: { auctionUsd: number }[]): number | undefined {
+  const held = records.filter((r) => r.auctionUsd > 0);
+  return held.length ? held.reduce((s, r) => s + r.auctionUsd, 0) / held.length : undefined;
+}
+
+export interface RouteTaskInput {
+  memory: AuctionMemory;
+  task: TaskView;
+  agents: RoutingAgent[];
+  settings: RoutingSettings;
+  escalation: boolean;
+  /** Seed of the run (exploration draws are reproducible). */
+  seed?: number;
+  forceAuction?: boolean;
+}
+
+export function routeTask(input: RouteTaskInput): RoutingDecision {
+  const { memory, task, settings } = input;
+  const price = (id: string) => input.agents.find((a) => a.id === id)?.price ?? Infinity;
+  const auctionUsd = auctionCostHere(memory.records());
+  return decideRoute({
+    estimates: estimatesFor(memory, task, input.agents, settings),
+    settings,
+    similar: memory.similar(task, settings.neighbours).length,
+    escalation: input.escalation,
+    price,
+    exploreKey: `${input.seed ?? ''}|${task.id}|${memory.size}`,
+    ...(input.forceAuction ? { forceAuction: true } : {}),
+    ...(auctionUsd !== undefined ? { auctionUsd } : {}),
+  });
+}
+
+/** Each agent's jurors' mean for its best-scored plan in this auction (none when the task was routed). */
+export function auctionJury(a: Pick<AuctionRecord, 'bids' | 'routing'>): Map<string, number> | undefined {
+  if (a.routing?.mode === 'routed') return undefined;
+  const out = new Map<string, number>();
+  for (const b of [...a.bids].filter((x) => !x.error).sort((p, q) => p.score - q.score)) {
+    const m = juryMeanOf(b.jury);
+    if (m !== null && !out.has(b.agent)) out.set(b.agent, m);
+  }
+  return out;
+}
+
+/** Escalation by capability: this task's estimates (memory + this auction's jury) and what a pass is worth. */
+export function capabilityFor(est: AgentEstimate[], rs: RoutingSettings): CapabilityEstimates {
+  return {
+    agents: new Map(est.map((e) => [e.agent, { mean: e.mean, expectedUsd: e.expectedUsd }])),
+    value: rs.valueMultiple * Math.max(...est.map((e) => e.expectedUsd)),
+    discount: rs.escalationDiscount,
+  };
+}

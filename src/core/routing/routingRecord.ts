@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/** What routing decided for a task, kept in the auction record and in memory (the UI and the bench read it). */
+export const RoutingDecisionSchema = z.object({
+  mode: z.enum(['routed', 'auction']),
+  /** The agent routed to; for an auction, the agent memory would have picked (null when memory is empty). */
+  agent: z.string().nullable(),
+  /** The chosen agent: similar past tasks it ran here that passed, of those it ran, of the neighbours considered. */
+  evidence: z.object({ passed: z.number(), of: z.number(), similar: z.number() }),
+  /** One sentence a user can read. */
+  reason: z.string(),
+  /** Why: routed, or why the auction was held. */
+  cause: z.enum(['routed', 'off', 'forced', 'empty', 'thin', 'uncertain', 'explore']),
+  /** Probability that the chosen agent's expected value beats the runner-up's (1 with a single agent). */
+  confidence: z.number(),
+  estimates: z.array(z.object({ agent: z.string(), mean: z.number(), sd: z.number(), evidence: z.number(), expectedUsd: z.number(), ev: z.number() })),
+});
+export type RoutingDecision = z.infer<typeof RoutingDecisionSchema>;
+export type RoutingEvidence = RoutingDecision['evidence'];

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * Learned routing (issue 8): when the repository's memory says clearly which agent is the best value for a task
+ * like this one, run it without an auction; otherwise hold the auction. Every number here is a default that
+ * `sale calibrate --routing` can fit on held-out orders. The defaults of minEvidence, regretPerAuction, valueMultiple
+ * and escalationDiscount are that fit (replay of a 2-order development run of the default world, seed 1, orders 0–1).
+ */
+export const RoutingSettingsSchema = z.strictObject({
+  /** Off: every task gets an auction (the paper's flow). */
+  enabled: z.boolean().default(true),
+  /** Past tasks (BM25 neighbours by task text and named files) that inform an estimate. */
+  neighbours: z.number().int().min(1).max(200).default(12),
+  /**
+   * Memory is "thin" below this much similarity-weighted evidence about the best agent (executed outcomes count
+   * 1 × similarity, jury opinions `juryWeight` × similarity): then the auction is held.
+   */
+  minEvidence: z.number().nonnegative().default(2),
+  /**
+   * Route only when committing to the best agent is expected to lose less (against any other agent, over the
+   * posteriors) than this multiple of what an auction costs here: otherwise the auction is worth holding.
+   */
+  regretPerAuction: z.number().nonnegative().default(5),
+  /** Bounded exploration: share of routable tasks on which the auction is held anyway (seeded, reproducible). */
+  exploreRate: z.number().min(0).max(1).default(0.05),
+  /**
+   * What a passed task is worth, as a multiple of the estimated cost of running the most capable agent on it.
+   * Scale-free, so the same default fits cheap and dear pools.
+   */
+  valueMultiple: z.number().positive().default(3),
+  /** Pseudo-observations of the prior (pass probability ½). */
+  priorStrength: z.number().positive().default(2),
+  /**
+   * Weight of every past task in this memory, similar or not (neighbours add their similarity on top): what the
+   * repository as a whole says about an agent, so estimates firm up as memory grows.
+   */
+  globalWeight: z.number().min(0).max(1).default(0.5),
+  /** Weight of a juror's opinion of an agent's plan (mean score / 5) against an executed outcome (1). */
+  juryWeight: z.number().min(0).max(1).default(0.3),
+  /** Weight of neighbours from another repository (1 = no preference for this repository's memory). */
+  otherRepoWeight: z.number().min(0).max(1).default(0.5),
+  /** A second attempt after a failure passes less often than a first (shared task difficulty): its pass estimate × this. */
+  escalationDiscount: z.number().min(0).max(1).default(0.4),
+});
+export type RoutingSettings = z.infer<typeof RoutingSettingsSchema>;
+
+export function routingSettings(partial: z.input<typeof RoutingSettingsSchema> = {}): RoutingSettings {
+  return RoutingSettingsSchema.parse(partial);
+}
