@@ -12,6 +12,7 @@ import type { Bid } from '../src/core/auction/auctionRecord';
 import { type ExecView, type PanelState, type WebviewMessage, cancelButtonTitle, initialPanelState, WebviewMessageSchema } from '../src/vscode/webviewMessages';
 import { type Child, button, h } from './dom';
 import { receiveHostMessage } from './hostInbox';
+import { formatUsd } from '../src/core/formatUsd';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -47,11 +48,9 @@ function details(key: string, summary: Child | Child[], body: Child | Child[], c
   return d;
 }
 
-function fmtUsd(usd: number): string {
-  if (usd === 0) return '$0';
-  if (Math.abs(usd) < 0.01) return `$${usd.toFixed(5)}`;
-  return `$${usd.toFixed(3)}`;
-}
+/** Dollars for people (the one 'ui' formatter); the exact figure is in the element's tooltip (see usd()). */
+const fmtUsd = (usd: number): string => formatUsd(usd, 'ui');
+const usd = (v: number): HTMLElement => h('span', { title: formatUsd(v, 'micro') }, fmtUsd(v));
 
 function clip(text: string, max: number): string {
   const t = text.replace(/\s+/g, ' ').trim();
@@ -90,7 +89,7 @@ function header(s: PanelState): HTMLElement {
     h('div', { class: 'row' },
       h('span', { class: `phase phase-${s.phase}${s.phase === 'done' && !s.exec[s.exec.length - 1]?.done?.passed ? ' not-passed' : ''}`, role: 'status', 'aria-live': 'polite' }, phaseText(s)),
       s.simulated ? h('vscode-badge', { class: 'sim-badge', title: 'The pool is the built-in simulator, not real models.' }, 'simulated models') : null,
-      h('span', { class: 'spent', title: 'Dollars spent on this task (auction + execution)' }, spent)),
+      h('span', { class: 'spent', title: `Dollars spent on this task (auction + execution): ${formatUsd(s.totalUsd, 'micro')}` }, spent)),
     s.poolLabel ? h('div', { class: 'muted small' }, `Pool: ${s.poolLabel}${s.reviewMode === 'auto' ? ' · runs the winner without review' : ''}`) : null,
     ['bidding', 'jury', 'refining', 'executing'].includes(s.phase) ? h('vscode-progress-bar', { 'aria-label': PHASE_TEXT[s.phase] }) : null,
   );
@@ -136,12 +135,12 @@ function bidCard(s: PanelState, b: Bid, index: number): HTMLElement {
     metric('V (value)', fmt(b.value, 4), `entropy part ${fmt(b.valueEntropy, 3)} + jury part ${fmt(b.valueJury, 3)}`),
     metric('Score C−V', h('span', { class: isWinner ? 'best' : '' }, fmt(b.score, 4)), 'Lowest wins'),
     metric('Jury mean', b.juryMean === null ? '–' : `${fmt(b.juryMean, 2)} / 5`),
-    metric('Est. run', fmtUsd(b.estimatedExecUsd), 'Rough estimate of executing this plan'),
-    metric('Bid cost', fmtUsd(b.bidUsd), 'What writing this bid cost'),
+    metric('Est. run', usd(b.estimatedExecUsd), 'Rough estimate of executing this plan'),
+    metric('Bid cost', usd(b.bidUsd), 'What writing this bid cost'),
   );
   return h('article', { class: `bid${isWinner ? ' is-winner' : ''}${isChosen ? ' is-chosen' : ''}${b.error ? ' is-error' : ''}`, 'data-key': key, 'aria-label': `Bid of ${b.agent}${b.refined ? ' (refined)' : ''}` },
     h('div', { class: 'bid-head' },
-      h('span', { class: 'agent' }, b.agent), h('span', { class: 'muted small model' }, b.model), ...tags),
+      h('span', { class: 'agent' }, b.agent), b.model !== b.agent ? h('span', { class: 'muted small model' }, b.model) : null, ...tags),
     b.error ? h('div', { class: 'error-text' }, b.error) : null,
     metrics,
     h('div', { class: 'small' }, 'Jurors: ', juryLine(b)),
@@ -190,7 +189,7 @@ function decisionSection(s: PanelState): HTMLElement | null {
       row.append(button(`Run winner (${s.winner})`, 'run-winner', () => send({ type: 'run', session: s.session!, bidIndex: s.winnerBidIndex! })));
     }
     row.append(button('Cancel', 'cancel', () => send({ type: 'cancel', session: s.session! }), { secondary: true, title: cancelButtonTitle(s.phase) }));
-    if (s.phase === 'review') row.append(h('span', { class: 'muted small hint' }, 'Or pick another bid above to override the winner.'));
+    if (s.phase === 'review') row.append(h('span', { class: 'muted small hint' }, 'Or pick another bid below to override the winner.'));
     parts.push(row);
   }
   return parts.length ? h('section', { class: 'decision' }, ...parts) : null;

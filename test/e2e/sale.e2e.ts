@@ -110,6 +110,8 @@ describe('SALE in the browser (packaged extension)', function () {
       assert.match(text, /Why sim-qwen3-\S+ won/);
       assert.match(text, /Score C−V/);
       assert.match(text, /Jurors: /);
+      assert.match(text, /pick another bid below/, 'the bids are below the hint');
+      assert.doesNotMatch(text, /(sim-qwen3-\d+b)\s*\1/, 'the agent name is not repeated as its model');
       await screenshot(page, 'sale-1-review');
 
       // The status bar says where the run is.
