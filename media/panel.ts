@@ -10,7 +10,8 @@ import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
 import type { Bid } from '../src/core/auction/auctionRecord';
 import { type ExecView, type PanelState, type WebviewMessage, cancelButtonTitle, initialPanelState, WebviewMessageSchema } from '../src/vscode/webviewMessages';
-import { type Child, button, h } from './dom';
+import { type Child, button, h, svg } from './dom';
+import { auctionChart } from './auctionChart';
 import { receiveHostMessage } from './hostInbox';
 import { formatUsd } from '../src/core/formatUsd';
 
@@ -151,6 +152,33 @@ function bidCard(s: PanelState, b: Bid, index: number): HTMLElement {
   );
 }
 
+/** The auction as a picture: cost against value, lines of equal score; hover a point for its exact figures. */
+function chartSection(s: PanelState): HTMLElement | null {
+  const c = s.bids.length >= 1 ? auctionChart(s.bids, s.winnerBidIndex) : null;
+  if (!c) return null;
+  const { plot } = c;
+  const mid = (plot.left + plot.right) / 2;
+  const t = (text: string) => svg('title', {}, text);
+  const pic = svg('svg', { viewBox: `0 0 ${c.width} ${c.height}`, role: 'img', 'aria-label': c.summary, class: 'auction-chart' },
+    t(c.summary),
+    ...c.xTicks.map((k) => svg('g', { class: 'tick' },
+      svg('line', { x1: k.pos, y1: plot.top, x2: k.pos, y2: plot.bottom, class: 'grid' }),
+      svg('text', { x: k.pos, y: plot.bottom + 12, 'text-anchor': 'middle' }, k.text))),
+    ...c.yTicks.map((k) => svg('g', { class: 'tick' },
+      svg('line', { x1: plot.left, y1: k.pos, x2: plot.right, y2: k.pos, class: 'grid' }),
+      svg('text', { x: plot.left - 4, y: k.pos + 3, 'text-anchor': 'end' }, k.text))),
+    svg('rect', { x: plot.left, y: plot.top, width: plot.right - plot.left, height: plot.bottom - plot.top, class: 'frame' }),
+    svg('text', { x: (plot.left + plot.right) / 2, y: c.height - 4, 'text-anchor': 'middle', class: 'axis' }, 'C: cost →'),
+    svg('text', { x: 10, y: (plot.top + plot.bottom) / 2, 'text-anchor': 'middle', class: 'axis', transform: `rotate(-90 10 ${(plot.top + plot.bottom) / 2})` }, 'V: value →'),
+    ...c.lines.map((l) => svg('line', { x1: l.x1, y1: l.y1, x2: l.x2, y2: l.y2, class: l.kind }, l.title ? t(l.title) : null)),
+    ...c.points.map((p) => svg('g', { class: `pt ${p.kind}`, tabindex: '0', 'data-key': `pt-${p.index}` },
+      t(p.title),
+      svg('circle', { cx: p.cx, cy: p.cy, r: p.kind === 'winner' ? 6 : 4.5 }),
+      svg('text', { x: p.cx + (p.cx > mid ? -8 : 8), y: p.cy - 6, 'text-anchor': p.cx > mid ? 'end' : 'start' }, p.label))));
+  return h('figure', { class: 'chart', 'aria-label': 'Auction picture' }, pic,
+    h('figcaption', { class: 'muted small' }, 'Up and to the left is better: score C − V is lower. Dashed lines join equal scores; the solid one runs through the winner. Hover a point for its exact figures.'));
+}
+
 function streamingCard(agent: string, round: number, text: string): HTMLElement {
   return h('article', { class: 'bid streaming', 'data-key': `stream-${agent}-${round}`, 'aria-busy': 'true' },
     h('div', { class: 'bid-head' }, h('span', { class: 'agent' }, agent), h('span', { class: 'tag' }, round ? 'refining…' : 'bidding…')),
@@ -165,6 +193,7 @@ function bidsSection(s: PanelState): HTMLElement | null {
     h('h3', {}, `Bids (${count}/${s.agents.length || count})`,
       s.jury && s.phase === 'jury' ? h('span', { class: 'muted small' }, ` · jury ${s.jury.done}/${s.jury.total}`) : null,
       s.refining.length ? h('span', { class: 'muted small' }, ` · refining: ${s.refining.join(', ')}`) : null),
+    chartSection(s),
     ...s.bids.map((b, i) => bidCard(s, b, i)),
     ...Object.entries(s.streaming).map(([k, text]) => {
       const [agent, round] = k.split('#');
