@@ -4,7 +4,7 @@
 //   const host = await startHost({ folder: makeFixtureRepo().folder });   // packages + installs the .vsix
 //   await runCommand(host.page, 'SALE: Show Bid Panel');
 //   await panelFrame(host.page).getByText('Bids').waitFor();
-//   await screenshot(host.page, 'bid-panel');                             // test/e2e/screenshots/bid-panel.png
+//   await screenshot(host.page, 'bid-panel');                             // test/e2e/.screenshots/bid-panel.png
 //   await host.close();
 //
 // Facts behind it: /work/shared/VSCODE_TESTING.md. Needs `npm run host:install`.
@@ -22,7 +22,10 @@ import { packageExtension as packageVsix } from '../../scripts/lib/package-vsix'
 export { makeFixtureRepo } from '../../scripts/lib/fixture';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-export const SCREENSHOT_DIR = path.join(__dirname, 'screenshots');
+/** Every run's screenshots (git-ignored). The committed ones in COMMITTED_SCREENSHOT_DIR change only on purpose:
+ * `SALE_UPDATE_SCREENSHOTS=1` (npm run screenshots:update) copies each screenshot there too. */
+export const SCREENSHOT_DIR = path.join(__dirname, '.screenshots');
+export const COMMITTED_SCREENSHOT_DIR = path.join(__dirname, 'screenshots');
 
 /** User settings for a quiet, deterministic workbench (no welcome page, tips, trust prompts or update checks). */
 export const DEFAULT_SETTINGS: Record<string, unknown> = {
@@ -163,12 +166,35 @@ export function panelFrame(page: Page, nth = 0): FrameLocator {
   return page.frameLocator('iframe.webview').nth(nth).frameLocator('iframe#active-frame');
 }
 
-/** Screenshot of the whole page into test/e2e/screenshots/<name>.png; returns the path. Look at it. */
+/** Screenshot of the whole page into test/e2e/.screenshots/<name>.png; returns the path. Look at it. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
   await page.screenshot({ path: file });
+  return kept(file);
+}
+
+/** Screenshot of one element (e.g. the side bar) into the same folder. */
+export async function screenshotOf(target: { screenshot(o: { path: string }): Promise<unknown> }, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  await target.screenshot({ path: file });
+  return kept(file);
+}
+
+function kept(file: string): string {
   log(`screenshot ${path.relative(ROOT, file)}`);
+  if (process.env.SALE_UPDATE_SCREENSHOTS === '1') {
+    fs.mkdirSync(COMMITTED_SCREENSHOT_DIR, { recursive: true });
+    fs.copyFileSync(file, path.join(COMMITTED_SCREENSHOT_DIR, path.basename(file)));
+  }
   return file;
+}
+
+/** Merge user settings into the running host's settings.json (the workbench applies them live, e.g. the theme). */
+export function updateUserSettings(host: E2EHost, patch: Record<string, unknown>): void {
+  const file = path.join(host.sandbox.userDataDir, 'User', 'settings.json');
+  const cur = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(file, JSON.stringify({ ...cur, ...patch }, null, 2));
 }
 
