@@ -135,7 +135,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * commands registered when it opened, so it is reopened until the command shows (extension still activating).
  */
 export async function runCommand(page: Page, title: string, opts: { timeoutMs?: number } = {}): Promise<void> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 30000);
+  const deadline = Date.now() + (opts.timeoutMs ?? 90000); // a loaded machine can take over 30 s to list a new extension's commands
   const input = page.locator('.quick-input-widget input.input');
   const row = page.locator('.quick-input-list .monaco-list-row').filter({
     has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }),
@@ -158,7 +158,7 @@ export async function runCommand(page: Page, title: string, opts: { timeoutMs?: 
       await page.waitForTimeout(500);
     }
   }
-  throw new Error(`command "${title}" did not show in the palette within ${(opts.timeoutMs ?? 30000) / 1000} s: ${String(lastError)}`);
+  throw new Error(`command "${title}" did not show in the palette within ${(opts.timeoutMs ?? 90000) / 1000} s: ${String(lastError)}`);
 }
 
 /** The content frame of a webview (view or panel): `iframe.webview` → `iframe#active-frame`. nth: which webview. */
