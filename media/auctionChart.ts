@@ -57,7 +57,7 @@ const pad = (lo: number, hi: number): [number, number] => {
 export function auctionChart(bids: Bid[], winnerIdx: number | null, size = { width: 320, height: 190 }): AuctionChart | null {
   const valid = bids.map((b, index) => ({ b, index })).filter(({ b }) => !b.error && Number.isFinite(b.score));
   if (!valid.length) return null;
-  const plot = { left: 40, top: 8, right: size.width - 10, bottom: size.height - 30 };
+  const plot = { left: 40, top: 10, right: size.width - 10, bottom: size.height - 32 };
   const [x0, x1] = pad(Math.min(...valid.map(({ b }) => b.cost)), Math.max(...valid.map(({ b }) => b.cost)));
   const [y0, y1] = pad(Math.min(...valid.map(({ b }) => b.value)), Math.max(...valid.map(({ b }) => b.value)));
   const sx = (c: number) => plot.left + ((c - x0) / (x1 - x0)) * (plot.right - plot.left);

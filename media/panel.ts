@@ -11,7 +11,7 @@ import '@vscode-elements/elements/dist/vscode-divider/index.js';
 import type { Bid } from '../src/core/auction/auctionRecord';
 import { type ExecView, type PanelState, type WebviewMessage, cancelButtonTitle, initialPanelState, WebviewMessageSchema } from '../src/vscode/webviewMessages';
 import { type Child, button, h, svg } from './dom';
-import { auctionChart } from './auctionChart';
+import { auctionChart, roundForPeople } from './auctionChart';
 import { receiveHostMessage } from './hostInbox';
 import { formatUsd } from '../src/core/formatUsd';
 
@@ -52,6 +52,9 @@ function details(key: string, summary: Child | Child[], body: Child | Child[], c
 /** Dollars for people (the one 'ui' formatter); the exact figure is in the element's tooltip (see usd()). */
 const fmtUsd = (usd: number): string => formatUsd(usd, 'ui');
 const usd = (v: number): HTMLElement => h('span', { title: formatUsd(v, 'micro') }, fmtUsd(v));
+
+/** A figure for people (3 significant digits); the exact one is in the metric's tooltip. */
+const people = (n: number): string => (Number.isFinite(n) ? roundForPeople(n) : '–');
 
 function clip(text: string, max: number): string {
   const t = text.replace(/\s+/g, ' ').trim();
@@ -132,9 +135,9 @@ function bidCard(s: PanelState, b: Bid, index: number): HTMLElement {
     metric('Tokens', String(b.tokens)),
     metric('Entropy', b.entropy === null ? h('span', { class: 'muted' }, 'no logprobs') : fmt(b.entropy),
       b.entropy === null ? 'The endpoint returned no logprobs: the entropy term is left out.' : 'Mean per-token entropy of the plan (nats)'),
-    metric('C (cost)', fmt(b.cost, 4), 'w_c · price · plan tokens'),
-    metric('V (value)', fmt(b.value, 4), `entropy part ${fmt(b.valueEntropy, 3)} + jury part ${fmt(b.valueJury, 3)}`),
-    metric('Score C−V', h('span', { class: isWinner ? 'best' : '' }, fmt(b.score, 4)), 'Lowest wins'),
+    metric('C (cost)', people(b.cost), `w_c · price · plan tokens = ${b.cost}`),
+    metric('V (value)', people(b.value), `entropy part ${b.valueEntropy} + jury part ${b.valueJury} = ${b.value}`),
+    metric('Score C−V', h('span', { class: isWinner ? 'best' : '' }, people(b.score)), `Lowest wins: ${b.score}`),
     metric('Jury mean', b.juryMean === null ? '–' : `${fmt(b.juryMean, 2)} / 5`),
     metric('Est. run', usd(b.estimatedExecUsd), 'Rough estimate of executing this plan'),
     metric('Bid cost', usd(b.bidUsd), 'What writing this bid cost'),
@@ -154,12 +157,14 @@ function bidCard(s: PanelState, b: Bid, index: number): HTMLElement {
 
 /** The auction as a picture: cost against value, lines of equal score; hover a point for its exact figures. */
 function chartSection(s: PanelState): HTMLElement | null {
-  const c = s.bids.length >= 1 ? auctionChart(s.bids, s.winnerBidIndex) : null;
+  // Drawn at the panel's own width (not scaled), so text stays the same size in a narrow and a wide side bar.
+  const width = Math.round(Math.max(240, Math.min(560, (app.clientWidth || 300) - 4)));
+  const c = s.bids.length >= 1 ? auctionChart(s.bids, s.winnerBidIndex, { width, height: Math.round(Math.max(170, Math.min(260, width * 0.55))) }) : null;
   if (!c) return null;
   const { plot } = c;
   const mid = (plot.left + plot.right) / 2;
   const t = (text: string) => svg('title', {}, text);
-  const pic = svg('svg', { viewBox: `0 0 ${c.width} ${c.height}`, role: 'img', 'aria-label': c.summary, class: 'auction-chart' },
+  const pic = svg('svg', { viewBox: `0 0 ${c.width} ${c.height}`, width: c.width, height: c.height, role: 'img', 'aria-label': c.summary, class: 'auction-chart' },
     t(c.summary),
     ...c.xTicks.map((k) => svg('g', { class: 'tick' },
       svg('line', { x1: k.pos, y1: plot.top, x2: k.pos, y2: plot.bottom, class: 'grid' }),
@@ -329,6 +334,13 @@ window.addEventListener('message', (event: MessageEvent) => receiveHostMessage(e
   },
   focus: focusTarget,
 }, (message) => send({ type: 'problem', message })));
+
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+// The picture is drawn at the panel's width: redraw when the side bar is resized.
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(render, 100);
+});
 
 render();
 send({ type: 'ready' });

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { type E2EHost, makeFixtureRepo, packageExtension, panelFrame, runCommand, screenshot, screenshotOf, startHost, updateUserSettings } from './harness';
+import { type E2EHost, makeFixtureRepo, packageExtension, panelFrame, runCommand, screenshot, screenshotOf, startHost } from './harness';
 import { HOSTILE_PLAN, startHtmlPlanModels } from './htmlPlanModels';
 
 const VIEWPORT = { width: 1500, height: 950 };
@@ -44,6 +44,17 @@ async function widenSideBar(page: Page, width: number): Promise<void> {
   await page.mouse.down();
   await page.mouse.move(box.x + width, sash.y, { steps: 10 });
   await page.mouse.up();
+}
+
+/** Switches the colour theme through the palette (Preferences: Color Theme), as a person would. */
+async function setColorTheme(page: Page, theme: string): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.fill(theme);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+  await page.waitForTimeout(1500);
 }
 
 async function panelText(panel: FrameLocator): Promise<string> {
@@ -121,8 +132,7 @@ describe('SALE in the browser (packaged extension)', function () {
       assert.ok(await chart.locator('g.pt').count() >= 4, 'a point per bid');
       assert.match((await chart.locator('g.pt.winner title').textContent()) ?? '', /score C − V -?\d/, 'exact figures on hover');
       for (const theme of ['Default Dark Modern', 'Default Light Modern']) {
-        updateUserSettings(host!, { 'workbench.colorTheme': theme });
-        await page.waitForTimeout(1500);
+        await setColorTheme(page, theme);
         const tone = theme.includes('Light') ? 'light' : 'dark';
         for (const [width, name] of [[620, 'wide'], [300, 'narrow']] as const) {
           await widenSideBar(page, width);
@@ -131,7 +141,7 @@ describe('SALE in the browser (packaged extension)', function () {
           await screenshotOf(page.locator('.part.sidebar'), `sale-auction-picture-${tone}-${name}`);
         }
       }
-      updateUserSettings(host!, { 'workbench.colorTheme': 'Default Dark Modern' });
+      await setColorTheme(page, 'Default Dark Modern');
       await widenSideBar(page, 620);
       await page.waitForTimeout(800);
 
