@@ -191,10 +191,3 @@ function kept(file: string): string {
   return file;
 }
 
-/** Merge user settings into the running host's settings.json (the workbench applies them live, e.g. the theme). */
-export function updateUserSettings(host: E2EHost, patch: Record<string, unknown>): void {
-  const file = path.join(host.sandbox.userDataDir, 'User', 'settings.json');
-  const cur = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  fs.writeFileSync(file, JSON.stringify({ ...cur, ...patch }, null, 2));
-}
-
