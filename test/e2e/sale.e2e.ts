@@ -131,7 +131,7 @@ describe('SALE in the browser (packaged extension)', function () {
       assert.equal(await chart.locator('g.pt.winner').count(), 1, 'one winner point');
       assert.ok(await chart.locator('g.pt').count() >= 4, 'a point per bid');
       assert.match((await chart.locator('g.pt.winner title').textContent()) ?? '', /score C − V -?\d/, 'exact figures on hover');
-      for (const theme of ['Default Dark Modern', 'Default Light Modern']) {
+      for (const theme of ['Dark Modern', 'Light Modern']) {
         await setColorTheme(page, theme);
         const tone = theme.includes('Light') ? 'light' : 'dark';
         for (const [width, name] of [[620, 'wide'], [300, 'narrow']] as const) {
@@ -141,7 +141,7 @@ describe('SALE in the browser (packaged extension)', function () {
           await screenshotOf(page.locator('.part.sidebar'), `sale-auction-picture-${tone}-${name}`);
         }
       }
-      await setColorTheme(page, 'Default Dark Modern');
+      await setColorTheme(page, 'Dark Modern');
       await widenSideBar(page, 620);
       await page.waitForTimeout(800);
 
