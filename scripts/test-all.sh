@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command (after `npm ci`): installs what the tests need (code-server + Node 24 in test/host,
-# Debian's chromium) and runs every test: type-check, unit, integration in a real VS Code extension host,
+# Debian's chromium) and runs every test: type-check, lint, unit, integration in a real VS Code extension host,
 # end-to-end in a real browser, and the quick benchmark. Stops at the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,8 +8,9 @@ step() { printf '\n=== %s ===\n' "$*"; }
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 start=$(date +%s)
-step "install test host (code-server, Node 24, chromium)"; npm run --silent host:install
+step "install test host (code-server, Node 24, chromium, bubblewrap)"; npm run --silent host:install
 step "type-check";            npm run --silent typecheck
+step "lint (typescript-eslint + layer boundaries)"; npm run --silent lint
 step "build";                 npm run --silent build
 step "unit tests";            npm run --silent test:unit 2>&1 | tee -a "$log"
 step "integration tests (real VS Code extension host)"; npm run --silent test:integration 2>&1 | tee -a "$log"

@@ -13,7 +13,8 @@ import { type SuiteEntry, copyDir } from '../core/suite';
 import { type CodingTask, complexityBin, taskText } from '../core/task';
 import type { ChatModel } from '../core/ports/chatModel';
 import { hashString, mulberry32 } from '../core/auction/seededShuffle';
-import type { Attempt, BidFeatures, PolicyName, TaskRun, TokensUsd } from './results';
+import type { Attempt, BasePolicyName, BidFeatures, PolicyName, TaskRun, TokensUsd } from './results';
+import { PAPER_OPTIONS, SALE_DEFAULTS, auctionSwitches, parseSaleVariant } from './saleVariants';
 import { DescriptionRouter } from './router';
 
 /** The plan handed to single-agent policies: there was no auction, so the agent plans for itself. */
@@ -73,7 +74,7 @@ function execUsage(results: ExecutionResult[]): TokensUsd {
 
 function auctionUsage(a: AuctionRecord): TokensUsd {
   const s = auctionUsageSum(a);
-  return { inputTokens: s.inputTokens, outputTokens: s.outputTokens, tokens: s.inputTokens + s.outputTokens, usd: s.usd, calls: s.calls };
+  return { inputTokens: s.inputTokens, cachedInputTokens: s.cachedInputTokens ?? 0, outputTokens: s.outputTokens, tokens: s.inputTokens + s.outputTokens, usd: s.usd, calls: s.calls };
 }
 
 function attemptOf(r: ExecutionResult, refinedPlan: boolean): Attempt {
@@ -114,8 +115,13 @@ async function runAgent(state: PolicyState, agentId: string, task: CodingTask, r
   if (!model) throw new Error(`no model for agent ${agentId}`);
   return runEditTestLoop({
     model, agentId, task, plan: NO_PLAN, root, runner: state.runner, approver, budget: state.budget, seed,
-    ...(extra.journal ? { journal: extra.journal } : {}), ...(extra.spent ? { spent: extra.spent } : {}),
+    journal: extra.journal ?? (await benchJournal(root)), ...(extra.spent ? { spent: extra.spent } : {}),
   });
+}
+
+/** Bench runs work on throw-away copies of suite repositories: the journal stays in memory (no write-ahead). */
+function benchJournal(root: string): Promise<FileJournal> {
+  return FileJournal.open(root, { durable: false });
 }
 
 /** Runs one task of one order under one policy, in fresh copies of the task's repository. */
@@ -143,27 +149,34 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
     dirs.push(d);
     return d;
   };
+  const variant = parseSaleVariant(state.policy);
   try {
-    switch (state.policy) {
+    switch (variant ? 'sale' : (state.policy as BasePolicyName)) {
       case 'sale':
       case 'sale-paper':
       case 'sale-no-memory': {
         const memory = state.memory!;
         const memoryBefore = memory.size;
         const paper = state.policy === 'sale-paper';
+        const options = variant ?? (paper ? PAPER_OPTIONS : SALE_DEFAULTS);
         const settings = {
           auction: auctionSettings({
             seed: slot.requestSeed,
             juryMode: paper ? 'per-pair' : 'per-judge',
             memoryLabels: paper ? 'auction' : 'outcome',
             refine: state.policy !== 'sale-no-memory',
+            ...auctionSwitches(options),
             ...(state.weights ? { weights: state.weights } : {}),
           }),
           budget: state.budget,
           escalation: { enabled: !paper, maxEscalations: 1 },
         };
         const root = copy();
-        const r = await solveTask({ task, root, models: state.models, memory, settings, runner: state.runner, approver, simulated: state.simulated });
+        // No preflight: the suite's test commands are known to run, and the bench measures the flow after it.
+        const r = await solveTask({
+          task, root, models: state.models, memory, settings, runner: state.runner, approver, simulated: state.simulated,
+          journal: await benchJournal(root), preflight: false,
+        });
         if (r.passed) await r.accept();
         const a = r.auction;
         const attempts: Attempt[] = (r.execution?.attempts ?? []).map((x, i) => {
@@ -174,7 +187,7 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
         });
         return finish({
           chosen: a.winner, passed: r.passed, auction: auctionUsage(a), execution: execUsage(r.execution?.attempts ?? []),
-          refined: a.refinements.some((x) => !x.error), refinedWon: a.winnerBidIndex !== null && !!a.bids[a.winnerBidIndex]?.refined,
+          refined: a.bids.some((b) => b.refined && !b.error), refinedWon: a.winnerBidIndex !== null && !!a.bids[a.winnerBidIndex]?.refined,
           escalations: r.execution?.escalatedFrom.length ?? 0, memoryBefore, attempts, bids: a.bids.filter((b) => !b.error).map(bidFeatures),
         });
       }
@@ -197,7 +210,7 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
       }
       case 'cascade': {
         const root = copy();
-        const journal = await FileJournal.open(root);
+        const journal = await benchJournal(root);
         const results: ExecutionResult[] = [];
         const spent = { tokens: 0, usd: 0 };
         for (const rung of state.ladder) {

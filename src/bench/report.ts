@@ -5,8 +5,12 @@
 import { basename, relative } from 'node:path';
 import { formatUsd, usdDigits } from '../core/formatUsd';
 import type { BenchResults, PolicyName } from './results';
+import { type SaleVariantName, describeSaleVariant } from './saleVariants';
 import { type PolicySummary, type Spread, auctionDiagnostics, spread, binsOf, curveWindow, learningCurve, overheadByBin, summarise } from './stats';
 import { type LineSeries, type ScatterPoint, renderLines, renderScatter } from './svgChart';
+
+/** Ablation variants of `sale` (saleVariants.ts) share one colour. */
+const VARIANT_COLOR = '#8c564b';
 
 export const POLICY_COLORS: Record<PolicyName, string> = {
   sale: '#d62728',
@@ -192,7 +196,7 @@ export function buildReport(results: BenchResults, opts: ReportOptions): ReportF
   L.push('');
   L.push('Policies:');
   L.push('');
-  for (const p of results.options.policies) L.push(`- \`${p}\`: ${POLICY_NOTES[p]}.`);
+  for (const p of results.options.policies) L.push(`- \`${p}\`: ${POLICY_NOTES[p] ?? describeSaleVariant(p as SaleVariantName)}.`);
   L.push('');
 
   L.push('## Per complexity bin');
@@ -361,7 +365,7 @@ function charts(results: BenchResults, sums: PolicySummary[]): { name: string; s
     y: s.pass.mean,
     xErr: s.usdPerTask.std,
     yErr: s.pass.std,
-    color: POLICY_COLORS[s.policy],
+    color: POLICY_COLORS[s.policy] ?? VARIANT_COLOR,
     emphasis: s.policy === 'sale' || s.policy === 'sale-paper',
   }));
   const orders = results.options.orders;
@@ -384,7 +388,7 @@ function charts(results: BenchResults, sums: PolicySummary[]): { name: string; s
   const binPolicies = results.options.policies.filter((p) => ['sale', 'sale-paper', 'largest', 'smallest', 'router', 'cascade', 'oracle'].includes(p));
   const binSeries: LineSeries[] = binPolicies.map((p) => ({
     label: p,
-    color: POLICY_COLORS[p],
+    color: POLICY_COLORS[p] ?? VARIANT_COLOR,
     emphasis: p === 'sale',
     dashed: p === 'oracle' || p === 'smallest',
     points: bins.map((b) => ({ x: b, y: summarise(results, (r) => r.bin === b).find((s) => s.policy === p)!.pass.mean })),
@@ -411,7 +415,7 @@ function charts(results: BenchResults, sums: PolicySummary[]): { name: string; s
   if (curvePolicies.length) {
     const series: LineSeries[] = curvePolicies.map((p) => ({
       label: p,
-      color: POLICY_COLORS[p],
+      color: POLICY_COLORS[p] ?? VARIANT_COLOR,
       emphasis: p === 'sale',
       dashed: p === 'random',
       points: learningCurve(results, p, window).map((c) => ({ x: (c.from + c.to) / 2, y: c.share.mean, err: c.share.std })),

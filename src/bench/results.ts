@@ -1,15 +1,28 @@
 import { z } from 'zod';
 import { WeightsSchema } from '../core/auction/auctionRecord';
+import { type SaleVariantName, isSaleVariant } from './saleVariants';
 
-/** The policies `sale bench` knows, in report order. */
+/** The policies `sale bench` knows, in report order (plus `sale` variants, saleVariants.ts). */
 export const POLICIES = ['sale', 'sale-paper', 'sale-no-memory', 'largest', 'smallest', 'random', 'router', 'cascade', 'oracle'] as const;
-export type PolicyName = (typeof POLICIES)[number];
+export type BasePolicyName = (typeof POLICIES)[number];
+export type PolicyName = BasePolicyName | SaleVariantName;
 export const AUCTION_POLICIES: readonly PolicyName[] = ['sale', 'sale-paper', 'sale-no-memory'];
 
-export const PolicyNameSchema = z.enum(POLICIES);
+export function isPolicyName(s: string): s is PolicyName {
+  return (POLICIES as readonly string[]).includes(s) || isSaleVariant(s);
+}
+
+/** Policies that hold auctions (and so keep a memory): the three named ones and every `sale` variant. */
+export function isAuctionPolicy(p: PolicyName): boolean {
+  return AUCTION_POLICIES.includes(p) || isSaleVariant(p);
+}
+
+export const PolicyNameSchema = z.string().refine(isPolicyName, { message: 'unknown policy' }) as unknown as z.ZodType<PolicyName>;
 
 const TokensUsdSchema = z.object({
   inputTokens: z.number(),
+  /** Part of inputTokens served from the endpoints' prompt caches (auction usage; absent in older results). */
+  cachedInputTokens: z.number().optional(),
   outputTokens: z.number(),
   tokens: z.number(),
   usd: z.number(),

@@ -19,7 +19,7 @@ import { blendedPrice } from '../core/pricing';
 import { poolIsSimulated } from '../llm/poolModels';
 import { startPoolModels } from '../sim/poolModelsWithSim';
 import { type PolicyState, type PoolAgent, runPolicyTask } from './policies';
-import { AUCTION_POLICIES, type BenchResults, type PolicyName, type TaskRun, roundNumbers } from './results';
+import { type BenchResults, isAuctionPolicy, type PolicyName, type TaskRun, roundNumbers } from './results';
 import { DescriptionRouter } from './router';
 import { BenchCommandRunner } from './testCache';
 
@@ -132,7 +132,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
         budget,
         ...(opts.weights ? { weights: opts.weights } : {}),
         // Fresh, private state per (policy, order): memory grows along this order's stream only.
-        ...(AUCTION_POLICIES.includes(policy) ? { memory: await AuctionMemory.open(new InMemoryStore()) } : {}),
+        ...(isAuctionPolicy(policy) ? { memory: await AuctionMemory.open(new InMemoryStore()) } : {}),
         ...(policy === 'router' ? { router: new DescriptionRouter(ladder) } : {}),
         workDir: join(work, policy),
         simulated,

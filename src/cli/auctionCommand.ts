@@ -1,3 +1,4 @@
+import { capJsonReport } from './jsonReport';
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -94,7 +95,7 @@ export async function runAuctionCommand(args: string[]): Promise<number> {
     });
     await memory.recordAuction(task, record);
     if (values.json) {
-      process.stdout.write(JSON.stringify({ simulated: runtime.simulated, memory: memoryPath, record }, null, 2) + '\n');
+      process.stdout.write(capJsonReport({ simulated: runtime.simulated, memory: memoryPath, record }) + '\n');
       return 0;
     }
     process.stdout.write(`\n${bold(`Auction for "${task.title}"`)}${runtime.simulated ? yellow('  [SIMULATED models]') : ''}\n`);

@@ -4,7 +4,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildReport } from '../bench/report';
-import { type BenchResults, BenchResultsSchema, POLICIES, type PolicyName, formatResultsJson } from '../bench/results';
+import { type BenchResults, BenchResultsSchema, POLICIES, type PolicyName, formatResultsJson, isPolicyName } from '../bench/results';
+import { SALE_OPTIONS } from '../bench/saleVariants';
 import { type BenchOptions, mergeResults, runBench } from '../bench/runBench';
 import { loadWeightsFile } from '../bench/calibrationData';
 import { SaleError } from '../core/errors';
@@ -14,7 +15,8 @@ import { defaultPoolPath, defaultSuiteDir, packageRoot } from './resources';
 
 export const BENCH_USAGE = `sale bench [--suite DIR] [--pool FILE] [--policies LIST] [--orders N] [--seed S] [--out DIR] [--quick]
            [--weights FILE] [--sim-override JSON] [--workers N] [--no-test-cache] [--tasks ID,ID,...] [--from-results FILE]
-  Runs every task of the suite in N seeded random orders under each policy (${POLICIES.join(', ')}),
+  Runs every task of the suite in N seeded random orders under each policy (${POLICIES.join(', ')};
+  ablations of sale's options as sale-OPTION / sale+OPTION, options: ${SALE_OPTIONS.join(', ')}),
   each execution for real in a fresh copy of the task's repository, and writes results.json, report.md and
   SVG charts to --out (default ./bench-out). Defaults: the bundled suite, the simulated default pool, all
   policies, 5 orders (--quick: 10 tasks, 2 orders), seed 1, one worker process per CPU.
@@ -24,8 +26,8 @@ export const BENCH_USAGE = `sale bench [--suite DIR] [--pool FILE] [--policies L
 function parsePolicies(s: string | undefined): PolicyName[] {
   if (!s) return [...POLICIES];
   const list = s.split(',').map((x) => x.trim()).filter(Boolean);
-  const bad = list.filter((p) => !(POLICIES as readonly string[]).includes(p));
-  if (bad.length) throw new SaleError(`--policies: unknown ${bad.join(', ')} (known: ${POLICIES.join(', ')})`);
+  const bad = list.filter((p) => !isPolicyName(p));
+  if (bad.length) throw new SaleError(`--policies: unknown ${bad.join(', ')} (known: ${POLICIES.join(', ')}, and \`sale\` variants such as sale-${SALE_OPTIONS[0]} or sale+${SALE_OPTIONS[0]}; options: ${SALE_OPTIONS.join(', ')})`);
   return [...new Set(list)] as PolicyName[];
 }
 

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { itemsFromBenchResults } from '../bench/calibrationData';
-import { BenchResultsSchema, POLICIES, type PolicyName } from '../bench/results';
+import { BenchResultsSchema, type PolicyName, isPolicyName } from '../bench/results';
 import { AuctionMemory } from '../core/memory/auctionMemory';
 import { auctionSettings } from '../core/auction/auctionSettings';
 import { type CalibrationItem, type CalibrationResult, type Evaluation, evaluateWeights, fitWeights } from '../bench/calibration';
@@ -87,7 +87,7 @@ export async function runCalibrateCommand(args: string[]): Promise<number> {
     const parsed = BenchResultsSchema.safeParse(json);
     if (!parsed.success) throw new SaleError(`${source} is not a \`sale bench\` results.json: ${formatZodIssues(parsed.error, { style: 'inline', root: '', max: 3 })}`);
     const policy = (values.policy ?? 'sale') as PolicyName;
-    if (!POLICIES.includes(policy)) throw new SaleError(`--policy: unknown policy "${values.policy}"`);
+    if (!isPolicyName(policy)) throw new SaleError(`--policy: unknown policy "${values.policy}"`);
     items = itemsFromBenchResults(parsed.data, policy);
     if (values['train-orders'] !== undefined) {
       const train = new Set(values['train-orders'].split(',').filter(Boolean).map(Number));

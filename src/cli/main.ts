@@ -3,6 +3,7 @@ import { runAuctionCommand } from './auctionCommand';
 import { runDemo } from './demoCommand';
 import { runSimServerCommand } from './simServerCommand';
 import { runSolveCommand } from './solveCommand';
+import { guardTerminalOutput } from './terminalGuard';
 
 const USAGE = `sale — strategy auctions for coding agents (SALE)
 
@@ -12,8 +13,13 @@ Usage:
   sale auction --task-file F --repo DIR [--pool FILE] [--memory FILE] [--jury per-judge|per-pair] [--seed N] [--json]
       Run one auction and print the bids (no execution).
   sale solve --task-file F --repo DIR [--pool FILE] [--memory FILE] [--budget-usd X] [--yes] [--agent ID]
-             [--allow CMD]... [--no-escalation] [--keep-failed] [--branch] [--jury per-judge|per-pair] [--seed N] [--json]
-      Auction, then the winner's edit–test loop in DIR, then a report with the diff.
+             [--allow CMD]... [--allow-network] [--no-escalation] [--keep-failed] [--branch] [--jury per-judge|per-pair]
+             [--seed N] [--json]
+      Preflight of the test command, auction, then the winner's edit–test loop in DIR, then a report with the diff.
+      Commands run in a bubblewrap sandbox where available (no network unless --allow-network); --allow patterns
+      match whole arguments (each * stays within one argument). SIGINT, SIGTERM and SIGHUP cancel and restore.
+  sale recover [--repo DIR] [--dry-run] [--force] [--json]
+      Put back what an unfinished run (killed, crashed) left in the repository, from the write-ahead journal.
   sale sim-server --pool FILE --suite DIR [--port N]
       Serve the simulated pool (OpenAI-compatible) on 127.0.0.1.
   sale bench [--suite DIR] [--pool FILE] [--policies LIST] [--orders N] [--seed S] [--out DIR] [--quick]
@@ -22,6 +28,12 @@ Usage:
       smallest, random, router, cascade, oracle); writes results.json, report.md and SVG charts. --help for more.
   sale calibrate (--results FILE | --memory FILE) [--out FILE] [--train-orders LIST] [--lambda X]
       Fits the scoring weights from recorded outcomes (min–max over complexity bins) and prints them.
+
+  sale suite mine --repo DIR (--commits A..B | SHA…) --out SUITE_DIR [--family NAME] [--npm-cache DIR]
+      Mines commits that changed code and tests together into suite tasks (checked fail-before/pass-after).
+  sale warmup --repo DIR [--last N] [--budget-usd X] [--execute] [--pool FILE] [--memory FILE]
+      Replays recent qualifying commits through the auction (and execution) to fill the repository's memory;
+      estimate first, within the budget, resumable.
 
 Without --pool the simulated default pool (pools/sim-default.json) is used; it is labelled "simulated" in all output.
 `;
@@ -35,6 +47,9 @@ const commands: Record<string, () => Promise<Subcommand>> = {
   solve: async () => runSolveCommand,
   bench: async () => (await import('./benchCommand')).runBenchCommand,
   calibrate: async () => (await import('./calibrateCommand')).runCalibrateCommand,
+  suite: async () => (await import('./suiteMineCommand')).runSuiteCommand,
+  warmup: async () => (await import('./warmupCommand')).runWarmupCommand,
+  recover: async () => (await import('./recoverCommand')).runRecoverCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -48,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`sale: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
+  const restoreOutput = guardTerminalOutput();
   try {
     return await (await load())(rest);
   } catch (e) {
@@ -61,6 +77,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`sale ${name}: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
     return 1;
+  } finally {
+    restoreOutput();
   }
 }
 

@@ -19,7 +19,7 @@ export function formatSolveReport(r: SolveResult, opts: { simulated: boolean; di
   out.push('');
   const ex = r.execution;
   if (!ex) {
-    out.push(yellow('  Nothing was executed.'));
+    out.push(yellow(r.notExecuted ? `  ${r.notExecuted.message}` : '  Nothing was executed.'));
     return out.join('\n');
   }
   for (const a of ex.attempts) {

@@ -7,7 +7,9 @@ import type { ExecutionBudget } from './execution/editLoop';
 import { CancelledError, SaleError } from './errors';
 import type { SaleEvent } from './events';
 import { type EscalationSettings, type ExecuteWithEscalationResult, executeWithEscalation } from './execution/executeWinner';
-import type { RevertReport } from './workspace/fileJournal';
+import { FileJournal, type RevertReport } from './workspace/fileJournal';
+import { preflightTestCommand } from './execution/testPreflight';
+import { DEFAULT_EXEC_TOOL_LIMITS } from './execution/execLimits';
 import { type AcceptResult, acceptToBranch } from './git/gitAccept';
 import type { CancelSignal } from './ports/cancel';
 import type { CommandApprover, CommandRunner } from './ports/commandRunner';
@@ -38,6 +40,10 @@ export interface SolveOptions {
   onEvent?: (e: SaleEvent) => void;
   simulated?: boolean;
   repoContext?: RepoContext;
+  /** The journal of this task (default: a durable one on `root`). */
+  journal?: FileJournal;
+  /** Run the test command once before the auction and stop when it cannot run (default true). */
+  preflight?: boolean;
 }
 
 export interface SolveTotals {
@@ -48,8 +54,13 @@ export interface SolveTotals {
   totalUsd: number;
 }
 
+/** Why nothing was executed, for machines (the CLI's --json report) as well as people. */
+export type NotExecutedReason = 'budget' | 'cancelled-at-review' | 'no-test-command';
+
 export interface SolveResult {
   task: CodingTask;
+  /** Set when the auction ran but nothing was executed. */
+  notExecuted?: { reason: NotExecutedReason; message: string };
   auction: AuctionRecord;
   memoryRecordId: string;
   /** Undefined when the user cancelled at review. */
@@ -72,9 +83,23 @@ export interface SolveResult {
 export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
   const { task, settings, memory } = opts;
   const repoContext = opts.repoContext ?? (await buildRepoContext(opts.root, task));
-  const auction = await runAuction({
-    task, repoContext, models: opts.models, settings: settings.auction, memory, signal: opts.signal, onEvent: opts.onEvent, simulated: opts.simulated,
-  });
+  const journal = opts.journal ?? (await FileJournal.open(opts.root));
+  const testCommand = task.testCommand ?? repoContext.testCommand;
+  let auction: AuctionRecord;
+  try {
+    if (testCommand && opts.preflight !== false) {
+      // A missing test runner stops the task here, before any model call (testPreflight.ts).
+      await preflightTestCommand({ command: testCommand, journal, runner: opts.runner, timeoutMs: DEFAULT_EXEC_TOOL_LIMITS.testTimeoutMs, signal: opts.signal });
+      if (opts.signal?.cancelled) throw new CancelledError('Run');
+    }
+    auction = await runAuction({
+      task, repoContext, models: opts.models, settings: settings.auction, memory, signal: opts.signal, onEvent: opts.onEvent, simulated: opts.simulated,
+      budget: { maxUsd: settings.budget.maxUsd, maxTokens: settings.budget.maxTokens },
+    });
+  } catch (e) {
+    await journal.close(); // nothing was changed yet; the preflight's run record goes
+    throw e;
+  }
   const mem = await memory.recordAuction(task, auction);
   const spent = auctionUsageTotals(auction);
   const base = { task, auction, memoryRecordId: mem.id };
@@ -83,21 +108,25 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
     const execUsd = exec ? exec.attempts.reduce((s, a) => s + a.usd, 0) : 0;
     return { auctionTokens: spent.tokens, auctionUsd: spent.usd, execTokens, execUsd, totalUsd: spent.usd + execUsd };
   };
-  const noExecution = (why: string): SolveResult => {
+  const noExecution = async (reason: NotExecutedReason, why: string): Promise<SolveResult> => {
+    await journal.close();
     opts.onEvent?.({ type: 'log', level: 'warn', message: why });
-    return { ...base, overridden: false, passed: false, totals: totals(), accept: async () => undefined, revert: async () => undefined };
+    return { ...base, notExecuted: { reason, message: why }, overridden: false, passed: false, totals: totals(), accept: async () => undefined, revert: async () => undefined };
   };
 
   if (opts.signal?.cancelled) throw new CancelledError('Run');
   const decision: ReviewDecision = opts.review ? await opts.review(auction) : { action: 'run', bidIndex: auction.winnerBidIndex ?? -1 };
-  if (decision.action === 'cancel') return noExecution('Cancelled at review: nothing was executed.');
+  if (decision.action === 'cancel') return noExecution('cancelled-at-review', 'Cancelled at review: nothing was executed.');
   const chosen = auction.bids[decision.bidIndex];
   if (!chosen || chosen.error) throw new SaleError(`Cannot run bid #${decision.bidIndex}: ${chosen ? `it failed (${chosen.error})` : 'no such bid'}.`);
   if (!task.testCommand && !repoContext.testCommand) {
-    return noExecution('No test command found for this task, so success could not be checked: nothing was executed. Set one (package.json "test" script, or the task\'s test command).');
+    return noExecution('no-test-command', 'No test command found for this task, so success could not be checked: nothing was executed. Set one (package.json "test" script, or the task\'s test command).');
   }
   if (spent.usd >= settings.budget.maxUsd) {
-    return noExecution(`Budget reached in the auction ($${spent.usd.toFixed(4)} of $${settings.budget.maxUsd}): nothing was executed.`);
+    return noExecution('budget', `Budget reached in the auction ($${spent.usd.toFixed(4)} of $${settings.budget.maxUsd}): nothing was executed.`);
+  }
+  if (spent.tokens >= settings.budget.maxTokens) {
+    return noExecution('budget', `Token limit reached in the auction (${spent.tokens} of ${settings.budget.maxTokens}): nothing was executed.`);
   }
   const execTask = task.testCommand ? task : { ...task, testCommand: repoContext.testCommand };
   const overridden = decision.bidIndex !== auction.winnerBidIndex;
@@ -112,6 +141,7 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
     budget: settings.budget,
     escalation: settings.escalation,
     spentBefore: spent,
+    journal,
     signal: opts.signal,
     onEvent: opts.onEvent,
     seed: settings.auction.seed,
@@ -147,6 +177,7 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
         ? await acceptToBranch({ root: opts.root, taskId: task.id, files: await execution.journal.changedFiles(), message: o.message })
         : undefined;
       settled = true;
+      await execution.journal.close();
       await memory.setKept(mem.id, true);
       return committed;
     },
@@ -158,6 +189,7 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
         throw new SaleError(`Revert could not restore every file:\n${report.errors.map((e) => `  - ${e}`).join('\n')}`, 'revert-incomplete');
       }
       settled = true;
+      await execution.journal.close();
       await memory.setKept(mem.id, false);
       return report;
     },

@@ -12,7 +12,8 @@ export const SuiteTaskSchema = z.object({
 });
 export type SuiteTask = z.infer<typeof SuiteTaskSchema>;
 
-export type TaskSource = 'suite' | 'selection' | 'todo' | 'issue' | 'text';
+/** 'history': a past commit replayed by warm-up to fill a repository's memory. */
+export type TaskSource = 'suite' | 'selection' | 'todo' | 'issue' | 'text' | 'history';
 
 /** What the auction and the edit–test loop need to know about a task. */
 export interface CodingTask {

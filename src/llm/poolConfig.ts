@@ -10,7 +10,16 @@ import { formatZodIssues } from '../core/zodIssues';
 export const PriceSchema = z.strictObject({
   inputPerMTok: z.number().nonnegative(),
   outputPerMTok: z.number().nonnegative(),
+  /**
+   * Price of input tokens the provider served from its prompt cache (`usage.prompt_tokens_details.cached_tokens`).
+   * Absent: no discount, cached tokens cost `inputPerMTok` like the others.
+   */
+  cachedInputPerMTok: z.number().nonnegative().optional(),
+}).refine((p) => p.cachedInputPerMTok === undefined || p.cachedInputPerMTok <= p.inputPerMTok, {
+  message: 'cachedInputPerMTok is a discount: it cannot exceed inputPerMTok',
+  path: ['cachedInputPerMTok'],
 });
+export type Price = z.infer<typeof PriceSchema>;
 
 export const AgentConfigSchema = z.strictObject({
   id: z.string().min(1).regex(/^[A-Za-z0-9._:-]+$/, 'use letters, digits, . _ : -'),
@@ -20,9 +29,13 @@ export const AgentConfigSchema = z.strictObject({
   apiKeyEnv: z.string().optional(),
   price: PriceSchema,
   logprobs: z.boolean().optional(),
-  /** Per-call time-out in milliseconds. */
+  /** Per-attempt deadline in milliseconds, from request to last byte (default 60 000). */
   timeoutMs: z.number().int().positive().optional(),
+  /** Longest gap between two chunks of a streamed answer (default 30 000, never above timeoutMs). */
+  idleTimeoutMs: z.number().int().positive().optional(),
   maxRetries: z.number().int().min(0).max(10).optional(),
+  /** Longest wait before a retry, whatever Retry-After asks (default 20 000). */
+  maxRetryWaitMs: z.number().int().nonnegative().max(600_000).optional(),
   sim: z.record(z.string(), z.unknown()).optional(),
 });
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;
@@ -40,15 +53,6 @@ export const PoolConfigSchema = z.strictObject({
   });
 });
 export type PoolConfig = z.infer<typeof PoolConfigSchema>;
-
-/** One blended $/MTok figure for the score: plans are output tokens, so output price dominates (3:1). */
-export function blendedPrice(p: { inputPerMTok: number; outputPerMTok: number }): number {
-  return (p.inputPerMTok + 3 * p.outputPerMTok) / 4;
-}
-
-export function usageCostUsd(p: { inputPerMTok: number; outputPerMTok: number }, inputTokens: number, outputTokens: number): number {
-  return (inputTokens * p.inputPerMTok + outputTokens * p.outputPerMTok) / 1e6;
-}
 
 export function parsePoolConfig(value: unknown, where = 'pool'): PoolConfig {
   const r = PoolConfigSchema.safeParse(value);

@@ -1,3 +1,4 @@
+import { fileCalls, readRanges } from './hunkEdits';
 import { Rng } from './random';
 import type { Bin, Draw } from './successModel';
 import type { SimTask } from './taskIndex';
@@ -47,35 +48,6 @@ export function testsPassed(result: string | undefined): boolean {
   if (!result) return false;
   const m = /exit[ _-]?code["']?\s*[:=]?\s*(-?\d+)/i.exec(result);
   return !!m && Number(m[1]) === 0;
-}
-
-interface Edit {
-  search: string;
-  replace: string;
-}
-
-/** A single search/replace turning `before` into `after` when the change is one contiguous region, else undefined. */
-export function singleEdit(before: string, after: string): Edit | undefined {
-  if (before === after || !before) return undefined;
-  const a = before.split('\n');
-  const b = after.split('\n');
-  let p = 0;
-  while (p < a.length && p < b.length && a[p] === b[p]) p++;
-  let s = 0;
-  while (s < a.length - p && s < b.length - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
-  if (a.length - s - p > 40 || b.length - s - p > 40) return undefined;
-  for (let ctx = 0; ctx <= 3; ctx++) {
-    const a0 = Math.max(0, p - ctx);
-    const a1 = Math.min(a.length, a.length - s + ctx);
-    const b1 = b.length - s + (a1 - (a.length - s));
-    const search = a.slice(a0, a1).join('\n');
-    const replace = b.slice(a0, b1).join('\n');
-    if (!search.trim()) continue;
-    const at = before.indexOf(search);
-    if (at < 0 || before.indexOf(search, at + 1) >= 0) continue;
-    if (before.slice(0, at) + replace + before.slice(at + search.length) === after) return { search, replace };
-  }
-  return undefined;
 }
 
 function commentFor(path: string, text: string): string | undefined {
@@ -129,8 +101,15 @@ function* script(ctx: ExecContext): Generator<Step, void, string | undefined> {
   const files = task.solution;
   // The file a failing agent fiddles with and re-reads: the first solution file that already exists.
   const target = files.find((x) => task.original.get(x.path) !== undefined) ?? files[0];
+  // Large files are read only around the lines that change (a whole 4k-token file costs every later turn too).
+  const reads = (f: { path: string; content: string }) => {
+    const before = task.original.get(f.path);
+    if (before === undefined) return [];
+    const ranges = readRanges(before, f.content);
+    return ranges ? ranges.map((r) => ({ path: f.path, ...r })) : [{ path: f.path }];
+  };
   if (has('read_file')) {
-    for (const f of files) if (task.original.get(f.path) !== undefined) yield { lead: `Reading ${f.path}, which the plan says to change.`, name: 'read_file', args: { path: f.path } };
+    for (const f of files) for (const args of reads(f)) yield { lead: `Reading ${f.path}${'startLine' in args ? ` (lines ${args.startLine}–${args.endLine})` : ''}, which the plan says to change.`, name: 'read_file', args };
   }
   const canEdit = has('edit_file');
   const canWrite = has('write_file');
@@ -138,13 +117,11 @@ function* script(ctx: ExecContext): Generator<Step, void, string | undefined> {
   const notes = [key[0], 'handle the edge cases described in the task', key[key.length - 1], 'keep the behaviour consistent with the tests'];
   const maxAttempts = 1 + ctx.agent.execution.maxRetries;
   for (let attempt = 1; ; attempt++) {
-    if (ctx.draw.success) {
-      for (const f of files) {
-        const before = task.original.get(f.path);
-        const edit = attempt === 1 && canEdit && before !== undefined ? singleEdit(before, f.content) : undefined;
-        if (edit) yield { lead: `Applying the change to ${f.path}.`, name: 'edit_file', args: { path: f.path, ...edit } };
-        else if (canWrite) yield { lead: `Writing the corrected ${f.path}.`, name: 'write_file', args: { path: f.path, content: f.content } };
-      }
+    if (ctx.draw.success && attempt === 1) {
+      for (const f of files) yield* changeFile(f.path, task.original.get(f.path), f.content, canEdit, canWrite);
+    } else if (ctx.draw.success) {
+      // Files already hold the solution; a retry only rewrites those small enough to send whole.
+      for (const f of files) if (canWrite && (fileCalls(f.path, undefined, f.content)?.length ?? 2) === 1) yield { lead: `Writing the corrected ${f.path}.`, name: 'write_file', args: { path: f.path, content: f.content } };
     } else {
       const f = target;
       if (f) {
@@ -172,9 +149,37 @@ function* script(ctx: ExecContext): Generator<Step, void, string | undefined> {
       return;
     }
     if (has('read_file') && target && task.original.get(target.path) !== undefined) {
-      yield { lead: 'The tests still fail; let me read the file again.', name: 'read_file', args: { path: target.path } };
+      yield { lead: 'The tests still fail; let me read the file again.', name: 'read_file', args: reads(target)[0] };
     }
   }
+}
+
+/**
+ * The calls that write one solution file: one edit_file per hunk (or a new file in parts), as hunkEdits plans
+ * them. An edit the tool refuses makes the agent fall back to writing the file whole.
+ */
+function* changeFile(path: string, before: string | undefined, after: string, canEdit: boolean, canWrite: boolean): Generator<Step, void, string | undefined> {
+  const planned = fileCalls(path, before, after);
+  const usable = planned && planned.every((c) => (c.name === 'edit_file' ? canEdit : canWrite));
+  if (usable) {
+    if (!planned.length) return;
+    let i = 0;
+    for (const c of planned) {
+      i++;
+      const lead = c.name === 'edit_file'
+        ? `Applying the change to ${path}${planned.length > 1 ? ` (hunk ${i} of ${planned.length})` : ''}.`
+        : `Writing ${path}${planned.length > 1 ? ` (part ${i} of ${planned.length})` : ''}.`;
+      const result = yield { lead, name: c.name, args: c.args };
+      if (callFailed(result)) break;
+      if (i === planned.length) return;
+    }
+  }
+  if (canWrite) yield { lead: `Writing the corrected ${path}.`, name: 'write_file', args: { path, content: after } };
+}
+
+/** True when a tool result reads as a refusal (any tool implementation's wording, not only ours). */
+function callFailed(result: string | undefined): boolean {
+  return result === undefined || /nothing was changed|^(error|invalid)|not found|found \d+ times|too large|does not exist|not valid|binary|refused|outside/i.test(result);
 }
 
 function capitalizeNote(s: string): string {

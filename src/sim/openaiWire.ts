@@ -123,7 +123,8 @@ export interface Completion {
   /** Per content token, when logprobs were asked for and are offered. */
   logprobs: WireTokenLogprob[] | null;
   finishReason: 'stop' | 'length' | 'tool_calls';
-  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  /** As OpenAI sends it: `cached_tokens` is the part of `prompt_tokens` served from the prompt cache. */
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number; prompt_tokens_details: { cached_tokens: number } };
 }
 
 const FINGERPRINT = 'fp_sale_sim';

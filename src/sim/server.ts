@@ -8,6 +8,7 @@ import {
   completionBody, completionChunks, errorBody, modelObject, parseChatRequest, promptTokens, toolCallTokens,
 } from './openaiWire';
 import { PlanTable } from './planTable';
+import { PromptCache, promptTokenStream } from './promptCache';
 import { hashText } from './random';
 import { SimAgents } from './simAgent';
 import { TaskIndex } from './taskIndex';
@@ -49,18 +50,23 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/**
+ * Reads the body. Past MAX_BODY the rest is read and thrown away, so the 413 can be sent and read by the client
+ * (destroying the socket mid-upload made the client see a reset, never the 413). Past 4 × MAX_BODY we give up.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new SaleError('request body too large', 'too-large'));
+      if (size <= MAX_BODY) chunks.push(c);
+      else if (size > 4 * MAX_BODY) {
+        reject(new SaleError('request body far too large', 'too-large-abort'));
         req.destroy();
-      } else chunks.push(c);
+      }
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (size > MAX_BODY ? reject(new SaleError('request body too large', 'too-large')) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }
@@ -71,6 +77,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
   const world = resolveSimWorld(opts.pool, opts.seed !== undefined ? { seed: opts.seed } : {});
   const tasks = TaskIndex.fromDir(opts.suiteDir);
   const agents = new SimAgents(world, tasks, new PlanTable());
+  const cache = new PromptCache(world.cache);
   const byName = new Map<string, AgentSim>();
   for (const a of opts.pool.agents) {
     const sim = world.agents.get(a.id);
@@ -107,6 +114,9 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
       logprobs = makeLogprobs(tokenize(content ?? ''), agent, latent, reply.entropy.key).map((t) => ({ ...t, top_logprobs: t.top_logprobs.slice(0, top) }));
     }
     const prompt = promptTokens(req);
+    // One cache per model; the request seed stands for the account (the bench gives every order its own seed,
+    // and two users of a provider do not share a cache).
+    const cached = Math.min(prompt, cache.lookup(`${agent.id}|${req.seed ?? ''}`, promptTokenStream(req), Date.now()));
     return {
       id: `chatcmpl-sim-${callKey.slice(0, 24)}`,
       created: Math.floor(Date.now() / 1000),
@@ -115,7 +125,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
       toolCalls,
       logprobs,
       finishReason,
-      usage: { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens },
+      usage: { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens, prompt_tokens_details: { cached_tokens: cached } },
     };
   };
 
@@ -123,8 +133,10 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
     let raw: string;
     try {
       raw = await readBody(req);
-    } catch {
-      return sendJson(res, 413, errorBody('Request body too large.', 'invalid_request_error'));
+    } catch (e) {
+      if ((e as SaleError).code !== 'too-large') return void res.destroy();
+      res.setHeader('Connection', 'close');
+      return sendJson(res, 413, errorBody(`Request body too large (the simulator accepts up to ${MAX_BODY} bytes).`, 'invalid_request_error'));
     }
     let body: unknown;
     try {

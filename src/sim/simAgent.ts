@@ -1,4 +1,4 @@
-import { type PromptKind, detectPromptKind, extractTagged, parseTaskBlock } from '../core/auction/prompts';
+import { type PromptKind, detectPromptKindOf, extractTagged, parseTaskBlock } from '../core/auction/prompts';
 import { nextExecStep, type PastCall } from './executor';
 import { judgePlan } from './judge';
 import type { ChatCompletionRequest, WireMessage } from './openaiWire';
@@ -10,7 +10,8 @@ import type { SimTask, TaskIndex } from './taskIndex';
 import type { AgentSim, SimWorld } from './worldConfig';
 
 /**
- * What a simulated agent answers, by prompt kind (detectPromptKind on the system message). The HTTP layer
+ * What a simulated agent answers, by prompt kind (detectPromptKindOf: the system message's header, or the last
+ * user message's in the shared-prefix layout). The HTTP layer
  * turns the reply into an OpenAI response (JSON mode, max_tokens, logprobs, usage, streaming).
  */
 export interface AgentReply {
@@ -32,10 +33,6 @@ interface TaskRef {
   bin: Bin;
 }
 
-function firstOf(messages: WireMessage[], ...roles: string[]): string {
-  return messages.find((m) => roles.includes(m.role))?.content ?? '';
-}
-
 export class SimAgents {
   constructor(readonly world: SimWorld, readonly tasks: TaskIndex, readonly plans: PlanTable) {}
 
@@ -48,9 +45,9 @@ export class SimAgents {
   }
 
   reply(agent: AgentSim, req: ChatCompletionRequest): AgentReply {
-    const system = firstOf(req.messages, 'system', 'developer');
-    const user = firstOf(req.messages, 'user');
-    const kind = detectPromptKind(system) ?? 'other';
+    // Every user message, in order: the shared-prefix layout splits task, repository and the call's own part.
+    const user = req.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n\n');
+    const kind = detectPromptKindOf(req.messages) ?? 'other';
     const seed = req.seed;
     switch (kind) {
       case 'bid':

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SaleError } from '../core/errors';
 import type { AgentConfig, PoolConfig } from '../llm/poolConfig';
+import { type CacheParams, DEFAULT_CACHE } from './promptCache';
 
 /**
  * Parameters of the simulated world (DESIGN §4). The pool file's top-level `sim` block sets world-wide values;
@@ -71,6 +72,15 @@ const LatencySchema = z.strictObject({
   msPerRequest: z.number().min(0).max(60_000).optional(),
 });
 
+const CacheSchema = z.strictObject({
+  /** A prefix stays cached this long after it was last sent to the same model (ms). */
+  windowMs: z.number().int().min(0).max(86_400_000).optional(),
+  /** Cached runs shorter than this count as 0 (OpenAI: 1,024). */
+  minPrefixTokens: z.number().int().min(0).max(1_000_000).optional(),
+  /** Cache granularity in tokens (OpenAI: 128). */
+  blockTokens: z.number().int().min(1).max(4096).optional(),
+});
+
 const agentFields = {
   /** Probability of success (if it executed) for complexity bins 1..5. */
   successByBin: successByBin.optional(),
@@ -96,6 +106,8 @@ export const WorldSimSchema = z.strictObject({
   planImpressionNoise: z.number().min(0).max(10).optional(),
   /** Bin assumed for tasks the simulator does not know. */
   unknownTaskBin: z.number().int().min(1).max(5).optional(),
+  /** Prompt caching reported as usage.prompt_tokens_details.cached_tokens (src/sim/promptCache.ts). */
+  cache: CacheSchema.optional(),
 });
 export type AgentSimInput = z.infer<typeof AgentSimSchema>;
 export type WorldSimInput = z.infer<typeof WorldSimSchema>;
@@ -118,12 +130,13 @@ export interface SimWorld {
   taskCorrelation: number;
   planImpressionNoise: number;
   unknownTaskBin: 1 | 2 | 3 | 4 | 5;
+  cache: CacheParams;
   agents: Map<string, AgentSim>;
   /** Agent ids in pool order. */
   agentIds: string[];
 }
 
-/** Defaults = the default world (calibrated in test/unit/simWorld.test.ts against the paper's coding figures). */
+/** Defaults = the default world (calibrated in test/unit/sim/world.test.ts against the paper's coding figures). */
 export const DEFAULT_AGENT_SIM: AgentSimParams = {
   successByBin: [0.9, 0.7, 0.5, 0.3, 0.15],
   planSignal: 0.55,
@@ -163,8 +176,9 @@ const KNOWN_KEYS: Record<string, string[]> = {
   trace: Object.keys(TraceSchema.shape),
   execution: Object.keys(ExecutionSchema.shape),
   latency: Object.keys(LatencySchema.shape),
+  cache: Object.keys(CacheSchema.shape),
 };
-const WORLD_ONLY = ['seed', 'taskCorrelation', 'planImpressionNoise', 'unknownTaskBin'];
+const WORLD_ONLY = ['seed', 'taskCorrelation', 'planImpressionNoise', 'unknownTaskBin', 'cache'];
 
 function describeIssue(issue: z.core.$ZodIssue, agentLevel: boolean): string {
   const path = issue.path.map(String).join('.');
@@ -211,7 +225,7 @@ function mergeAgent(...layers: AgentSimInput[]): AgentSimParams {
 
 function resolveAgent(agent: AgentConfig, world: WorldSimInput): AgentSim {
   const own = parseAgentSim(agent.sim, `"sim" block of agent ${agent.id}`);
-  const { seed: _s, taskCorrelation: _t, planImpressionNoise: _p, unknownTaskBin: _u, ...worldAgentLevel } = world;
+  const { seed: _s, taskCorrelation: _t, planImpressionNoise: _p, unknownTaskBin: _u, cache: _c, ...worldAgentLevel } = world;
   const params = mergeAgent(worldAgentLevel, own);
   return { ...params, id: agent.id, offersLogprobs: agent.logprobs !== false, capability: params.successByBin[2] };
 }
@@ -227,6 +241,11 @@ export function resolveSimWorld(pool: PoolConfig, opts: { seed?: number } = {}):
     taskCorrelation: world.taskCorrelation ?? DEFAULT_WORLD.taskCorrelation,
     planImpressionNoise: world.planImpressionNoise ?? DEFAULT_WORLD.planImpressionNoise,
     unknownTaskBin: (world.unknownTaskBin ?? DEFAULT_WORLD.unknownTaskBin) as SimWorld['unknownTaskBin'],
+    cache: {
+      windowMs: world.cache?.windowMs ?? DEFAULT_CACHE.windowMs,
+      minPrefixTokens: world.cache?.minPrefixTokens ?? DEFAULT_CACHE.minPrefixTokens,
+      blockTokens: world.cache?.blockTokens ?? DEFAULT_CACHE.blockTokens,
+    },
     agents,
     agentIds: simAgents.map((a) => a.id),
   };

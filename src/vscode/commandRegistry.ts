@@ -12,6 +12,7 @@ import type { PanelState } from './webviewMessages';
 export type CommandOutcome = { ok: true; state?: PanelState; detail?: string } | { ok: false; error: string; code: string };
 
 /** Arguments come from anywhere (palette, keybindings, other extensions): each body checks its own. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each body declares (and checks) its own argument types
 export type CommandBody = (...args: any[]) => Promise<CommandOutcome | void>;
 
 export class CommandRegistry {

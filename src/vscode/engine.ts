@@ -97,6 +97,8 @@ export async function runEngine(opts: EngineOptions): Promise<EngineRun> {
   const final = exec?.final;
   const cancelled = cancelledAtReview || final?.reason === 'cancelled';
   const diff = exec && !cancelled ? await exec.journal.diff() : '';
+  // Cancelled and fully restored: nothing is pending, so the write-ahead journal of the run goes.
+  if (exec && cancelled && !cancelRevertErrors(cancelled, final)?.length) await exec.journal.close();
   return {
     auction: result.auction,
     memoryRecordId: result.memoryRecordId,

@@ -29,7 +29,10 @@ export function logEvent(L: Logger, ev: SaleEvent): void {
     case 'log':
       L(ev.level, ev.message);
       break;
-    default:
-      break;
+    case 'bid-delta':
+    case 'jury-progress':
+    case 'scored':
+    case 'exec-turn':
+      break; // the panel shows these; the log keeps to milestones
   }
 }

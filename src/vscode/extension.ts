@@ -9,6 +9,7 @@ import { CommandRegistry } from './commandRegistry';
 import { ORIGINAL_SCHEME } from './diffOriginals';
 import { SaleLog } from './log';
 import { LoggingRunner } from './loggingRunner';
+import { announceSandboxOnce, offerRecovery, terminalCommandLine } from './recoveryOffer';
 import { registerMemoryCommands } from './memoryCommands';
 import { MemoryService } from './memoryService';
 import { PoolService } from './poolSetup';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
     shellIntegrationTimeoutMs: () => settings(undefined)['terminal.shellIntegrationTimeoutMs'],
     useShellIntegration: () => settings(undefined)['terminal.useShellIntegration'],
     fallback: new ChildProcessCommandRunner(),
+    wrapCommand: terminalCommandLine,
     log: log.log,
     notify: (m) => void vscode.window.showWarningMessage(m, 'Show Log').then((p) => p && log.show()),
   });
@@ -80,7 +82,7 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
   commands.register('sale.showPanel', async () => panel.reveal());
   commands.register('sale.showLog', async () => log.show());
   registerSetupCommands(commands, { secrets: context.secrets, pools, settings, log: log.log });
-  registerMemoryCommands(commands, { memory, routing, log: log.log });
+  registerMemoryCommands(commands, { memory, routing, log: log.log, pools, settings, storageDir: context.globalStorageUri.fsPath });
   registerRoutingCommands(commands, { routing, log: log.log });
 
   context.subscriptions.push(
@@ -107,6 +109,11 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
     vscode.workspace.onDidGrantWorkspaceTrust(() => log.log('info', 'Workspace trusted: SALE may now run agents here.')),
   );
 
+  // After activation, off its critical path: the offer to restore an unfinished run, and the sandbox notice.
+  setTimeout(() => {
+    announceSandboxOnce(log.log);
+    void offerRecovery(log.log);
+  }, 0);
   const ms = Date.now() - started;
   log.log('info', `SALE activated in ${ms} ms (VS Code ${vscode.version}, ${vscode.env.appName}).`);
   context.globalState.update('sale.lastActivationMs', ms);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { stripControlSequences } from '../core/controlChars';
 import { maskSecrets } from './redact';
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -15,7 +16,8 @@ export class SaleLog implements vscode.Disposable {
   }
 
   readonly log: Logger = (level, message) => {
-    const m = maskSecrets(message);
+    // Log lines carry model text (plans, file names, errors): no escape sequence reaches the channel.
+    const m = stripControlSequences(maskSecrets(message));
     this.recent.push({ level, message: m });
     if (this.recent.length > 500) this.recent.shift();
     if (level === 'error') this.channel.error(m);

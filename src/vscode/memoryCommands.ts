@@ -1,15 +1,31 @@
-/** Commands over a repository's memory: export and import as JSON lines, and forget it. */
+/** Commands over a repository's memory: export and import as JSON lines, forget it, and learn from its history. */
 import * as vscode from 'vscode';
 import { SaleError } from '../core/errors';
 import type { CommandRegistry } from './commandRegistry';
+import { learnFromHistory } from './learnFromHistory';
 import type { Logger } from './log';
 import { adoptIntoRepo, parseJsonLines, toJsonLines } from './memoryJsonl';
 import type { MemoryService } from './memoryService';
+import type { PoolService } from './poolSetup';
 import type { RoutingViewProvider } from './routingView';
+import type { SettingsFor } from './settingsReader';
 import { currentRepo } from './workspaceRepo';
 
-export function registerMemoryCommands(reg: CommandRegistry, deps: { memory: MemoryService; routing: RoutingViewProvider; log: Logger }): void {
+export interface MemoryCommandDeps {
+  memory: MemoryService;
+  routing: RoutingViewProvider;
+  log: Logger;
+  pools: PoolService;
+  settings: SettingsFor;
+  /** The extension's global storage folder (warm-up progress lives there). */
+  storageDir: string;
+}
+
+export function registerMemoryCommands(reg: CommandRegistry, deps: MemoryCommandDeps): void {
   const { memory, routing, log } = deps;
+  reg.register('sale.learnFromHistory', async () => learnFromHistory({
+    pools: deps.pools, memory, settings: deps.settings, storageDir: deps.storageDir, log, onMemoryChanged: () => routing.refresh(),
+  }));
   reg.register('sale.exportMemory', async (arg?: { uri?: string }) => {
     const r = await currentRepo();
     if (!r) throw new SaleError('Open a folder first: memory belongs to a repository.', 'no-workspace');

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { HeadTailBuffer } from '../core/execution/childProcessRunner';
+import { hasControlChars, stripControlSequences } from '../core/controlChars';
 import type { CancelSignal } from '../core/ports/cancel';
 import type { CommandResult, CommandRunner } from '../core/ports/commandRunner';
 import { shellQuote, stripTerminalControls, terminalResultDecision } from './terminalText';
@@ -19,6 +20,11 @@ export interface TerminalRunnerOptions {
   notify: (message: string) => void;
   headChars?: number;
   tailChars?: number;
+  /**
+   * What is typed into the terminal for a command: by default the command itself. The extension passes
+   * commandSandbox.sandboxedShellLine, so the terminal runs it in the same sandbox, without secrets, as the fallback.
+   */
+  wrapCommand?: (command: string, cwd: string) => string;
 }
 
 interface SaleTerminal {
@@ -78,6 +84,10 @@ export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
   }
 
   private async runNow(command: string, opts: { cwd: string; timeoutMs: number; signal?: CancelSignal }): Promise<CommandResult> {
+    // The command line is shown in the terminal: escape sequences in it would drive the terminal itself.
+    if (hasControlChars(command)) {
+      return { command: stripControlSequences(command), exitCode: undefined, output: '[refused: the command holds control characters or escape sequences]', truncated: false, timedOut: false, durationMs: 0, runner: 'terminal' };
+    }
     if (!this.opts.useShellIntegration()) return this.fallback(command, opts, 'the setting sale.terminal.useShellIntegration is off');
     if (opts.signal?.cancelled) {
       return { command, exitCode: undefined, output: '[cancelled before start]', truncated: false, timedOut: false, durationMs: 0, runner: 'terminal' };
@@ -100,7 +110,9 @@ export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
         return this.fallback(command, opts, 'the SALE terminal could not change to the repository folder');
       }
     }
-    const r = await this.execute(st, si, command, opts.timeoutMs, opts.signal);
+    const line = this.opts.wrapCommand ? this.opts.wrapCommand(command, opts.cwd) : command;
+    const r = await this.execute(st, si, line, opts.timeoutMs, opts.signal);
+    r.result = { ...r.result, command };
     if (r.timedOut || r.cancelled) return r.result;
     const d = terminalResultDecision({ exitCode: r.exitCode, output: r.result.output }, this.rerunnable.has(command.trim()));
     if (d.action === 'rerun') {

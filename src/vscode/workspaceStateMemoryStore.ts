@@ -148,7 +148,8 @@ export class WorkspaceStateMemoryStore implements MemoryStore {
     }
     if (bad.length) {
       const q = this.quarantined();
-      await this.memento.update(this.quarantineKey, [...q, ...bad].slice(-200));
+      // Kept small: a huge broken record must not bloat the workspace state on every load.
+      await this.memento.update(this.quarantineKey, [...q, ...bad.map(quarantineValue)].slice(-200));
       await this.memento.update(this.key, out);
     }
     this.cache = out;
@@ -197,4 +198,17 @@ export class WorkspaceStateMemoryStore implements MemoryStore {
     this.queue = next.catch(() => undefined);
     return next;
   }
+}
+
+/** Largest quarantined value kept as it was; bigger ones are kept as the start of their JSON text. */
+const MAX_QUARANTINE_CHARS = 20_000;
+
+function quarantineValue(v: unknown): unknown {
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? String(v);
+  } catch {
+    text = String(v);
+  }
+  return text.length <= MAX_QUARANTINE_CHARS ? v : { truncatedJson: text.slice(0, MAX_QUARANTINE_CHARS), originalChars: text.length };
 }

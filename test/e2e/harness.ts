@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import {
-  HostError, hostPaths, installExtension, launchChromium, makeSandbox, startCodeServer, workbenchUrl,
+  hostPaths, installExtension, launchChromium, makeSandbox, startCodeServer, workbenchUrl,
   type RunningServer, type Sandbox,
 } from '../../scripts/lib/code-server';
 import { packageExtension as packageVsix } from '../../scripts/lib/package-vsix';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { oraclePick, randomPick } from '../../src/bench/policies';
@@ -124,7 +124,7 @@ describe('bench: test-run cache', () => {
     const b = join(dir, 'b');
     for (const d of [a, b]) {
       rmSync(d, { recursive: true, force: true });
-      require('node:fs').mkdirSync(join(d, 'src'), { recursive: true });
+      mkdirSync(join(d, 'src'), { recursive: true });
       writeFileSync(join(d, 'src', 'x.js'), 'module.exports = 1;\n');
     }
     const r1 = await runner.run('node --test', { cwd: a, timeoutMs: 1000 });

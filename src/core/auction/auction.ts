@@ -8,14 +8,18 @@ import { parseBatchScores, parsePairScore } from './juryParser';
 import { parsePlan, planProblem } from './planParser';
 import { type CancelSignal, abortSignalFor } from '../ports/cancel';
 import { type Clock, systemClock } from '../ports/clock';
-import { type RepoContext, bidMessages, juryBatchMessages, juryPairMessages, refineMessages } from './prompts';
+import type { RepoContext } from './prompts';
+import { bestPossibleScore, couldBeat, panelWeight } from './scoreBounds';
 import { argminScore, juryMean, scoreBid } from './scoring';
+import { auctionPrompts } from './sharedPrefixPrompts';
 import { mapLimit } from '../mapLimit';
 import { seededShuffle } from './seededShuffle';
 import type { CodingTask } from '../task';
 import type { ChatModel, ChatResult } from '../ports/chatModel';
 import { blendedPrice } from '../pricing';
 import { explainAuction } from './explain';
+import { taskTextNotice } from '../inputLimits';
+import { BudgetError, TaskBudget, inputTokenBound, projectCall } from '../callBudget';
 
 export interface AuctionOptions {
   task: CodingTask;
@@ -30,9 +34,17 @@ export interface AuctionOptions {
   simulated?: boolean;
   /** Max concurrent model calls (per-pair jury makes |A|² calls). */
   concurrency?: number;
+  /**
+   * The task's budget (dollars and tokens). Each call reserves its worst case (max_tokens × output price +
+   * a bound of its prompt tokens × input price) first and does not start when that would overrun the budget.
+   */
+  budget?: { maxUsd: number; maxTokens: number };
   /** Time source for `startedAt` and `durationMs`; the system clock unless a test fixes it. */
   clock?: Clock;
 }
+
+/** Worst-case output when a call names no max_tokens (all auction calls do; this is only a safe default). */
+const UNBOUNDED_OUTPUT_TOKENS = 4096;
 
 interface Draft {
   model: ChatModel;
@@ -42,6 +54,8 @@ interface Draft {
   entropy: number | null;
   bidUsd: number;
   error?: string;
+  /** The call was never started: its worst case did not fit in the budget. */
+  overBudget?: boolean;
 }
 
 /**
@@ -72,11 +86,30 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
   const concurrency = opts.concurrency ?? 8;
   const price = new Map(models.map((m) => [m.agent.id, blendedPrice(m.agent.price)]));
   const seed = settings.seed;
+  const prompts = auctionPrompts(settings.promptLayout);
 
-  const call = async (m: ChatModel, phase: UsageTotals, req: Parameters<ChatModel['chat']>[0]): Promise<ChatResult> => {
+  const budget = opts.budget ? new TaskBudget(opts.budget) : undefined;
+  const noted = new Set<string>();
+  const note = (line: string) => {
+    if (noted.has(line)) return;
+    noted.add(line);
+    explanation.push(line);
+    emit({ type: 'log', level: 'warn', message: line });
+  };
+  const call = async (m: ChatModel, phase: UsageTotals, req: Parameters<ChatModel['chat']>[0], what: string): Promise<ChatResult> => {
     checkCancel();
-    const r = await m.chat({ ...req, signal: abort, seed });
-    addUsage(phase, { inputTokens: r.inputTokens, outputTokens: r.outputTokens, usd: r.usd });
+    const settle = budget?.reserve(projectCall(m.agent.price, inputTokenBound(req.messages), req.maxTokens ?? UNBOUNDED_OUTPUT_TOKENS), `${what} (${m.agent.id})`);
+    let r: ChatResult;
+    try {
+      r = await m.chat({ ...req, signal: abort, seed });
+    } catch (e) {
+      settle?.({ tokens: 0, usd: 0 });
+      throw e;
+    }
+    settle?.({ tokens: r.inputTokens + r.outputTokens, usd: r.usd });
+    addUsage(phase, r);
+    if (r.usageEstimated) note(`${m.agent.id}: ${r.usageEstimated}.`);
+    for (const n of r.notes ?? []) note(`${m.agent.id}: ${n}.`);
     return r;
   };
 
@@ -88,27 +121,37 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
         logprobs: settings.useEntropy,
         temperature: 0.7,
         onDelta: (text) => emit({ type: 'bid-delta', agent: m.agent.id, round, text }),
-      });
+      }, round === 0 ? 'Bid' : 'Refined bid');
       const problem = planProblem(r.text);
       return { model: m, round, raw: r.text, tokens: r.outputTokens, entropy: meanEntropy(r.logprobs), bidUsd: r.usd, ...(problem ? { error: problem } : {}) };
     } catch (e) {
       if (opts.signal?.cancelled) throw new CancelledError('Auction');
-      return { model: m, round, raw: '', tokens: 0, entropy: null, bidUsd: 0, error: errorMessage(e) };
+      return { model: m, round, raw: '', tokens: 0, entropy: null, bidUsd: 0, error: errorMessage(e), ...(e instanceof BudgetError ? { overBudget: true } : {}) };
     }
   };
 
   emit({ type: 'auction-start', taskId: task.id, agents: models.map((m) => m.agent.id), simulated: !!opts.simulated });
+  const tooLong = taskTextNotice(task);
+  if (tooLong) note(tooLong);
 
   // 1. Bids, in parallel.
-  const drafts = await Promise.all(models.map((m) => draftPlan(m, 0, bidMessages(m.agent.id, task, opts.repoContext, settings.maxPlanTokens), usage.bids)));
+  const drafts = await Promise.all(models.map((m) => draftPlan(m, 0, prompts.bid(m.agent.id, task, opts.repoContext, settings.maxPlanTokens), usage.bids)));
   checkCancel();
   const valid = drafts.filter((d) => !d.error);
   for (const d of drafts.filter((d) => d.error)) explanation.push(`${d.model.agent.id} did not bid: ${d.error}.`);
+  if (valid.length === 0 && drafts.some((d) => d.overBudget)) {
+    throw new BudgetError(`No agent could bid within the budget:\n${drafts.map((d) => `  - ${d.model.agent.id}: ${d.error}`).join('\n')}`);
+  }
   if (valid.length === 0) {
     throw new SaleError(`No agent could bid:\n${drafts.map((d) => `  - ${d.model.agent.id}: ${d.error}`).join('\n')}`, 'no-bids');
   }
-  // Judges: agents that answered. An agent whose endpoint failed would only fail again, slowly.
-  const judges = models.filter((m) => valid.some((d) => d.model === m));
+  // The full jury: agents that answered (an agent whose endpoint failed would only fail again, slowly). With
+  // juryPanel 'cheaper-half' only its cheaper half is asked, and stands in for all of it (scoring.juryTerm).
+  const fullJury = models.filter((m) => valid.some((d) => d.model === m));
+  const judges = settings.juryPanel === 'cheaper-half' ? cheaperHalf(fullJury, price) : fullJury;
+  const panel = fullJury.map((m) => m.agent.id);
+  const fullPanelWeight = panelWeight(settings.weights, panel);
+  if (judges.length < fullJury.length) explanation.push(`Jury: ${judges.map((m) => m.agent.id).join(', ')} (the cheaper half of the pool), standing in for all ${fullJury.length} agents.`);
 
   // 2–3. Jury.
   let juryDone = 0;
@@ -122,7 +165,7 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
         const order = seededShuffle(plans, `${task.id}|${judge.agent.id}|${seed ?? ''}|${plans[0]?.round}`);
         const labelled = order.map((d, i) => ({ draft: d, label: i + 1 }));
         try {
-          const r = await call(judge, usage.jury, { messages: juryBatchMessages(task, labelled.map((l) => ({ label: l.label, text: l.draft.raw }))), json: true, temperature: 0, maxTokens: 120 + 60 * plans.length });
+          const r = await call(judge, usage.jury, { messages: prompts.juryBatch(judge.agent.id, task, labelled.map((l) => ({ label: l.label, text: l.draft.raw }))), json: true, temperature: 0, maxTokens: 120 + 60 * plans.length }, 'Jury call');
           const parsed = parseBatchScores(r.text, labelled.map((l) => l.label));
           for (const l of labelled) scores.get(l.draft)!.push({ judge: judge.agent.id, ...parsed.get(l.label)! });
         } catch (e) {
@@ -136,7 +179,7 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
       const results = await mapLimit(pairs, concurrency, async ({ judge, d }) => {
         let s: JuryScore;
         try {
-          const r = await call(judge, usage.jury, { messages: juryPairMessages(task, { label: 1, text: d.raw }), json: true, temperature: 0, maxTokens: 120 });
+          const r = await call(judge, usage.jury, { messages: prompts.juryPair(judge.agent.id, task, { label: 1, text: d.raw }), json: true, temperature: 0, maxTokens: 120 }, 'Jury call');
           s = { judge: judge.agent.id, ...parsePairScore(r.text) };
         } catch (e) {
           if (opts.signal?.cancelled) throw new CancelledError('Auction');
@@ -163,7 +206,7 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
 
   const toBid = (d: Draft, jury: JuryScore[]): Bid => {
     const p = price.get(d.model.agent.id)!;
-    const parts = scoreBid(settings.weights, p, d.tokens, useEntropy ? d.entropy : null, jury);
+    const parts = scoreBid(settings.weights, p, d.tokens, useEntropy ? d.entropy : null, jury, fullPanelWeight);
     return {
       agent: d.model.agent.id,
       model: d.model.agent.model,
@@ -206,10 +249,16 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
   const refinements: AuctionRecord['refinements'] = [];
   if (settings.refine && opts.memory) {
     const cheaper = scorable.filter(({ b }) => b.pricePerMTok < provisional.pricePerMTok);
+    const bound = (b: { pricePerMTok: number; planTokens?: number; entropy?: number | null }) =>
+      bestPossibleScore(settings.weights, { ...b, useEntropy, panel });
     const jobs = cheaper
       .map(({ b }) => ({ b, examples: opts.memory!.retrievePairs(b.agent, task, settings.k, settings.memoryLabels) }))
       .filter((j) => {
         if (j.examples.length === 0) refinements.push({ agent: j.b.agent, examples: 0, replacedWinner: false, error: 'no similar past auctions in memory' });
+        else if (settings.skipUselessRefinement && !couldBeat(bound({ pricePerMTok: j.b.pricePerMTok }), provisional.score)) {
+          refinements.push({ agent: j.b.agent, examples: j.examples.length, replacedWinner: false, skipped: `even a perfect refined bid (score ${f(bound({ pricePerMTok: j.b.pricePerMTok }))}) could not beat ${f(provisional.score)}` });
+          return false;
+        }
         return j.examples.length > 0;
       });
     if (jobs.length) {
@@ -217,11 +266,15 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
       const refinedDrafts = await Promise.all(
         jobs.map((j) => {
           const m = models.find((x) => x.agent.id === j.b.agent)!;
-          return draftPlan(m, 1, refineMessages(m.agent.id, task, opts.repoContext, j.b.raw, j.examples, settings.maxPlanTokens), usage.refinement);
+          return draftPlan(m, 1, prompts.refine(m.agent.id, task, opts.repoContext, j.b.raw, j.examples, settings.maxPlanTokens), usage.refinement);
         }),
       );
       checkCancel();
-      const ok = refinedDrafts.filter((d) => !d.error);
+      // A refined plan that could not beat the provisional winner even with every judge at 5 is not judged.
+      const hopeless = new Set(settings.skipUselessRefinement
+        ? refinedDrafts.filter((d) => !d.error && !couldBeat(bound({ pricePerMTok: price.get(d.model.agent.id)!, planTokens: d.tokens, entropy: useEntropy ? d.entropy : null }), provisional.score))
+        : []);
+      const ok = refinedDrafts.filter((d) => !d.error && !hopeless.has(d));
       const refinedJury = ok.length ? await juryFor(ok) : new Map<Draft, JuryScore[]>();
       checkCancel();
       refinedDrafts.forEach((d, i) => {
@@ -231,16 +284,17 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
           bids.push(failedBid(d));
           return;
         }
-        const b = toBid(d, refinedJury.get(d)!);
+        const b = toBid(d, refinedJury.get(d) ?? []);
         bids.push(b);
         emit({ type: 'bid', bid: b });
         // Strictly better than the provisional winner, and better than any refined bid accepted so far.
-        const replaces = b.score < provisional.score && b.score < bids[winnerIdx].score;
+        const replaces = !hopeless.has(d) && b.score < provisional.score && b.score < bids[winnerIdx].score;
         if (replaces) winnerIdx = bids.length - 1;
-        refinements.push({ agent: b.agent, examples, replacedWinner: false });
+        refinements.push({ agent: b.agent, examples, replacedWinner: false, ...(hopeless.has(d) ? { skipped: 'not judged: could not beat the provisional winner even with every judge at 5' } : {}) });
       });
       for (const r of refinements) r.replacedWinner = bids[winnerIdx].refined && bids[winnerIdx].agent === r.agent && !r.error;
     }
+    for (const r of refinements.filter((x) => x.skipped)) explanation.push(`Refinement by ${r.agent} skipped: ${r.skipped}.`);
   } else if (settings.refine && !opts.memory) {
     explanation.push('No memory given: refinement skipped.');
   }
@@ -263,4 +317,12 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
   };
   emit({ type: 'auction-done', record });
   return record;
+}
+
+const f = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(3));
+
+/** The cheaper half of the agents by price (rounded up, at least one), in their own order. */
+export function cheaperHalf(models: ChatModel[], price: Map<string, number>): ChatModel[] {
+  const keep = new Set([...models].sort((a, b) => price.get(a.agent.id)! - price.get(b.agent.id)!).slice(0, Math.max(1, Math.ceil(models.length / 2))));
+  return models.filter((m) => keep.has(m));
 }

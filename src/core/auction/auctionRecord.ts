@@ -65,6 +65,8 @@ export type Weights = z.infer<typeof WeightsSchema>;
 
 export const UsageTotalsSchema = z.object({
   inputTokens: z.number(),
+  /** Part of `inputTokens` the endpoints served from their prompt caches (charged at the cached price). */
+  cachedInputTokens: z.number().optional(),
   outputTokens: z.number(),
   usd: z.number(),
   calls: z.number(),
@@ -84,7 +86,11 @@ export const AuctionRecordSchema = z.object({
   /** Index into `bids` of the winning bid. */
   winnerBidIndex: z.number().int().nullable(),
   /** Agents that refined and how many memory examples each saw. */
-  refinements: z.array(z.object({ agent: z.string(), examples: z.number(), replacedWinner: z.boolean(), error: z.string().optional() })),
+  refinements: z.array(z.object({
+    agent: z.string(), examples: z.number(), replacedWinner: z.boolean(), error: z.string().optional(),
+    /** Why this refinement (or its jury) was skipped as unable to change the winner (`skipUselessRefinement`). */
+    skipped: z.string().optional(),
+  })),
   /** Human-readable reasons: why the winner won, what was missing (e.g. no logprobs). */
   explanation: z.array(z.string()),
   usage: z.object({ bids: UsageTotalsSchema, jury: UsageTotalsSchema, refinement: UsageTotalsSchema }),
@@ -92,11 +98,12 @@ export const AuctionRecordSchema = z.object({
 export type AuctionRecord = z.infer<typeof AuctionRecordSchema>;
 
 export function emptyUsage(): UsageTotals {
-  return { inputTokens: 0, outputTokens: 0, usd: 0, calls: 0 };
+  return { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, usd: 0, calls: 0 };
 }
 
-export function addUsage(t: UsageTotals, u: { inputTokens: number; outputTokens: number; usd: number }): void {
+export function addUsage(t: UsageTotals, u: { inputTokens: number; cachedInputTokens?: number; outputTokens: number; usd: number }): void {
   t.inputTokens += u.inputTokens;
+  t.cachedInputTokens = (t.cachedInputTokens ?? 0) + (u.cachedInputTokens ?? 0);
   t.outputTokens += u.outputTokens;
   t.usd += u.usd;
   t.calls += 1;
@@ -107,6 +114,7 @@ export function auctionUsageSum(a: Pick<AuctionRecord, 'usage'>): UsageTotals {
   const sum = emptyUsage();
   for (const p of [a.usage.bids, a.usage.jury, a.usage.refinement]) {
     sum.inputTokens += p.inputTokens;
+    sum.cachedInputTokens = (sum.cachedInputTokens ?? 0) + (p.cachedInputTokens ?? 0);
     sum.outputTokens += p.outputTokens;
     sum.usd += p.usd;
     sum.calls += p.calls;

@@ -20,6 +20,20 @@ export const AuctionSettingsSchema = z.strictObject({
   memoryLabels: z.enum(['outcome', 'auction']).default('outcome'),
   /** Rough execution-length guess used for the estimated dollars of a bid. */
   execTokensPerPlanToken: z.number().positive().default(40),
+  // ---- A cheaper auction (issue 8 item 2). Each is measured in docs/bench/README.md; the defaults are what
+  // paid there (the cheap jury); `sale-paper` turns them all off. ----
+  /**
+   * 'all': every agent judges (the paper). 'cheaper-half': only the cheaper half of the pool (by blended price,
+   * at least one) judges; its weighted mean stands in for the whole jury's, so scores keep their scale.
+   */
+  juryPanel: z.enum(['all', 'cheaper-half']).default('cheaper-half'),
+  /**
+   * Skip a refinement, or the jury of a refined bid, when even the best score the refined bid could get (cost
+   * at its floor, entropy and every judge at the top of their ranges) could not beat the provisional winner.
+   */
+  skipUselessRefinement: z.boolean().default(false),
+  /** 'paper': each call its own system prompt. 'shared-prefix': every call of an auction starts alike (caching). */
+  promptLayout: z.enum(['paper', 'shared-prefix']).default('paper'),
   /** Seed passed to endpoints that honour it (and used to shuffle plans for judges). */
   seed: z.number().int().optional(),
 });

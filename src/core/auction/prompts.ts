@@ -1,3 +1,4 @@
+import { MAX_TASK_PROMPT_CHARS, MAX_TASK_TITLE_CHARS, clipWithNotice } from '../inputLimits';
 import type { CodingTask } from '../task';
 
 /**
@@ -19,9 +20,21 @@ export function detectPromptKind(systemText: string): PromptKind | undefined {
   return undefined;
 }
 
+/**
+ * The kind of a whole request: the system message's header (paper layout, execution), else the header that
+ * opens the last user message (shared-prefix layout, sharedPrefixPrompts.ts, where the system message and the
+ * task are the same for every call of an auction).
+ */
+export function detectPromptKindOf(messages: readonly { role: string; content?: unknown }[]): PromptKind | undefined {
+  const text = (m: { content?: unknown } | undefined) => (typeof m?.content === 'string' ? m.content : '');
+  const system = messages.find((m) => m.role === 'system' || m.role === 'developer');
+  const users = messages.filter((m) => m.role === 'user');
+  return detectPromptKind(text(system)) ?? detectPromptKind(text(users[users.length - 1]));
+}
+
 export const PLAN_SECTIONS = ['Approach', 'Files', 'Commands', 'Steps', 'Risks', 'Verification'] as const;
 
-const planFormat = `Write the plan in Markdown with exactly these sections, in this order:
+export const planFormat = `Write the plan in Markdown with exactly these sections, in this order:
 ## Approach — two or three sentences.
 ## Files — one path per line, "- path".
 ## Commands — one per line, "- command"; the test command first.
@@ -30,8 +43,11 @@ const planFormat = `Write the plan in Markdown with exactly these sections, in t
 ## Verification — how you will know it works.
 Do not write code. Do not edit anything: you have no tools now.`;
 
+/** Every prompt names the task through here, so the caps on task text hold for all of them. */
 export function taskBlock(task: Pick<CodingTask, 'title' | 'body'>, tag = 'task'): string {
-  return `<${tag}>\n# ${task.title.trim()}\n\n${task.body.trim()}\n</${tag}>`;
+  const title = clipWithNotice(task.title.trim(), MAX_TASK_TITLE_CHARS, 'title');
+  const body = clipWithNotice(task.body.trim(), MAX_TASK_PROMPT_CHARS, 'task text');
+  return `<${tag}>\n# ${title}\n\n${body}\n</${tag}>`;
 }
 
 export interface RepoContext {
@@ -42,19 +58,22 @@ export interface RepoContext {
   excerpts?: { path: string; text: string }[];
 }
 
-function repoBlock(ctx: RepoContext): string {
+export function repoBlock(ctx: RepoContext): string {
   const parts = [`<repository>\n${ctx.files.join('\n')}\n</repository>`];
   parts.push(`Test command: ${ctx.testCommand ?? '(none found — propose one)'}`);
   for (const ex of ctx.excerpts ?? []) parts.push(`<file path="${ex.path}">\n${ex.text}\n</file>`);
   return parts.join('\n\n');
 }
 
+export const bidInstruction = (agentId: string, maxTokens: number) =>
+  `You are ${agentId}, one of several coding agents bidding to be chosen for a task. ` +
+  `Write a short strategic plan (at most ${maxTokens} tokens) for how you would solve it.\n${planFormat}`;
+
 export function bidMessages(agentId: string, task: CodingTask, ctx: RepoContext, maxTokens: number) {
   return [
     {
       role: 'system' as const,
-      content: `${PROMPT_HEADERS.bid}\nYou are ${agentId}, one of several coding agents bidding to be chosen for a task. ` +
-        `Write a short strategic plan (at most ${maxTokens} tokens) for how you would solve it.\n${planFormat}`,
+      content: `${PROMPT_HEADERS.bid}\n${bidInstruction(agentId, maxTokens)}`,
     },
     { role: 'user' as const, content: `${taskBlock(task)}\n\n${repoBlock(ctx)}` },
   ];
@@ -66,14 +85,24 @@ export interface PlanForJury {
   text: string;
 }
 
+export const JURY_BATCH_INSTRUCTION = `You judge plans written by coding agents for one task. Rate every plan from 0 ` +
+  `(would not solve it) to 5 (would certainly solve it), judging only whether following it would make the tests pass. ` +
+  `Answer with JSON only: {"scores":[{"plan":<id>,"score":<0-5>,"reason":"<short>"}]} with one entry per plan.`;
+
+export const JURY_PAIR_INSTRUCTION = `You judge one plan written by a coding agent for a task. Rate it from 0 ` +
+  `(would not solve it) to 5 (would certainly solve it), judging only whether following it would make the tests pass. ` +
+  `Answer with JSON only: {"score":<0-5>,"reason":"<short>"}.`;
+
+export function planBlocks(plans: PlanForJury[]): string {
+  return plans.map((p) => `<plan id="${p.label}">\n${p.text.trim()}\n</plan>`).join('\n\n');
+}
+
 export function juryBatchMessages(task: CodingTask, plans: PlanForJury[]) {
-  const body = plans.map((p) => `<plan id="${p.label}">\n${p.text.trim()}\n</plan>`).join('\n\n');
+  const body = planBlocks(plans);
   return [
     {
       role: 'system' as const,
-      content: `${PROMPT_HEADERS.juryBatch}\nYou judge plans written by coding agents for one task. Rate every plan from 0 ` +
-        `(would not solve it) to 5 (would certainly solve it), judging only whether following it would make the tests pass. ` +
-        `Answer with JSON only: {"scores":[{"plan":<id>,"score":<0-5>,"reason":"<short>"}]} with one entry per plan.`,
+      content: `${PROMPT_HEADERS.juryBatch}\n${JURY_BATCH_INSTRUCTION}`,
     },
     { role: 'user' as const, content: `${taskBlock(task)}\n\n${body}` },
   ];
@@ -83,9 +112,7 @@ export function juryPairMessages(task: CodingTask, plan: PlanForJury) {
   return [
     {
       role: 'system' as const,
-      content: `${PROMPT_HEADERS.juryPair}\nYou judge one plan written by a coding agent for a task. Rate it from 0 ` +
-        `(would not solve it) to 5 (would certainly solve it), judging only whether following it would make the tests pass. ` +
-        `Answer with JSON only: {"score":<0-5>,"reason":"<short>"}.`,
+      content: `${PROMPT_HEADERS.juryPair}\n${JURY_PAIR_INSTRUCTION}`,
     },
     { role: 'user' as const, content: `${taskBlock(task)}\n\n<plan id="${plan.label}">\n${plan.text.trim()}\n</plan>` },
   ];
@@ -97,7 +124,7 @@ export interface ContrastExample {
   winning: { agent: string; plan: string; passed: boolean | null };
 }
 
-export function refineMessages(agentId: string, task: CodingTask, ctx: RepoContext, ownPlan: string, examples: ContrastExample[], maxTokens: number) {
+export function examplesBlock(examples: ContrastExample[]): string {
   const ex = examples
     .map((e, i) =>
       `<example n="${i + 1}">\n${taskBlock(e.task, 'past-task')}\n` +
@@ -105,17 +132,24 @@ export function refineMessages(agentId: string, task: CodingTask, ctx: RepoConte
       `<winning-plan agent="${e.winning.agent}" tests-passed="${e.winning.passed === null ? 'unknown' : e.winning.passed}">\n` +
       `${e.winning.plan.trim()}\n</winning-plan>\n</example>`)
     .join('\n\n');
+  return `<examples>\n${ex}\n</examples>`;
+}
+
+export const refineInstruction = (agentId: string, maxTokens: number, where: 'above' | 'below' = 'below') =>
+  `You are ${agentId}. You bid a plan for the task ${where} and a more expensive agent's plan ` +
+  `is currently preferred. Here are past auctions on similar tasks, each with a losing and a winning plan (at least one ` +
+  `of each pair is yours). For each pair, consider briefly why the winner won. Then write an improved plan for the ` +
+  `current task (at most ${maxTokens} tokens).\n${planFormat}\nOutput only the improved plan.`;
+
+export function refineMessages(agentId: string, task: CodingTask, ctx: RepoContext, ownPlan: string, examples: ContrastExample[], maxTokens: number) {
   return [
     {
       role: 'system' as const,
-      content: `${PROMPT_HEADERS.refine}\nYou are ${agentId}. You bid a plan for the task below and a more expensive agent's plan ` +
-        `is currently preferred. Here are past auctions on similar tasks, each with a losing and a winning plan (at least one ` +
-        `of each pair is yours). For each pair, consider briefly why the winner won. Then write an improved plan for the ` +
-        `current task (at most ${maxTokens} tokens).\n${planFormat}\nOutput only the improved plan.`,
+      content: `${PROMPT_HEADERS.refine}\n${refineInstruction(agentId, maxTokens)}`,
     },
     {
       role: 'user' as const,
-      content: `<examples>\n${ex}\n</examples>\n\n${taskBlock(task)}\n\n${repoBlock(ctx)}\n\n<your-plan>\n${ownPlan.trim()}\n</your-plan>`,
+      content: `${examplesBlock(examples)}\n\n${taskBlock(task)}\n\n${repoBlock(ctx)}\n\n<your-plan>\n${ownPlan.trim()}\n</your-plan>`,
     },
   ];
 }
@@ -127,7 +161,8 @@ export function executeMessages(agentId: string, task: CodingTask, ctx: RepoCont
       content: `${PROMPT_HEADERS.execute}\nYou are ${agentId}, a coding agent working in a repository through tools. Your plan ` +
         `won an auction; follow it. Read what you need, make the smallest correct change with edit_file (exact search/replace) ` +
         `or write_file (new files), run the tests with run_tests, and call finish when they pass. Paths are relative to the ` +
-        `repository root. Tool output is truncated when long.`,
+        `repository root. Tool output is truncated when long, and each reply has a limited output budget: change large files in ` +
+        `small edit_file hunks (several per call with \`edits\`) and read them by line ranges.`,
     },
     { role: 'user' as const, content: `${taskBlock(task)}\n\n<plan>\n${plan.trim()}\n</plan>\n\n${repoBlock(ctx)}` },
   ];

@@ -12,8 +12,10 @@ export function juryWeight(weights: Weights, judge: string): number {
 /**
  * Σ_j w_j · jury_j over readable scores. An unreadable score is left out and the sum rescaled by the weight it
  * would have had, so a judge that failed neither helps nor hurts a plan. Null when no score is readable.
+ * `panelWeight` (default: the weight of the judges in `jury`) is the full jury's weight when only part of it
+ * was asked (`juryPanel: 'cheaper-half'`): the weighted mean of those asked stands in for the full jury's.
  */
-export function juryTerm(weights: Weights, jury: JuryScore[]): number | null {
+export function juryTerm(weights: Weights, jury: JuryScore[], panelWeight?: number): number | null {
   let all = 0;
   let seen = 0;
   let sum = 0;
@@ -25,7 +27,7 @@ export function juryTerm(weights: Weights, jury: JuryScore[]): number | null {
     sum += w * j.score;
   }
   if (seen === 0) return null;
-  return sum * (all / seen);
+  return sum * ((panelWeight ?? all) / seen);
 }
 
 export function juryMean(jury: JuryScore[]): number | null {
@@ -42,10 +44,10 @@ export interface ScoreParts {
 }
 
 /** Score = C − V; lower wins. `entropy` null (or entropy off) drops that term. */
-export function scoreBid(weights: Weights, pricePerMTok: number, planTokens: number, entropy: number | null, jury: JuryScore[]): ScoreParts {
+export function scoreBid(weights: Weights, pricePerMTok: number, planTokens: number, entropy: number | null, jury: JuryScore[], panelWeight?: number): ScoreParts {
   const cost = costTerm(weights, pricePerMTok, planTokens);
   const valueEntropy = entropy === null ? 0 : weights.entropy * entropy;
-  const valueJury = juryTerm(weights, jury) ?? 0;
+  const valueJury = juryTerm(weights, jury, panelWeight) ?? 0;
   const value = valueEntropy + valueJury;
   return { cost, valueEntropy, valueJury, value, score: cost - value };
 }

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import type { CancelSignal } from '../ports/cancel';
 import type { CommandApprover, CommandResult, CommandRunner } from '../ports/commandRunner';
+import { type SandboxInfo, detectSandbox, sandboxedSpawn } from './commandSandbox';
+import { scrubSecrets } from './secretEnv';
 
 /**
  * Runs shell commands as child processes (the CLI's runner, and the extension's fallback when the terminal's shell
@@ -15,6 +17,8 @@ import type { CommandApprover, CommandResult, CommandRunner } from '../ports/com
  *   failed to start: `exitCode` is undefined, which {@link commandPassed} counts as a failure.
  * - When the shell has exited but a background process still holds the output pipes, the runner waits
  *   `lingerMs` and then kills the rest of the group, so a run never hangs on a stray daemon.
+ * - The command runs in the platform's sandbox when there is one (commandSandbox.ts; default: detected), and its
+ *   environment never holds anything named like a secret (secretEnv.ts).
  */
 export interface ChildProcessRunnerOptions {
   /** Characters kept from the start of the output. */
@@ -27,6 +31,12 @@ export interface ChildProcessRunnerOptions {
   lingerMs?: number;
   /** Extra environment variables. */
   env?: Record<string, string>;
+  /** Default: detectSandbox() (bubblewrap on Linux when it works; none elsewhere or with SALE_SANDBOX=off). */
+  sandbox?: SandboxInfo;
+  /** Let sandboxed commands use the network (default false). */
+  allowNetwork?: boolean;
+  /** More environment variable names to remove (e.g. the pool's apiKeyEnv names). */
+  dropEnv?: string[];
 }
 
 export class ChildProcessCommandRunner implements CommandRunner {
@@ -35,8 +45,14 @@ export class ChildProcessCommandRunner implements CommandRunner {
   private readonly killGraceMs: number;
   private readonly lingerMs: number;
   private readonly env: Record<string, string>;
+  readonly sandbox: SandboxInfo;
+  private readonly allowNetwork: boolean;
+  private readonly dropEnv: string[];
 
   constructor(opts: ChildProcessRunnerOptions = {}) {
+    this.sandbox = opts.sandbox ?? detectSandbox();
+    this.allowNetwork = !!opts.allowNetwork;
+    this.dropEnv = opts.dropEnv ?? [];
     this.headChars = opts.headChars ?? 64 * 1024;
     this.tailChars = opts.tailChars ?? 192 * 1024;
     this.killGraceMs = opts.killGraceMs ?? 2000;
@@ -52,14 +68,15 @@ export class ChildProcessCommandRunner implements CommandRunner {
       return Promise.resolve({ ...base, exitCode: undefined, output: '[cancelled before start]', truncated: false, timedOut: false, durationMs: 0 });
     }
     return new Promise<CommandResult>((resolve) => {
-      const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: process.env.CI ?? '1', ...this.env };
+      const env: NodeJS.ProcessEnv = { ...scrubSecrets(process.env, this.dropEnv).env, NO_COLOR: '1', FORCE_COLOR: '0', CI: process.env.CI ?? '1', ...this.env };
       // A parent `node --test` would otherwise make child test runners report to it instead of printing.
       delete env.NODE_TEST_CONTEXT;
       let child: ReturnType<typeof spawn>;
       try {
-        child = spawn(command, {
+        const how = sandboxedSpawn(this.sandbox, command, opts.cwd, { allowNetwork: this.allowNetwork });
+        child = spawn(how.file, how.args, {
           cwd: opts.cwd,
-          shell: true,
+          windowsVerbatimArguments: process.platform === 'win32',
           detached: process.platform !== 'win32',
           windowsHide: true,
           stdio: ['ignore', 'pipe', 'pipe'],
@@ -201,9 +218,14 @@ export class HeadTailBuffer {
 /**
  * An approver for the CLI: a command is approved when it matches one of the patterns.
  * - A RegExp must match the whole command (it is tested as given; anchor it yourself).
- * - A string is an exact command, or a prefix pattern ending in `*` (e.g. `"npm run *"`). String patterns never
- *   approve a command containing shell control characters (`;` `&` `|` `` ` `` `$(` `>` `<` newline), so
- *   `"npm test*"` does not let `npm test && rm -rf ~` through. Use a RegExp to allow those deliberately.
+ * - A string pattern matches WHOLE arguments: pattern and command are split into words, and there must be as many
+ *   command words as pattern words, each matching its pattern word. `*` inside a pattern word matches any
+ *   characters within that one word, and never a word starting with `-` unless the pattern word starts with `-`.
+ *   So `"npm test*"` admits `npm test` and `npm testing`, but not `npm test --prefix=DIR` (an extra argument that
+ *   would run another package.json), and `"npm run *"` admits `npm run lint` but not `npm run --prefix=x`.
+ * - String patterns never approve a command holding shell syntax: control characters (`;` `&` `|` `` ` `` `$`
+ *   `>` `<` newline), quotes, backslashes, globs (`*` `?` `[`), `~`, braces, parentheses, `#` or `!`. Use a RegExp
+ *   to allow those deliberately.
  */
 export function allowListApprover(patterns: (string | RegExp)[]): CommandApprover & { patterns: (string | RegExp)[] } {
   return {
@@ -212,20 +234,28 @@ export function allowListApprover(patterns: (string | RegExp)[]): CommandApprove
   };
 }
 
+const SHELL_SYNTAX = /[;&|`<>\n\r$'"\\*?[\]{}()~#!]/;
+
 export function allowListMatches(patterns: (string | RegExp)[], command: string): boolean {
   const cmd = command.trim();
-  const hasControl = /[;&|`<>\n\r]|\$\(/.test(cmd);
+  const words = cmd.split(/\s+/).filter(Boolean);
+  const plain = !SHELL_SYNTAX.test(cmd);
   for (const p of patterns) {
     if (p instanceof RegExp) {
       const m = p.exec(cmd);
       if (m && m.index === 0 && m[0].length === cmd.length) return true;
       continue;
     }
-    if (hasControl) continue;
-    const pat = p.trim();
-    if (pat.endsWith('*')) {
-      if (cmd.startsWith(pat.slice(0, -1))) return true;
-    } else if (cmd === pat) return true;
+    if (!plain) continue;
+    const pw = p.trim().split(/\s+/).filter(Boolean);
+    if (pw.length && pw.length === words.length && pw.every((w, i) => wordMatches(w, words[i]))) return true;
   }
   return false;
+}
+
+function wordMatches(pattern: string, word: string): boolean {
+  if (!pattern.includes('*')) return pattern === word;
+  if (word.startsWith('-') && !pattern.startsWith('-')) return false;
+  const re = new RegExp(`^${pattern.split('*').map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+  return re.test(word);
 }

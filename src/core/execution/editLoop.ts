@@ -1,7 +1,11 @@
+import { inputTokenBound } from '../callBudget';
 import type { ChatMessage, ChatModel, ChatResult } from '../ports/chatModel';
 import { errorMessage } from '../errors';
 import type { SaleEvent } from '../events';
-import { DEFAULT_EXEC_TOOL_LIMITS, type ExecToolLimits, ExecToolbox, type ToolOutcome } from './execTools';
+import { ExecToolbox, type ToolOutcome } from './execTools';
+import { DEFAULT_EXEC_TOOL_LIMITS, type ExecToolLimits } from './execLimits';
+import { accountChangedAnything, describeAccount } from './commandAccountText';
+import type { CommandAccount } from '../workspace/fileJournal';
 import { FileJournal, type RevertReport } from '../workspace/fileJournal';
 import { type CancelSignal, abortSignalFor } from '../ports/cancel';
 import { type CommandApprover, type CommandResult, type CommandRunner, commandPassed } from '../ports/commandRunner';
@@ -94,6 +98,8 @@ export interface LoopDetectionSettings {
   stopAfter: number;
   /** Consecutive turns without any tool call before the loop stops. */
   maxIdleTurns: number;
+  /** Consecutive replies cut at the output limit (finish_reason "length") before the loop stops. */
+  maxCutTurns: number;
 }
 
 export interface EditLoopOptions {
@@ -125,7 +131,6 @@ export interface EditLoopOptions {
   clock?: Clock;
 }
 
-const MESSAGE_OVERHEAD_TOKENS = 16;
 
 /** What the calls act on (paths, commands), so progress reads "edit_file src/a.js" rather than only prose. */
 function callTargets(calls: { arguments: string }[]): string {
@@ -142,7 +147,20 @@ function callTargets(calls: { arguments: string }[]): string {
     .filter(Boolean)
     .join(', ');
 }
-const DEFAULT_LOOP: LoopDetectionSettings = { warnAfter: 3, stopAfter: 6, maxIdleTurns: 3 };
+const DEFAULT_LOOP: LoopDetectionSettings = { warnAfter: 3, stopAfter: 6, maxIdleTurns: 3, maxCutTurns: 3 };
+
+/**
+ * What the model is told when its reply was cut at `max_tokens`. A cut tool call is half-written JSON (or, from
+ * endpoints that drop it, plain text), so it is never run; without this the model tends to send the same
+ * oversized call again and the loop ends on repetition rather than on a reason the model could act on.
+ */
+export function cutReplyNotice(maxTokens: number, hadCall: boolean): string {
+  return `Your last reply was cut off at the output limit of ${maxTokens} tokens a turn${hadCall ? ' in the middle of a tool call, so that call was not run' : ''}. ` +
+    'Nothing was changed. Keep every reply well under the limit: change a large file with edit_file in small hunks ' +
+    '(several hunks go in one call as `edits`: [{"search": …, "replace": …}], each a few lines with just enough context to be unique), ' +
+    'never rewrite a large file whole with write_file (write a large new file in parts: write_file, then write_file with "append": true), ' +
+    'and read large files in parts with read_file startLine/endLine.';
+}
 
 export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionResult> {
   const clock = opts.clock ?? systemClock;
@@ -173,12 +191,21 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
   let finished = false;
 
   emit({ type: 'exec-start', agent, escalation: opts.escalation ?? 0 });
+  const onAccount = (command: string, account: CommandAccount) => {
+    if (!accountChangedAnything(account)) return;
+    const blocked = account.gitRestored.length > 0 || account.errors.length > 0 || account.notRevertible.length > 0;
+    emit({ type: 'log', level: blocked ? 'warn' : 'info', message: `"${clip(command, 120)}" changed the working tree:\n${describeAccount(account)}` });
+  };
 
   const done = async (stoppedBy: LoopStop): Promise<ExecutionResult> => {
     let revert: RevertReport | undefined;
     let passed = false;
     if (stoppedBy !== 'cancelled' && stoppedBy !== 'no-test-command' && testCommand && !opts.signal?.cancelled) {
-      const final = await opts.runner.run(testCommand, { cwd: journal.root, timeoutMs: limits.testTimeoutMs, signal: opts.signal });
+      // The final test run is accounted like every other: what it changes in the tree is put back and reported.
+      const run = await journal.runAccounted(testCommand, 'restore', () => opts.runner.run(testCommand, { cwd: journal.root, timeoutMs: limits.testTimeoutMs, signal: opts.signal }));
+      if (!run.value) throw run.error;
+      onAccount(testCommand, run.account);
+      const final = run.value;
       lastTest = final;
       passed = commandPassed(final);
       emit({ type: 'exec-test', agent, passed, exitCode: final.exitCode, outputTail: final.output.slice(-limits.testTailChars), runner: final.runner });
@@ -202,7 +229,7 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
       outputTokens,
       usd,
       filesChanged: await journal.changedFiles(),
-      diff: await journal.diff(),
+      diff: capDiff(await journal.diff(), limits.maxDiffChars),
       ...(lastTest ? { lastTest } : {}),
       transcript,
       ...(error ? { error } : {}),
@@ -220,7 +247,7 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
   if (opts.signal?.cancelled) return done('cancelled');
 
   const ctx = opts.repoContext ?? (await buildRepoContext(journal.root, opts.task));
-  const toolbox = new ExecToolbox({ journal, runner: opts.runner, approver: opts.approver, testCommand, signal: opts.signal, limits });
+  const toolbox = new ExecToolbox({ journal, runner: opts.runner, approver: opts.approver, testCommand, signal: opts.signal, limits, onAccount });
   const messages: ChatMessage[] = executeMessages(agent, opts.task, ctx, opts.plan);
   const price = opts.model.agent.price;
 
@@ -229,14 +256,13 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
   let sentCount = 0;
   const projectInput = (): number => {
     const fresh = prevInput === undefined ? messages : messages.slice(sentCount);
-    let bound = fresh.reduce((n, m) => n + Buffer.byteLength(JSON.stringify(m), 'utf8') + MESSAGE_OVERHEAD_TOKENS, 0);
-    if (prevInput === undefined) bound += Buffer.byteLength(JSON.stringify(EXEC_TOOLS), 'utf8');
-    return (prevInput ?? 0) + bound;
+    return (prevInput ?? 0) + inputTokenBound(fresh, prevInput === undefined ? EXEC_TOOLS : undefined);
   };
 
   let testsPassedSinceChange = false;
   let nudgedAboutTests = false;
   let idleTurns = 0;
+  let cutTurns = 0;
   const repeats = new Map<string, number>();
 
   for (;;) {
@@ -266,6 +292,8 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
     usd += res.usd;
     prevInput = res.inputTokens;
     sentCount = messages.length;
+    // Estimated usage and capped Retry-After waits are the user's to see, in the log and the CLI's report.
+    for (const n of [res.usageEstimated, ...(res.notes ?? [])]) if (n) emit({ type: 'log', level: 'warn', message: `${agent}, turn ${turns}: ${n}.` });
     if (opts.signal?.cancelled) return done('cancelled');
 
     const calls = normaliseCalls(res, turns);
@@ -280,6 +308,21 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
       ...(callTargets(calls) || res.text ? { detail: clip([callTargets(calls), res.text.trim()].filter(Boolean).join(' — '), 200) } : {}),
     });
 
+    if (res.finishReason === 'length') {
+      cutTurns++;
+      const notice = cutReplyNotice(maxTokens, calls.length > 0);
+      transcript.push({ turn: turns, ...(calls.length ? { tool: calls.map((c) => c.name).join(', '), ok: false } : {}), result: clip(`[cut at ${maxTokens} tokens] ${res.text}`, 300) });
+      // Every tool call of the assistant message needs its answer; a cut call is answered with the notice.
+      for (const c of calls) messages.push({ role: 'tool', tool_call_id: c.id, content: notice });
+      if (!calls.length) messages.push({ role: 'user', content: notice });
+      if (cutTurns >= loopCfg.maxCutTurns) {
+        error = `${cutTurns} replies in a row were cut at the output limit (${maxTokens} tokens).`;
+        return done('loop');
+      }
+      continue;
+    }
+    cutTurns = 0;
+
     if (!calls.length) {
       transcript.push({ turn: turns, result: clip(res.text, 300) });
       idleTurns++;
@@ -293,9 +336,15 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
     idleTurns = 0;
 
     let stop: LoopStop | undefined;
-    for (const c of calls) {
+    for (const [i, c] of calls.entries()) {
       if (stop) {
         messages.push({ role: 'tool', tool_call_id: c.id, content: 'Not run: the work has ended.' });
+        continue;
+      }
+      if (i >= limits.maxCallsPerTurn) {
+        const msg = `Not run: at most ${limits.maxCallsPerTurn} tool calls are run per turn; this turn had ${calls.length}. Send fewer calls per turn.`;
+        if (i === limits.maxCallsPerTurn) transcript.push({ turn: turns, tool: c.name, args: clip(c.arguments, 200), result: `${msg} (${calls.length - i} calls refused)`, ok: false });
+        messages.push({ role: 'tool', tool_call_id: c.id, content: msg });
         continue;
       }
       let out: ToolOutcome = await toolbox.call(c.name, c.arguments);
@@ -380,6 +429,12 @@ function canonicalArgs(raw: string): string {
   } catch {
     return raw;
   }
+}
+
+/** Keeps a report's diff bounded (a 200 MB write must not become a 400 MB report). */
+function capDiff(diff: string, max: number): string {
+  if (diff.length <= max) return diff;
+  return `${diff.slice(0, max)}\n… [diff cut: ${diff.length - max} more characters; the files on disk hold the whole change]\n`;
 }
 
 function clip(s: string, n: number): string {

@@ -2,12 +2,14 @@ import { promises as fsp } from 'node:fs';
 import { z } from 'zod';
 import { errorMessage } from '../errors';
 import { formatZodIssues } from '../zodIssues';
-import type { FileJournal } from '../workspace/fileJournal';
+import type { CommandAccount, FileJournal } from '../workspace/fileJournal';
 import type { CancelSignal } from '../ports/cancel';
 import { type CommandApprover, type CommandResult, type CommandRunner, commandPassed } from '../ports/commandRunner';
 import { capText, clipLine, countOccurrences, lineCount, nearestHint, occurrenceLines, splitLines, tailText } from './toolText';
 import { EXEC_TOOL_NAMES, type ExecToolName } from './toolSpecs';
 import { looksBinary, walkWorkspace } from '../workspace/workspaceGate';
+import { DEFAULT_EXEC_TOOL_LIMITS, type ExecToolLimits } from './execLimits';
+import { describeAccount } from './commandAccountText';
 
 /**
  * The execution tools (EXEC_TOOLS) over the workspace gate, the file journal and a command runner.
@@ -15,42 +17,9 @@ import { looksBinary, walkWorkspace } from '../workspace/workspaceGate';
  * checks; splitting the tools apart would scatter the one rule they share (never throw at the model). The text
  * helpers live in toolText.ts.
  * `ExecToolbox.call` never throws for anything the model sends: unknown tools, malformed JSON, invalid arguments,
- * refused paths and failing edits all come back as a message for the model. Every result is capped.
+ * refused paths and failing edits all come back as a message for the model. Every result is capped, and so are
+ * the bytes of one write and the test runs of one attempt (execLimits.ts).
  */
-export interface ExecToolLimits {
-  /** Cap of any single tool result the model sees, in characters (head and tail are kept). */
-  maxResultChars: number;
-  /** Characters of the test output's tail shown to the model. */
-  testTailChars: number;
-  /** Characters of a run_command output shown to the model (head and tail). */
-  commandOutputChars: number;
-  /** Lines read_file returns per call. */
-  readMaxLines: number;
-  /** Characters per line in read_file and search results. */
-  maxLineChars: number;
-  /** Entries list_files returns. */
-  listMaxEntries: number;
-  /** Matches search returns. */
-  searchMaxMatches: number;
-  /** Files larger than this are skipped by search. */
-  searchMaxFileBytes: number;
-  testTimeoutMs: number;
-  commandTimeoutMs: number;
-}
-
-export const DEFAULT_EXEC_TOOL_LIMITS: ExecToolLimits = {
-  maxResultChars: 16_000,
-  testTailChars: 4096,
-  commandOutputChars: 8000,
-  readMaxLines: 400,
-  maxLineChars: 500,
-  listMaxEntries: 300,
-  searchMaxMatches: 100,
-  searchMaxFileBytes: 1024 * 1024,
-  testTimeoutMs: 5 * 60_000,
-  commandTimeoutMs: 2 * 60_000,
-};
-
 export interface ExecToolEnv {
   journal: FileJournal;
   runner: CommandRunner;
@@ -59,6 +28,8 @@ export interface ExecToolEnv {
   testCommand?: string;
   signal?: CancelSignal;
   limits?: Partial<ExecToolLimits>;
+  /** Told about every accounted command (for the log and the panel). */
+  onAccount?: (command: string, account: CommandAccount) => void;
 }
 
 export interface ToolOutcome {
@@ -74,19 +45,35 @@ export interface ToolOutcome {
   test?: CommandResult;
   /** Set by run_command when it ran. */
   command?: CommandResult;
+  /** What a run_tests or run_command did to the working tree (before/after accounting). */
+  account?: CommandAccount;
   /** Set by finish. */
   finished?: { summary: string };
 }
 
 const pathArg = z.string({ error: 'must be a string (a path relative to the repository root)' });
+/** Hunks one edit_file call may carry: enough for any reviewable change, bounded against hostile input. */
+const MAX_HUNKS = 50;
 const lineArg = z.coerce.number().int().min(1).optional();
 
 const argSchemas = {
   list_files: z.object({ path: pathArg.optional() }),
   read_file: z.object({ path: pathArg, startLine: lineArg, endLine: lineArg }),
   search: z.object({ query: z.string().min(1, 'must not be empty'), path: pathArg.optional() }),
-  edit_file: z.object({ path: pathArg, search: z.string().min(1, 'must not be empty'), replace: z.string() }),
-  write_file: z.object({ path: pathArg, content: z.string() }),
+  edit_file: z.object({
+    path: pathArg,
+    search: z.string().min(1, 'must not be empty').optional(),
+    replace: z.string().optional(),
+    edits: z.array(z.object({ search: z.string().min(1, 'must not be empty'), replace: z.string() })).min(1).max(MAX_HUNKS).optional(),
+  }).superRefine((a, ctx) => {
+    if (a.edits) {
+      if (a.search !== undefined || a.replace !== undefined) ctx.addIssue({ code: 'custom', path: ['edits'], message: 'give either `edits` or `search`/`replace`, not both' });
+      return;
+    }
+    if (a.search === undefined) ctx.addIssue({ code: 'custom', path: ['search'], message: 'required (or give `edits`: [{search, replace}, …])' });
+    if (a.replace === undefined) ctx.addIssue({ code: 'custom', path: ['replace'], message: 'required' });
+  }),
+  write_file: z.object({ path: pathArg, content: z.string(), append: z.boolean().optional() }),
   run_tests: z.object({}),
   run_command: z.object({ command: z.string().trim().min(1, 'must not be empty') }),
   finish: z.object({ summary: z.string().optional().default('') }),
@@ -228,52 +215,87 @@ export class ExecToolbox {
     return { matches, more: false };
   }
 
-  private async editFile(a: { path: string; search: string; replace: string }): Promise<ToolOutcome> {
+  /**
+   * One or several search/replace hunks, applied in order to the text as the earlier hunks left it, all or nothing:
+   * several small hunks let an agent change a large file without rewriting it (a whole large file does not fit
+   * in one turn's output).
+   */
+  private async editFile(a: { path: string; search?: string; replace?: string; edits?: { search: string; replace: string }[] }): Promise<ToolOutcome> {
     const r = await this.gate.readText(a.path);
     const failed = (msg: string) => ({ ...this.ok('edit_file', msg), ok: false });
     if (r.truncated) return failed(`${r.rel} is ${r.totalBytes} bytes, too large to edit with search/replace.`);
     const original = await fsp.readFile(r.abs);
     if (!Buffer.from(r.text, 'utf8').equals(original)) return failed(`${r.rel} is not valid UTF-8 text; it cannot be edited safely.`);
-    let search = a.search;
-    let replace = a.replace;
-    let count = countOccurrences(r.text, search);
-    if (count === 0 && r.text.includes('\r\n') && !search.includes('\r\n') && search.includes('\n')) {
-      // The file uses CRLF line ends; the model almost always writes LF.
-      const crlf = search.replace(/\n/g, '\r\n');
-      if (countOccurrences(r.text, crlf) > 0) {
-        search = crlf;
-        replace = replace.replace(/\r?\n/g, '\r\n');
-        count = countOccurrences(r.text, search);
+    const hunks = a.edits ?? [{ search: a.search!, replace: a.replace! }];
+    const many = hunks.length > 1;
+    let text = r.text;
+    const done: string[] = [];
+    for (let i = 0; i < hunks.length; i++) {
+      const which = many ? `Hunk ${i + 1} of ${hunks.length}: ` : '';
+      const none = many ? ' No hunk was applied; nothing was changed.' : '';
+      const h = applyHunk(text, hunks[i].search, hunks[i].replace);
+      if (h.kind === 'not-found') return failed(`${which}the search text was not found in ${r.rel}${many && i > 0 ? ' (as the earlier hunks left it)' : ''}; nothing was changed. ${nearestHint(text, hunks[i].search)}${many ? ' No hunk was applied.' : ''}`);
+      if (h.kind === 'ambiguous') {
+        return failed(`${which}the search text occurs ${h.count} times in ${r.rel} (at lines ${h.lines.join(', ')}); nothing was changed. ` +
+          `Include more surrounding lines in \`search\` so that it matches exactly one place.${none}`);
       }
+      if (h.kind === 'same') return failed(`${which}\`search\` and \`replace\` are identical; nothing to change.${none}`);
+      done.push(`at line ${h.line} (${lineCount(h.search)} line(s) replaced by ${lineCount(h.replace)})`);
+      text = h.text;
     }
-    if (count === 0) return failed(`The search text was not found in ${r.rel}; nothing was changed. ${nearestHint(r.text, a.search)}`);
-    if (count > 1) {
-      const lines = occurrenceLines(r.text, search).slice(0, 10);
-      return failed(`The search text occurs ${count} times in ${r.rel} (at lines ${lines.join(', ')}); nothing was changed. ` +
-        'Include more surrounding lines in `search` so that it matches exactly one place.');
-    }
-    if (search === replace) return failed('`search` and `replace` are identical; nothing to change.');
-    const at = r.text.indexOf(search);
-    const next = r.text.slice(0, at) + replace + r.text.slice(at + search.length);
-    await this.env.journal.writeText(r.rel, next);
-    const line = r.text.slice(0, at).split('\n').length;
-    return this.ok('edit_file', `Edited ${r.rel} at line ${line} (${lineCount(search)} line(s) replaced by ${lineCount(replace)}).`, { changed: true });
+    const tooBig = this.writeCapMessage('edit_file', Buffer.byteLength(text, 'utf8'));
+    if (tooBig) return failed(tooBig);
+    await this.env.journal.writeText(r.rel, text);
+    return this.ok('edit_file', `Edited ${r.rel} ${done.join('; ')}.`, { changed: true });
   }
 
-  private async writeFile(a: { path: string; content: string }): Promise<ToolOutcome> {
+  private writeCapMessage(tool: ExecToolName, bytes: number): string | undefined {
+    if (bytes <= this.limits.maxWriteBytes) return undefined;
+    return `${tool} refused: the file would be ${bytes} bytes, over the limit of ${this.limits.maxWriteBytes} bytes per write. Nothing was written; write smaller files.`;
+  }
+
+  private async writeFile(a: { path: string; content: string; append?: boolean }): Promise<ToolOutcome> {
+    if (a.append) {
+      // Appending lets a large new file be written in parts that each fit in one turn.
+      const g = await this.gate.resolve(a.path);
+      const exists = await fsp.stat(g.abs).then((s) => s.isFile(), () => false);
+      if (exists) {
+        const r = await this.gate.readText(a.path);
+        if (r.truncated) return { ...this.ok('write_file', `${r.rel} is ${r.totalBytes} bytes, too large to append to.`), ok: false };
+        const tooBigAppend = this.writeCapMessage('write_file', Buffer.byteLength(r.text + a.content, 'utf8'));
+        if (tooBigAppend) return { ...this.ok('write_file', tooBigAppend), ok: false };
+        const w = await this.env.journal.writeText(r.rel, r.text + a.content);
+        return this.ok('write_file', `Appended ${Buffer.byteLength(a.content, 'utf8')} bytes to ${w.rel} (now ${w.bytes} bytes).`, { changed: true });
+      }
+    }
+    const tooBig = this.writeCapMessage('write_file', Buffer.byteLength(a.content, 'utf8'));
+    if (tooBig) return { ...this.ok('write_file', tooBig), ok: false };
     const w = await this.env.journal.writeText(a.path, a.content);
     return this.ok('write_file', `${w.created ? 'Created' : 'Overwrote'} ${w.rel} (${w.bytes} bytes).`, { changed: true });
   }
 
+  private testRuns = 0;
+
   private async runTests(): Promise<ToolOutcome> {
     const cmd = this.env.testCommand;
     if (!cmd) return { ...this.ok('run_tests', 'No test command is known for this task, so tests cannot be run.'), ok: false };
-    const res = await this.env.runner.run(cmd, { cwd: this.gate.root, timeoutMs: this.limits.testTimeoutMs, signal: this.env.signal });
+    if (this.testRuns >= this.limits.maxTestRunsPerAttempt) {
+      return { ...this.ok('run_tests', `run_tests refused: the limit of ${this.limits.maxTestRunsPerAttempt} test runs per attempt is reached. Call finish; the tests run once more after it.`), ok: false };
+    }
+    this.testRuns++;
+    // A test run runs code the model may have written: it happens inside the accounting and whatever it changed in
+    // the working tree is put back right after it.
+    const { value: res, error, account } = await this.env.journal.runAccounted(cmd, 'restore', () =>
+      this.env.runner.run(cmd, { cwd: this.gate.root, timeoutMs: this.limits.testTimeoutMs, signal: this.env.signal }));
+    if (!res) throw error;
+    this.env.onAccount?.(cmd, account);
     const passed = commandPassed(res);
     const tail = tailText(res.output, this.limits.testTailChars);
+    const acct = describeAccount(account);
     const content = `Test command: ${cmd}\nExit code: ${describeExit(res)}\nResult: ${passed ? 'PASSED' : 'FAILED'}\n` +
-      `--- output${tail.cut ? ` (last ${this.limits.testTailChars} characters; ${tail.cut} earlier characters cut)` : ''} ---\n${tail.text || '(no output)'}`;
-    return this.ok('run_tests', content, { test: res });
+      `--- output${tail.cut ? ` (last ${this.limits.testTailChars} characters; ${tail.cut} earlier characters cut)` : ''} ---\n${tail.text || '(no output)'}` +
+      (acct ? `\n${acct}` : '');
+    return this.ok('run_tests', content, { test: res, account });
   }
 
   private async runCommand(a: { command: string }): Promise<ToolOutcome> {
@@ -286,28 +308,46 @@ export class ExecToolbox {
     if (!approved) {
       return { ...this.ok('run_command', `The command was not approved (by the user or the allow-list), so it did not run: ${a.command}. Use the file tools and run_tests instead.`), ok: false };
     }
-    const snap = await this.env.journal.snapshotBeforeCommand();
-    let res: CommandResult | undefined;
-    let runError: unknown;
-    try {
-      res = await this.env.runner.run(a.command, { cwd: this.gate.root, timeoutMs: this.limits.commandTimeoutMs, signal: this.env.signal });
-    } catch (e) {
-      runError = e;
-    }
     // Recorded even when the runner failed: a half-run command can still have changed files.
-    const changes = await this.env.journal.recordCommandChanges(snap);
-    if (!res) throw runError;
-    const notes: string[] = [];
-    if (changes.recorded.length) notes.push(`Files changed by the command: ${changes.recorded.slice(0, 20).join(', ')}${changes.recorded.length > 20 ? ', …' : ''}`);
-    if (changes.notRevertible.length) notes.push(`Warning: ${changes.notRevertible.length} changed file(s) could not be snapshotted and cannot be reverted exactly.`);
+    const { value: res, error, account } = await this.env.journal.runAccounted(a.command, 'record', () =>
+      this.env.runner.run(a.command, { cwd: this.gate.root, timeoutMs: this.limits.commandTimeoutMs, signal: this.env.signal }));
+    if (!res) throw error;
+    this.env.onAccount?.(a.command, account);
+    const acct = describeAccount(account);
     const out = capText(res.output, this.limits.commandOutputChars);
-    const content = `Command: ${a.command}\nExit code: ${describeExit(res)}\n--- output ---\n${out || '(no output)'}${notes.length ? `\n${notes.join('\n')}` : ''}`;
-    return this.ok('run_command', content, { command: res, changed: changes.recorded.length + changes.notRevertible.length > 0 });
+    const content = `Command: ${a.command}\nExit code: ${describeExit(res)}\n--- output ---\n${out || '(no output)'}${acct ? `\n${acct}` : ''}`;
+    return this.ok('run_command', content, { command: res, account, changed: account.recorded.length + account.notRevertible.length > 0 });
   }
 
   private finish(a: { summary: string }): ToolOutcome {
     return this.ok('finish', 'Finish received.', { finished: { summary: a.summary } });
   }
+}
+
+type HunkResult =
+  | { kind: 'applied'; text: string; line: number; search: string; replace: string }
+  | { kind: 'not-found' }
+  | { kind: 'ambiguous'; count: number; lines: number[] }
+  | { kind: 'same' };
+
+/** One exact search/replace on `text`; LF search text also matches a CRLF file (models almost always write LF). */
+function applyHunk(text: string, search0: string, replace0: string): HunkResult {
+  let search = search0;
+  let replace = replace0;
+  let count = countOccurrences(text, search);
+  if (count === 0 && text.includes('\r\n') && !search.includes('\r\n') && search.includes('\n')) {
+    const crlf = search.replace(/\n/g, '\r\n');
+    if (countOccurrences(text, crlf) > 0) {
+      search = crlf;
+      replace = replace.replace(/\r?\n/g, '\r\n');
+      count = countOccurrences(text, search);
+    }
+  }
+  if (count === 0) return { kind: 'not-found' };
+  if (count > 1) return { kind: 'ambiguous', count, lines: occurrenceLines(text, search).slice(0, 10) };
+  if (search === replace) return { kind: 'same' };
+  const at = text.indexOf(search);
+  return { kind: 'applied', text: text.slice(0, at) + replace + text.slice(at + search.length), line: text.slice(0, at).split('\n').length, search, replace };
 }
 
 function describeExit(r: CommandResult): string {
@@ -321,8 +361,8 @@ function exampleArgs(tool: ExecToolName): string {
     case 'list_files': return '{"path": "src"}';
     case 'read_file': return '{"path": "src/index.js", "startLine": 1, "endLine": 80}';
     case 'search': return '{"query": "function truncate"}';
-    case 'edit_file': return '{"path": "src/a.js", "search": "old exact text", "replace": "new text"}';
-    case 'write_file': return '{"path": "src/new.js", "content": "…"}';
+    case 'edit_file': return '{"path": "src/a.js", "search": "old exact text", "replace": "new text"} or {"path": "src/a.js", "edits": [{"search": "…", "replace": "…"}, …]}';
+    case 'write_file': return '{"path": "src/new.js", "content": "…"} (add "append": true to add to the end)';
     case 'run_tests': return '{}';
     case 'run_command': return '{"command": "npm run lint"}';
     case 'finish': return '{"summary": "what changed and why"}';

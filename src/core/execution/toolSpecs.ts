@@ -18,14 +18,22 @@ export const EXEC_TOOLS = [
     query: { type: 'string' },
     path: { type: 'string', description: 'Directory to search under; default "."' },
   }, ['query']),
-  fn('edit_file', 'Replace exactly one occurrence of `search` with `replace` in a file. Fails if not found or found more than once.', {
+  fn('edit_file', 'Replace exactly one occurrence of `search` with `replace` in a file; or give `edits`, several such hunks applied in ' +
+    'order, all or nothing. Each search must match exactly one place. Prefer several small hunks to rewriting a large file.', {
     path: { type: 'string' },
     search: { type: 'string' },
     replace: { type: 'string' },
-  }, ['path', 'search', 'replace']),
-  fn('write_file', 'Write a whole file (creates it, with parent folders, if missing).', {
+    edits: {
+      type: 'array',
+      description: 'Several hunks instead of search/replace',
+      items: { type: 'object', properties: { search: { type: 'string' }, replace: { type: 'string' } }, required: ['search', 'replace'], additionalProperties: false },
+    },
+  }, ['path']),
+  fn('write_file', 'Write a whole file (creates it, with parent folders, if missing). For a large new file, write it in parts: the ' +
+    'first with write_file, the rest with append: true.', {
     path: { type: 'string' },
     content: { type: 'string' },
+    append: { type: 'boolean', description: 'Add content to the end of the file instead of replacing it' },
   }, ['path', 'content']),
   fn('run_tests', 'Run the task\'s test command; returns the exit code and the (tail of the) output.', {}, []),
   fn('run_command', 'Run another shell command in the repository root. Needs the user\'s approval or an allow-list.', {

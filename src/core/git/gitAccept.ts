@@ -63,8 +63,10 @@ export async function acceptToBranch(opts: AcceptOptions): Promise<AcceptResult>
   const exists = (await tg.raw(['branch', '--list', branch])).trim() !== '';
   if (exists) throw new SaleError(`Branch ${branch} already exists.`, 'branch-exists');
 
+  // Every git call that names files uses --literal-pathspecs: an agent-made file named `:(glob)**` or `*` is that
+  // one file, never a pathspec that would pull the user's other files into the commit.
   // Sort paths into: known to git (tracked, or deleted from the index), untracked-ignored (skipped), untracked.
-  const tracked = new Set((await tg.raw(['ls-files', '-z', '--', ...paths])).split('\0').filter(Boolean));
+  const tracked = new Set((await tg.raw(['--literal-pathspecs', 'ls-files', '-z', '--', ...paths])).split('\0').filter(Boolean));
   const committed: string[] = [];
   const toAdd: string[] = [];
   const skippedIgnored: string[] = [];
@@ -87,14 +89,14 @@ export async function acceptToBranch(opts: AcceptOptions): Promise<AcceptResult>
   const previousHead = (await tg.raw(['rev-parse', '--verify', '-q', 'HEAD']).catch(() => '')).trim() || null;
   await tg.raw(['checkout', '-q', '-b', branch]);
   try {
-    if (toAdd.length) await tg.raw(['add', '--', ...toAdd]);
+    if (toAdd.length) await tg.raw(['--literal-pathspecs', 'add', '--', ...toAdd]);
     const message = opts.message ?? `SALE: ${opts.taskId}`;
-    await tg.raw(['commit', '-q', '--only', '-m', message, '--', ...committed]);
+    await tg.raw(['--literal-pathspecs', 'commit', '-q', '--only', '-m', message, '--', ...committed]);
     const commit = (await tg.revparse(['HEAD'])).trim();
     return { branch, commit, committed, skippedIgnored, previousBranch };
   } catch (e) {
     // Undo: unstage what we added, return to the previous branch (same commit, so the working tree stays) and drop ours.
-    if (toAdd.length) await tg.raw(['rm', '-q', '--cached', '--ignore-unmatch', '--', ...toAdd]).catch(() => undefined);
+    if (toAdd.length) await tg.raw(['--literal-pathspecs', 'rm', '-q', '--cached', '--ignore-unmatch', '--', ...toAdd]).catch(() => undefined);
     if (previousBranch) await tg.raw(['symbolic-ref', 'HEAD', `refs/heads/${previousBranch}`]).catch(() => undefined);
     else if (previousHead) await tg.raw(['update-ref', '--no-deref', 'HEAD', previousHead]).catch(() => undefined);
     await tg.raw(['branch', '-D', branch]).catch(() => undefined);
@@ -113,8 +115,8 @@ async function currentBranch(git: ReturnType<typeof simpleGit>): Promise<string 
 
 async function isIgnored(git: ReturnType<typeof simpleGit>, p: string): Promise<boolean> {
   try {
-    // Prints the path when ignored; exit code 1 and no output when not (simple-git does not throw on that).
-    return (await git.raw(['check-ignore', '--', p])).trim() !== '';
+    // Lists the path when it is untracked and ignored (check-ignore has no literal-pathspec mode).
+    return (await git.raw(['--literal-pathspecs', 'ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', p])).split('\0').includes(p);
   } catch {
     return false;
   }

@@ -1,3 +1,4 @@
+import { MAX_MEMORY_PLAN_CHARS, MAX_MEMORY_TASK_CHARS, clipWithNotice } from '../inputLimits';
 import { randomUUID } from 'node:crypto';
 import { type AuctionRecord, auctionUsageTotals } from '../auction/auctionRecord';
 import type { MemoryBid, MemoryRecord, OutcomeInput } from './memoryRecord';
@@ -17,6 +18,17 @@ export interface RetrievedPair extends ContrastExample {
 /** Lowest-score bid of an agent in a record (its refined bid if that scored better). */
 function bestBidOf(r: MemoryRecord, agent: string): MemoryBid | undefined {
   return r.bids.filter((b) => b.agent === agent).sort((a, b) => a.score - b.score)[0];
+}
+
+/** A record whose task text and plans fit the memory caps (the same object when they already do). */
+function smallRecord(r: MemoryRecord): MemoryRecord {
+  const big = r.task.text.length > MAX_MEMORY_TASK_CHARS || r.bids.some((b) => b.plan.length > MAX_MEMORY_PLAN_CHARS);
+  if (!big) return r;
+  return {
+    ...r,
+    task: { ...r.task, text: clipWithNotice(r.task.text, MAX_MEMORY_TASK_CHARS, 'task text') },
+    bids: r.bids.map((b) => ({ ...b, plan: clipWithNotice(b.plan, MAX_MEMORY_PLAN_CHARS, 'plan') })),
+  };
 }
 
 /** Title/body split of the stored task text (first line is the title). */
@@ -41,7 +53,9 @@ export class AuctionMemory {
     return m;
   }
 
-  private remember(r: MemoryRecord): void {
+  /** Records from older versions (or other tools) may be huge: they are cut on the way in, like new ones. */
+  private remember(raw: MemoryRecord): void {
+    const r = smallRecord(raw);
     this.byId.set(r.id, r);
     this.index.add(r.id, r.task.text);
   }
@@ -117,12 +131,12 @@ export class AuctionMemory {
       schema: MEMORY_SCHEMA_VERSION,
       id: randomUUID(),
       time: new Date().toISOString(),
-      task: { id: task.id, text: taskText(task), source: task.source, repo: task.repo, ...(task.family ? { family: task.family } : {}) },
+      task: { id: task.id, text: clipWithNotice(taskText(task), MAX_MEMORY_TASK_CHARS, 'task text'), source: task.source, repo: task.repo, ...(task.family ? { family: task.family } : {}) },
       bids: auction.bids
         .filter((b) => !b.error)
         .map((b) => ({
           agent: b.agent,
-          plan: b.raw,
+          plan: clipWithNotice(b.raw, MAX_MEMORY_PLAN_CHARS, 'plan'),
           tokens: b.tokens,
           entropy: b.entropy,
           jury: b.jury.map((j) => ({ judge: j.judge, score: j.score })),

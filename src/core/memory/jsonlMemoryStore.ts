@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import { errorMessage } from '../errors';
@@ -7,8 +7,9 @@ import type { MemoryStore } from '../ports/memoryStore';
 
 /**
  * Append-only JSON-lines memory for the CLI. Updates (outcomes) are appended as a newer copy of the record;
- * on load the last copy of an id wins. The file is never rewritten, so a crash can lose at most the line being
- * written. Lines that don't parse or don't match the schema are copied aside with the whole file and reported.
+ * on load the last copy of an id wins, so a crash can lose at most the line being written. Lines that don't parse
+ * or don't match the schema: the whole file is copied aside once, then rewritten (atomically: temp file + rename)
+ * without them, so later runs neither meet them again nor make another copy.
  */
 export class JsonlMemoryStore implements MemoryStore {
   private problems: string[] = [];
@@ -35,6 +36,7 @@ export class JsonlMemoryStore implements MemoryStore {
     }
     const byId = new Map<string, MemoryRecord>();
     const bad: number[] = [];
+    const good: string[] = [];
     text.split('\n').forEach((line, i) => {
       if (!line.trim()) return;
       let json: unknown;
@@ -50,18 +52,35 @@ export class JsonlMemoryStore implements MemoryStore {
         return;
       }
       byId.set(r.data.id, r.data);
+      good.push(line);
     });
     // A crash mid-append leaves a last line without its newline: the next append must not glue onto it.
     this.needsNewline = text.length > 0 && !text.endsWith('\n');
     if (bad.length) {
-      // Named by content, so loading the same damaged file again does not pile up copies.
+      // Named by content: if the rewrite below fails, loading the same damaged file again makes no second copy.
       const aside = `${this.path}.corrupt-${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
+      const which = `${bad.length} unreadable line(s) (${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', …' : ''})`;
       try {
         if (!existsSync(aside)) copyFileSync(this.path, aside);
-        this.problems.push(`Memory file ${this.path}: ${bad.length} unreadable line(s) (${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', …' : ''}) skipped; a copy of the file was kept at ${aside}.`);
       } catch (e) {
         this.readOnly = true;
-        this.problems.push(`Memory file ${this.path}: ${bad.length} unreadable line(s) and no copy could be kept aside (${errorMessage(e)}); not writing to it.`);
+        this.problems.push(`Memory file ${this.path}: ${which} and no copy could be kept aside (${errorMessage(e)}); not writing to it.`);
+        return [...byId.values()];
+      }
+      const tmp = `${this.path}.rewrite-${process.pid}`;
+      try {
+        writeFileSync(tmp, good.map((l) => `${l}\n`).join(''));
+        renameSync(tmp, this.path);
+        this.needsNewline = false;
+        this.problems.push(`Memory file ${this.path}: ${which} removed; the file as it was is kept at ${aside}.`);
+      } catch (e) {
+        try {
+          unlinkSync(tmp);
+        } catch {
+          /* nothing was written */
+        }
+        this.readOnly = true;
+        this.problems.push(`Memory file ${this.path}: ${which} skipped; the file could not be rewritten (${errorMessage(e)}), so it is left as it is and not written to; a copy is kept at ${aside}.`);
       }
     }
     return [...byId.values()];

@@ -19,6 +19,8 @@ export interface ModelAgent {
 export interface TokenPrice {
   inputPerMTok: number;
   outputPerMTok: number;
+  /** Input tokens served from the provider's prompt cache; absent = no discount. */
+  cachedInputPerMTok?: number;
 }
 
 /** A tool call as the assistant message carries it back to the model on the next turn. */
@@ -73,10 +75,16 @@ export interface ChatResult {
   toolCalls: ToolCall[];
   logprobs?: TokenLogprob[];
   inputTokens: number;
+  /** Part of `inputTokens` the endpoint served from its prompt cache (0 when it says nothing or cannot be trusted). */
+  cachedInputTokens?: number;
   outputTokens: number;
   usd: number;
   finishReason: string | null;
   latencyMs: number;
+  /** Set when the endpoint's usage was missing or not believable and tokens were estimated; says why. */
+  usageEstimated?: string;
+  /** Things the user should see in the log/report (e.g. a Retry-After that was capped). */
+  notes?: string[];
 }
 
 /** One agent's model. */

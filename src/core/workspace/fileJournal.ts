@@ -1,25 +1,37 @@
 import { promises as fsp } from 'node:fs';
+import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { SaleError, errorMessage } from '../errors';
-import { type GatedPath, type WalkEntry, WorkspaceGate, looksBinary, walkWorkspace } from './workspaceGate';
+import { type GitControlPaths, type GitControlState, captureGitControl, findGitControl, restoreGitControl } from '../git/gitControl';
+import { crashPoint } from './durableFile';
+import { type BlobRef, JournalStore } from './journalStore';
+import { type TreeSnapshot, TreeSnapshotter } from './treeSnapshot';
+import { type GatedPath, WorkspaceGate, looksBinary } from './workspaceGate';
 
 /**
- * Exact restore of everything the executing agent changed.
+ * Exact restore of everything the executing agent changed, written ahead to disk.
  *
- * Before the first change to a file, the journal records its prior bytes and mode, or that it did not exist.
+ * Before the first change to a file, the journal records its prior bytes and mode, or that it did not exist; before
+ * the first change of all, the state of `.git/hooks` and `.git/config`. With a durable store (the default) each
+ * record is fsynced outside the repository (journalStore.ts) BEFORE the change it protects, so a crash, a kill -9
+ * or a closed window loses nothing: `sale recover` or the extension's offer on activation puts it back
+ * (journalRecovery.ts).
+ *
  * `revert()` writes every recorded file back byte for byte (and its mode), deletes only files that did not exist
- * before, and removes only folders the journal saw being created, and only when they are empty again. It never
- * runs git (no clean, reset or checkout) and never looks at files it did not record, so the user's other
- * uncommitted, untracked and ignored files are untouched.
+ * before and removes only folders the journal saw being created (and only when empty again). It never runs git and
+ * never looks at files it did not record.
  *
- * Writes by the agent's tools go through {@link FileJournal.writeText}. Changes made by an approved `run_command`
- * are captured by {@link FileJournal.snapshotBeforeCommand} / {@link FileJournal.recordCommandChanges}: before the
- * command, files not yet recorded (outside skipped folders such as node_modules, up to a byte cap) are copied in
- * memory; afterwards the ones that changed, appeared or disappeared are recorded with that prior state.
+ * Every command the agent causes — run_command, run_tests, the final test run — goes through
+ * {@link FileJournal.runAccounted}: a snapshot of the whole working tree before (treeSnapshot.ts), the list of files
+ * created, changed and deleted after. Test runs are put back at once ('restore': a test run must not change the
+ * tree); an approved run_command's changes are recorded into the attempt ('record') and reverted with it. Any change
+ * to `.git/hooks` or `.git/config` is put back at once in both cases.
+ *
+ * Over 300 lines: revert, per-command restore and the write-ahead order of each change must be read together.
  */
 
-type Prior = { kind: 'file'; bytes: Buffer; mode: number } | { kind: 'absent' };
+type Prior = { kind: 'file'; blob: BlobRef; mode: number } | { kind: 'absent' };
 
 interface Entry {
   abs: string;
@@ -42,47 +54,82 @@ export interface RevertReport {
   errors: string[];
 }
 
-export interface CommandSnapshot {
-  files: Map<string, WalkEntry & { bytes?: Buffer }>;
-  dirs: Set<string>;
-  /** Files whose bytes were not copied (over the cap): their changes cannot be reverted exactly. */
-  uncopied: number;
-  /** True when the walk hit its entry cap (changes beyond it are not seen). */
-  incomplete: boolean;
-}
-
-export interface CommandChanges {
+/** What one accounted command did to the working tree, and what was done about it. */
+export interface CommandAccount {
+  /** 'restore': files put back right after the command (test runs). */
+  restored: string[];
+  /** 'restore': files the command created, removed again. */
+  removed: string[];
+  /** 'record': files the command created, changed or deleted, kept in the attempt (reverted with it). */
   recorded: string[];
-  /** Files a command changed whose prior bytes were not copied (workspace over the snapshot cap). */
+  /** Changed files whose prior bytes were not copied (tree over the snapshot cap): not revertible exactly. */
   notRevertible: string[];
+  /** `.git/hooks/…` and `.git/config` the command changed, put back at once. */
+  gitRestored: string[];
+  /** Dependency/build/cache folders (node_modules, dist, …) changed at their top level: reported, not reverted. */
+  skippedChanged: string[];
+  errors: string[];
 }
 
-export const DEFAULT_SNAPSHOT_MAX_BYTES = 64 * 1024 * 1024;
+export interface FileJournalOptions {
+  /** Write ahead to disk (default true). False: prior bytes only in memory (bench runs on throw-away copies). */
+  durable?: boolean;
+  /** Journal folder of this repository (default: journalLocation.repoJournalDir). */
+  baseDir?: string;
+  snapshotMaxBytes?: number;
+}
 
 export class FileJournal {
   private readonly entries = new Map<string, Entry>();
   /** Folders created during the run (absolute), in creation order. */
   private readonly createdDirs: string[] = [];
+  private gitPaths: GitControlPaths | undefined;
+  private started = false;
+  private readonly snapshotter: TreeSnapshotter;
 
-  constructor(readonly gate: WorkspaceGate) {}
+  constructor(readonly gate: WorkspaceGate, readonly store: JournalStore = JournalStore.forRoot(gate.root, { durable: false }), opts: FileJournalOptions = {}) {
+    this.snapshotter = new TreeSnapshotter(gate.root, store, { maxBytes: opts.snapshotMaxBytes });
+  }
 
-  static async open(root: string): Promise<FileJournal> {
-    return new FileJournal(await WorkspaceGate.open(root));
+  static async open(root: string, opts: FileJournalOptions = {}): Promise<FileJournal> {
+    const gate = await WorkspaceGate.open(root);
+    return new FileJournal(gate, JournalStore.forRoot(gate.root, { durable: opts.durable ?? true, baseDir: opts.baseDir }), opts);
   }
 
   get root(): string {
     return this.gate.root;
   }
 
+  /** Set when the durable journal could not be written (then it works in memory only). */
+  get warning(): string | undefined {
+    return this.store.warning;
+  }
+
+  /** Before the first change: the git control state, then the run record (run.json, git.json) on disk. */
+  private async ensureStarted(): Promise<void> {
+    if (this.started) return;
+    this.gitPaths = await findGitControl(this.root);
+    await this.store.begin(this.gitPaths ? await captureGitControl(this.gitPaths) : undefined, hostname());
+    this.started = true;
+  }
+
+  private async addEntry(e: Entry): Promise<void> {
+    await this.store.addEntry(e);
+    this.entries.set(e.abs, e);
+  }
+
   /** Records a file's current state unless it is recorded already (the first prior state wins). */
   async recordPrior(g: GatedPath, via: Entry['via'] = 'tool'): Promise<void> {
     if (this.entries.has(g.abs)) return;
+    await this.ensureStarted();
     const st = await fsp.lstat(g.abs).catch(() => undefined);
     let prior: Prior;
     if (!st) prior = { kind: 'absent' };
-    else if (st.isFile()) prior = { kind: 'file', bytes: await fsp.readFile(g.abs), mode: st.mode & 0o7777 };
-    else throw new SaleError(`"${g.rel}" is not a regular file; it cannot be changed.`, 'not-a-file');
-    this.entries.set(g.abs, { abs: g.abs, rel: g.rel, prior, via });
+    else if (st.isFile()) {
+      const [blob] = await this.store.putBlobs([await fsp.readFile(g.abs)]);
+      prior = { kind: 'file', blob, mode: st.mode & 0o7777 };
+    } else throw new SaleError(`"${g.rel}" is not a regular file; it cannot be changed.`, 'not-a-file');
+    await this.addEntry({ abs: g.abs, rel: g.rel, prior, via });
   }
 
   /**
@@ -97,6 +144,7 @@ export class FileJournal {
     await this.makeParents(path.dirname(g.abs));
     const data = Buffer.from(content, 'utf8');
     await fsp.writeFile(g.abs, data);
+    crashPoint();
     return { rel: g.rel, created: !st, bytes: data.length };
   }
 
@@ -112,13 +160,17 @@ export class FileJournal {
     return out.sort();
   }
 
+  private async priorBytes(e: Entry): Promise<Buffer | undefined> {
+    return e.prior.kind === 'file' ? this.store.getBlob(e.prior.blob) : undefined;
+  }
+
   /** A unified diff (jsdiff) of every change, file by file in path order; binary files are named only. */
   async diff(opts: { context?: number } = {}): Promise<string> {
     const parts: string[] = [];
     const sorted = [...this.entries.values()].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
     for (const e of sorted) {
       const now = await readState(e.abs);
-      const before = e.prior.kind === 'file' ? e.prior.bytes : undefined;
+      const before = await this.priorBytes(e);
       const after = now.kind === 'file' ? now.bytes : undefined;
       if (sameBytes(before, after)) {
         if (before && now.kind === 'file' && e.prior.kind === 'file' && now.mode !== e.prior.mode) {
@@ -148,22 +200,10 @@ export class FileJournal {
     const report: RevertReport = { restored: [], removed: [], removedDirs: [], keptDirs: [], errors: [] };
     for (const e of [...this.entries.values()]) {
       try {
-        if (e.prior.kind === 'absent') {
-          const st = await fsp.lstat(e.abs).catch(() => undefined);
-          if (st && !st.isDirectory()) {
-            await fsp.unlink(e.abs);
-            report.removed.push(e.rel);
-          }
-        } else {
-          const now = await readState(e.abs);
-          if (now.kind !== 'file' || !now.bytes.equals(e.prior.bytes) || now.mode !== e.prior.mode) {
-            if (now.kind === 'other') throw new Error('something other than a file is there now; left as it is');
-            await fsp.mkdir(path.dirname(e.abs), { recursive: true });
-            await fsp.writeFile(e.abs, e.prior.bytes);
-            await fsp.chmod(e.abs, e.prior.mode);
-            report.restored.push(e.rel);
-          }
-        }
+        const r = await restoreFile(e.abs, e.prior.kind === 'file' ? { kind: 'file', bytes: (await this.priorBytes(e))!, mode: e.prior.mode } : { kind: 'absent' });
+        if (r === 'restored') report.restored.push(e.rel);
+        if (r === 'removed') report.removed.push(e.rel);
+        await this.store.removeEntry(e.abs);
         this.entries.delete(e.abs);
       } catch (err) {
         report.errors.push(`${e.rel}: ${errorMessage(err)}`);
@@ -173,96 +213,110 @@ export class FileJournal {
     const dirs = [...new Set(this.createdDirs)].sort((a, b) => b.length - a.length);
     this.createdDirs.length = 0;
     for (const d of dirs) {
-      try {
-        await fsp.rmdir(d);
-        report.removedDirs.push(this.gate.relative(d));
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') continue;
-        report.keptDirs.push(this.gate.relative(d));
-      }
+      const r = await removeDirIfEmpty(d);
+      if (r === 'removed') report.removedDirs.push(this.gate.relative(d));
+      else if (r === 'kept') report.keptDirs.push(this.gate.relative(d));
     }
+    await this.store.clearDirs();
+    // .git/hooks and .git/config need nothing here: the tools cannot reach them, and what a command changed there
+    // was put back right after that command (runAccounted). The user's own changes to them are left alone.
     report.restored.sort();
     report.removed.sort();
     return report;
   }
 
-  /**
-   * Before a non-test command: stat every file outside skipped folders and copy the bytes of those not yet
-   * recorded, up to `maxBytes` in total.
-   */
-  async snapshotBeforeCommand(opts: { maxBytes?: number; maxEntries?: number } = {}): Promise<CommandSnapshot> {
-    const maxBytes = opts.maxBytes ?? DEFAULT_SNAPSHOT_MAX_BYTES;
-    const walk = await walkWorkspace(this.root, this.root, { maxEntries: opts.maxEntries ?? 50_000 });
-    const files: CommandSnapshot['files'] = new Map();
-    const dirs = new Set<string>();
-    let copied = 0;
-    let uncopied = 0;
-    for (const w of walk.entries) {
-      if (w.kind === 'dir') {
-        dirs.add(w.abs);
-        continue;
-      }
-      const rec: WalkEntry & { bytes?: Buffer } = { ...w };
-      if (!this.entries.has(w.abs)) {
-        if (copied + w.size <= maxBytes) {
-          try {
-            rec.bytes = await fsp.readFile(w.abs);
-            copied += rec.bytes.length;
-          } catch {
-            uncopied++;
-          }
-        } else uncopied++;
-      }
-      files.set(w.abs, rec);
-    }
-    return { files, dirs, uncopied, incomplete: walk.more };
+  /** The user's decision is final (accepted, reverted, kept): the on-disk journal of this run is removed. */
+  async close(): Promise<void> {
+    await this.store.close();
+    this.entries.clear();
+    this.createdDirs.length = 0;
+    this.started = false;
   }
 
-  /** After the command: record what it changed, created or deleted, with the state from the snapshot. */
-  async recordCommandChanges(snap: CommandSnapshot): Promise<CommandChanges> {
-    const walk = await walkWorkspace(this.root, this.root, { maxEntries: snap.files.size + snap.dirs.size + 50_000 });
-    const after = new Map<string, WalkEntry>();
-    const recorded: string[] = [];
-    const notRevertible: string[] = [];
-    for (const w of walk.entries) {
-      if (w.kind === 'dir') {
-        if (!snap.dirs.has(w.abs)) this.createdDirs.push(w.abs);
-        continue;
+  /**
+   * Runs a command inside the before/after accounting (see the class comment). `run` may throw; the accounting
+   * still happens and the error is returned.
+   */
+  async runAccounted<T>(command: string, mode: 'restore' | 'record', run: () => Promise<T>): Promise<{ value?: T; error?: unknown; account: CommandAccount }> {
+    await this.ensureStarted();
+    // Git's control files as they are right before this command (the user may have changed them since the run began).
+    const gitBefore = this.gitPaths ? await captureGitControl(this.gitPaths) : undefined;
+    const snap = await this.snapshotter.before(command, gitBefore);
+    let value: T | undefined;
+    let error: unknown;
+    try {
+      value = await run();
+    } catch (e) {
+      error = e;
+    }
+    const account = await this.settleCommand(snap, mode, gitBefore);
+    return { ...(error === undefined ? { value } : { error }), account };
+  }
+
+  private async settleCommand(snap: TreeSnapshot, mode: 'restore' | 'record', gitBefore: GitControlState | undefined): Promise<CommandAccount> {
+    const d = await this.snapshotter.diff(snap);
+    const acc: CommandAccount = { restored: [], removed: [], recorded: [], notRevertible: [], gitRestored: [], skippedChanged: d.skippedChanged, errors: [] };
+    const abs = (rel: string) => path.join(this.root, ...rel.split('/'));
+    if (mode === 'restore') {
+      for (const rel of d.created) {
+        try {
+          if ((await restoreFile(abs(rel), { kind: 'absent' })) === 'removed') acc.removed.push(rel);
+        } catch (e) {
+          acc.errors.push(`${rel}: ${errorMessage(e)}`);
+        }
       }
-      after.set(w.abs, w);
-    }
-    const rel = (abs: string) => this.gate.relative(abs);
-    for (const [abs, w] of after) {
-      if (this.entries.has(abs)) continue;
-      const before = snap.files.get(abs);
-      if (!before) {
-        this.entries.set(abs, { abs, rel: rel(abs), prior: { kind: 'absent' }, via: 'command' });
-        recorded.push(rel(abs));
-      } else if (before.size !== w.size || before.mtimeMs !== w.mtimeMs || before.mode !== w.mode) {
-        if (before.bytes) {
-          this.entries.set(abs, { abs, rel: rel(abs), prior: { kind: 'file', bytes: before.bytes, mode: before.mode & 0o7777 }, via: 'command' });
-          recorded.push(rel(abs));
-        } else notRevertible.push(rel(abs));
+      for (const rel of [...d.changed, ...d.deleted]) {
+        const before = snap.files.get(abs(rel))!;
+        if (!before.blob) {
+          acc.notRevertible.push(rel);
+          continue;
+        }
+        try {
+          if ((await restoreFile(abs(rel), { kind: 'file', bytes: await this.store.getBlob(before.blob), mode: before.mode })) === 'restored') acc.restored.push(rel);
+        } catch (e) {
+          acc.errors.push(`${rel}: ${errorMessage(e)}`);
+        }
+      }
+      for (const rel of [...d.createdDirs].sort((a, b) => b.length - a.length)) await removeDirIfEmpty(abs(rel));
+    } else {
+      for (const rel of d.created) {
+        if (this.entries.has(abs(rel))) continue;
+        await this.addEntry({ abs: abs(rel), rel, prior: { kind: 'absent' }, via: 'command' });
+        acc.recorded.push(rel);
+      }
+      for (const rel of [...d.changed, ...d.deleted]) {
+        if (this.entries.has(abs(rel))) continue;
+        const before = snap.files.get(abs(rel))!;
+        if (!before.blob) {
+          acc.notRevertible.push(rel);
+          continue;
+        }
+        await this.addEntry({ abs: abs(rel), rel, prior: { kind: 'file', blob: before.blob, mode: before.mode }, via: 'command' });
+        acc.recorded.push(rel);
+      }
+      for (const rel of d.createdDirs) {
+        await this.store.addDir(abs(rel));
+        this.createdDirs.push(abs(rel));
       }
     }
-    for (const [abs, before] of snap.files) {
-      if (after.has(abs) || this.entries.has(abs)) continue;
-      if (before.bytes) {
-        this.entries.set(abs, { abs, rel: rel(abs), prior: { kind: 'file', bytes: before.bytes, mode: before.mode & 0o7777 }, via: 'command' });
-        recorded.push(rel(abs));
-      } else notRevertible.push(rel(abs));
+    if (gitBefore) {
+      const g = await restoreGitControl(gitBefore);
+      acc.gitRestored = g.restored;
+      acc.errors.push(...g.errors);
     }
-    return { recorded: recorded.sort(), notRevertible: notRevertible.sort() };
+    await this.store.setPending(undefined);
+    acc.restored.sort();
+    acc.recorded.sort();
+    return acc;
   }
 
   private async differs(e: Entry): Promise<boolean> {
     const now = await readState(e.abs);
     if (e.prior.kind === 'absent') return now.kind !== 'absent';
-    return now.kind !== 'file' || !now.bytes.equals(e.prior.bytes) || now.mode !== e.prior.mode;
+    return now.kind !== 'file' || !now.bytes.equals((await this.priorBytes(e))!) || now.mode !== e.prior.mode;
   }
 
-  /** Creates missing parent folders one by one, remembering each one created. */
+  /** Creates missing parent folders one by one, recording each (write-ahead) before creating it. */
   private async makeParents(dir: string): Promise<void> {
     const missing: string[] = [];
     let d = dir;
@@ -273,7 +327,9 @@ export class FileJournal {
       d = up;
     }
     for (const m of missing) {
+      await this.store.addDir(m);
       await fsp.mkdir(m);
+      crashPoint();
       this.createdDirs.push(m);
     }
   }
@@ -286,6 +342,40 @@ async function readState(abs: string): Promise<State> {
   if (!st) return { kind: 'absent' };
   if (!st.isFile()) return { kind: 'other' };
   return { kind: 'file', bytes: await fsp.readFile(abs), mode: st.mode & 0o7777 };
+}
+
+/**
+ * Puts one file into a wanted state: absent (a file there is removed; a folder is left alone) or these bytes and
+ * mode. Returns what it did. Shared by revert, the per-command restore and recovery.
+ */
+export async function restoreFile(abs: string, want: { kind: 'absent' } | { kind: 'file'; bytes: Buffer; mode: number }): Promise<'restored' | 'removed' | 'unchanged'> {
+  if (want.kind === 'absent') {
+    const st = await fsp.lstat(abs).catch(() => undefined);
+    if (!st || st.isDirectory()) return 'unchanged';
+    await fsp.unlink(abs);
+    crashPoint();
+    return 'removed';
+  }
+  const now = await readState(abs);
+  if (now.kind === 'file' && now.bytes.equals(want.bytes) && now.mode === want.mode) return 'unchanged';
+  if (now.kind === 'other') throw new Error('something other than a file is there now; left as it is');
+  await fsp.mkdir(path.dirname(abs), { recursive: true });
+  // A symlink or hard link planted in its place is replaced, never written through.
+  if (now.kind === 'file') await fsp.unlink(abs);
+  await fsp.writeFile(abs, want.bytes, { mode: want.mode });
+  await fsp.chmod(abs, want.mode);
+  crashPoint();
+  return 'restored';
+}
+
+/** Removes a folder only when it is empty: 'removed', 'kept' (not empty) or 'gone' (already missing). */
+export async function removeDirIfEmpty(abs: string): Promise<'removed' | 'kept' | 'gone'> {
+  try {
+    await fsp.rmdir(abs);
+    return 'removed';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'kept';
+  }
 }
 
 function sameBytes(a: Buffer | undefined, b: Buffer | undefined): boolean {

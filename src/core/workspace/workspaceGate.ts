@@ -216,7 +216,7 @@ export interface WalkEntry {
 export async function walkWorkspace(
   root: string,
   start: string,
-  opts: { maxEntries?: number; skipDirs?: ReadonlySet<string> } = {},
+  opts: { maxEntries?: number; skipDirs?: ReadonlySet<string>; onSkipped?: (rel: string, mtimeMs: number) => void } = {},
 ): Promise<{ entries: WalkEntry[]; more: boolean }> {
   const max = opts.maxEntries ?? 50_000;
   const skip = opts.skipDirs ?? SKIPPED_DIR_NAMES;
@@ -239,7 +239,10 @@ export async function walkWorkspace(
       if (!st || st.isSymbolicLink()) continue;
       const rel = toRel(root, abs);
       if (st.isDirectory()) {
-        if (skip.has(name) || name.endsWith('.egg-info')) continue;
+        if (skip.has(name) || name.endsWith('.egg-info')) {
+          opts.onSkipped?.(rel, st.mtimeMs);
+          continue;
+        }
         entries.push({ abs, rel, kind: 'dir', size: 0, mtimeMs: st.mtimeMs, mode: st.mode });
         await visit(abs);
         if (more) return;

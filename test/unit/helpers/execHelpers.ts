@@ -65,9 +65,9 @@ export function call(name: string, args: unknown, id?: string) {
 }
 
 export type Scripted =
-  | { text?: string; toolCalls?: { id: string; name: string; arguments: string }[]; inputTokens?: number; outputTokens?: number }
+  | ScriptedStep
   | ((req: ChatRequest, n: number) => Promise<ScriptedStep> | ScriptedStep);
-type ScriptedStep = { text?: string; toolCalls?: { id: string; name: string; arguments: string }[]; inputTokens?: number; outputTokens?: number };
+type ScriptedStep = { text?: string; toolCalls?: { id: string; name: string; arguments: string }[]; inputTokens?: number; outputTokens?: number; finishReason?: string };
 
 /**
  * A scripted ChatModel: answers from a queue (or a function), records every request (messages deep-copied).
@@ -117,7 +117,7 @@ export class FakeChatModel implements ChatModel {
     if (this.honourMaxTokens && req.maxTokens !== undefined) outputTokens = Math.min(outputTokens, req.maxTokens);
     const usd = (inputTokens * this.agent.price.inputPerMTok + outputTokens * this.agent.price.outputPerMTok) / 1e6;
     this.usages.push({ inputTokens, outputTokens, usd });
-    return { text: step.text ?? '', toolCalls: step.toolCalls ?? [], inputTokens, outputTokens, usd, finishReason: 'stop', latencyMs: 0 };
+    return { text: step.text ?? '', toolCalls: step.toolCalls ?? [], inputTokens, outputTokens, usd, finishReason: step.finishReason ?? 'stop', latencyMs: 0 };
   }
 
   /** The content of every tool message in the last request, in order. */

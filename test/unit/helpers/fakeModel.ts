@@ -1,6 +1,6 @@
 import type { ChatModel, ChatRequest, ChatResult, TokenLogprob } from '../../../src/core/ports/chatModel';
 import type { AgentConfig } from '../../../src/llm/poolConfig';
-import { detectPromptKind, type PromptKind } from '../../../src/core/auction/prompts';
+import { detectPromptKindOf, type PromptKind } from '../../../src/core/auction/prompts';
 
 export interface FakeReply {
   text?: string;
@@ -14,8 +14,7 @@ export class FakeModel implements ChatModel {
   readonly calls: { kind: PromptKind | undefined; req: ChatRequest }[] = [];
   constructor(readonly agent: AgentConfig, private readonly reply: (kind: PromptKind | undefined, req: ChatRequest) => FakeReply) {}
   async chat(req: ChatRequest): Promise<ChatResult> {
-    const sys = String(req.messages[0]?.content ?? '');
-    const kind = detectPromptKind(sys);
+    const kind = detectPromptKindOf(req.messages);
     this.calls.push({ kind, req });
     const r = this.reply(kind, req);
     if (r.error) throw r.error;
@@ -46,14 +45,19 @@ export function logprobsWith(n: number, probs: number[]): TokenLogprob[] {
 export const PLAN = (tag: string) => `## Approach\nFix it (${tag}).\n## Files\n- src/a.js\n## Commands\n- npm test\n## Steps\n1. edit a\n2. run tests\n## Risks\nnone\n## Verification\ntests pass`;
 
 /** Jury answer giving each plan the score found by `scoreOf(planText)`. */
+/** Every user message's text (the shared-prefix layout puts the plans in the last one, the paper's in the first). */
+export function userText(req: ChatRequest): string {
+  return req.messages.filter((m) => m.role === 'user').map((m) => String(m.content)).join('\n\n');
+}
+
 export function batchJury(req: ChatRequest, scoreOf: (plan: string) => number | string): string {
-  const user = String(req.messages[1].content);
+  const user = userText(req);
   const scores = [...user.matchAll(/<plan id="(\d+)">\n([\s\S]*?)\n<\/plan>/g)].map((m) => ({ plan: Number(m[1]), score: scoreOf(m[2]) }));
   return JSON.stringify({ scores });
 }
 
 export function pairJury(req: ChatRequest, scoreOf: (plan: string) => number | string): string {
-  const user = String(req.messages[1].content);
+  const user = userText(req);
   const m = /<plan id="\d+">\n([\s\S]*?)\n<\/plan>/.exec(user)!;
   return JSON.stringify({ score: scoreOf(m[1]) });
 }

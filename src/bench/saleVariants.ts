@@ -1,0 +1,52 @@
+import type { AuctionSettings } from '../core/auction/auctionSettings';
+
+/**
+ * Options of the `sale` policy that the bench can switch one at a time (ablation rows). A variant is written
+ * `sale` followed by `+option` (on) or `-option` (off), e.g. `sale-sharedPrefix` or `sale+cheapJury`; the rest
+ * stay as in `sale`. `sale-paper` and `sale-no-memory` are policies of their own, not variants.
+ */
+export const SALE_OPTIONS = ['cheapJury', 'skipUselessRefinement', 'sharedPrefix'] as const;
+export type SaleOption = (typeof SALE_OPTIONS)[number];
+export type SaleOptions = Record<SaleOption, boolean>;
+
+/** What `sale` runs with; each choice is measured in docs/bench/README.md ("A cheaper auction"). */
+export const SALE_DEFAULTS: SaleOptions = { cheapJury: true, skipUselessRefinement: false, sharedPrefix: false };
+
+/** The paper's auction: none of the options. */
+export const PAPER_OPTIONS: SaleOptions = { cheapJury: false, skipUselessRefinement: false, sharedPrefix: false };
+
+export type SaleVariantName = `sale${'+' | '-'}${string}`;
+
+const VARIANT = /^sale((?:[+-][A-Za-z]+)+)$/;
+
+/** The options of a variant name, or undefined when the name is not a well-formed variant of known options. */
+export function parseSaleVariant(name: string): SaleOptions | undefined {
+  const m = VARIANT.exec(name);
+  if (!m) return undefined;
+  const out = { ...SALE_DEFAULTS };
+  for (const [, sign, opt] of m[1].matchAll(/([+-])([A-Za-z]+)/g)) {
+    if (!(SALE_OPTIONS as readonly string[]).includes(opt)) return undefined;
+    out[opt as SaleOption] = sign === '+';
+  }
+  return out;
+}
+
+export function isSaleVariant(name: string): name is SaleVariantName {
+  return parseSaleVariant(name) !== undefined;
+}
+
+/** The auction settings an option set stands for. */
+export function auctionSwitches(o: SaleOptions): Pick<AuctionSettings, 'juryPanel' | 'skipUselessRefinement' | 'promptLayout'> {
+  return {
+    juryPanel: o.cheapJury ? 'cheaper-half' : 'all',
+    skipUselessRefinement: o.skipUselessRefinement,
+    promptLayout: o.sharedPrefix ? 'shared-prefix' : 'paper',
+  };
+}
+
+/** One line for the report's policy list. */
+export function describeSaleVariant(name: SaleVariantName): string {
+  const o = parseSaleVariant(name)!;
+  const changed = SALE_OPTIONS.filter((k) => o[k] !== SALE_DEFAULTS[k]).map((k) => `${k} ${o[k] ? 'on' : 'off'}`);
+  return `\`sale\` with ${changed.length ? changed.join(', ') : 'its default options'}`;
+}
