@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import type { Bid, JuryScore, Weights } from '../../src/core/auction/auctionRecord';
-import { explainAuction, termShares } from '../../src/core/auction/explain';
-import { scoreBid } from '../../src/core/auction/scoring';
+import type { Bid, JuryScore, Weights } from '../../../../src/core/auction/auctionRecord';
+import { explainAuction, termShares } from '../../../../src/core/auction/explain';
+import { scoreBid } from '../../../../src/core/auction/scoring';
 
 const weights: Weights = { cost: 1, entropy: 1, jury: { a: 0.5 }, juryDefault: 0.25 };
 

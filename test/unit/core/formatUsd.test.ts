@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { formatUsd } from '../../src/core/formatUsd';
+import { formatUsd } from '../../../src/core/formatUsd';
 
 describe("formatUsd 'ui': one rounding for people", () => {
   it('shows the same spend the same way: two significant digits under a dollar, cents above', () => {

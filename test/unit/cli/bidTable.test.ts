@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { AuctionRecord, Bid } from '../../src/core/auction/auctionRecord';
-import { formatBidTable } from '../../src/cli/bidTable';
+import type { AuctionRecord, Bid } from '../../../src/core/auction/auctionRecord';
+import { formatBidTable } from '../../../src/cli/bidTable';
 
 const bid = (agent: string, jury: [string, number | null][]): Bid => ({
   agent, model: agent, round: 0, refined: false, raw: 'plan', tokens: 10, entropy: null, juryMean: null, pricePerMTok: 1,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { Bid } from '../../src/core/auction/auctionRecord';
-import { auctionChart, niceTicks, roundForPeople } from '../../media/auctionChart';
+import type { Bid } from '../../../src/core/auction/auctionRecord';
+import { auctionChart, niceTicks, roundForPeople } from '../../../media/auctionChart';
 
 function bid(agent: string, cost: number, value: number, refined = false, error?: string): Bid {
   return {
