@@ -26,3 +26,16 @@ export function button(label: string, key: string, onClick: () => void, opts: { 
     if (!opts.disabled) onClick();
   } }, label);
 }
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** Creates an SVG element the same way (attributes and text nodes only). */
+export function svg(tag: string, attrs: Record<string, string | number | undefined> = {}, ...children: (Child | Child[])[]): SVGElement {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) el.setAttribute(k, String(v));
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  }
+  return el;
+}

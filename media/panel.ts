@@ -10,8 +10,10 @@ import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
 import type { Bid } from '../src/core/auction/auctionRecord';
 import { type ExecView, type PanelState, type WebviewMessage, cancelButtonTitle, initialPanelState, WebviewMessageSchema } from '../src/vscode/webviewMessages';
-import { type Child, button, h } from './dom';
+import { type Child, button, h, svg } from './dom';
+import { auctionChart, roundForPeople } from './auctionChart';
 import { receiveHostMessage } from './hostInbox';
+import { formatUsd } from '../src/core/formatUsd';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -47,11 +49,12 @@ function details(key: string, summary: Child | Child[], body: Child | Child[], c
   return d;
 }
 
-function fmtUsd(usd: number): string {
-  if (usd === 0) return '$0';
-  if (Math.abs(usd) < 0.01) return `$${usd.toFixed(5)}`;
-  return `$${usd.toFixed(3)}`;
-}
+/** Dollars for people (the one 'ui' formatter); the exact figure is in the element's tooltip (see usd()). */
+const fmtUsd = (usd: number): string => formatUsd(usd, 'ui');
+const usd = (v: number): HTMLElement => h('span', { title: formatUsd(v, 'micro') }, fmtUsd(v));
+
+/** A figure for people (3 significant digits); the exact one is in the metric's tooltip. */
+const people = (n: number): string => (Number.isFinite(n) ? roundForPeople(n) : '–');
 
 function clip(text: string, max: number): string {
   const t = text.replace(/\s+/g, ' ').trim();
@@ -90,7 +93,7 @@ function header(s: PanelState): HTMLElement {
     h('div', { class: 'row' },
       h('span', { class: `phase phase-${s.phase}${s.phase === 'done' && !s.exec[s.exec.length - 1]?.done?.passed ? ' not-passed' : ''}`, role: 'status', 'aria-live': 'polite' }, phaseText(s)),
       s.simulated ? h('vscode-badge', { class: 'sim-badge', title: 'The pool is the built-in simulator, not real models.' }, 'simulated models') : null,
-      h('span', { class: 'spent', title: 'Dollars spent on this task (auction + execution)' }, spent)),
+      h('span', { class: 'spent', title: `Dollars spent on this task (auction + execution): ${formatUsd(s.totalUsd, 'micro')}` }, spent)),
     s.poolLabel ? h('div', { class: 'muted small' }, `Pool: ${s.poolLabel}${s.reviewMode === 'auto' ? ' · runs the winner without review' : ''}`) : null,
     ['bidding', 'jury', 'refining', 'executing'].includes(s.phase) ? h('vscode-progress-bar', { 'aria-label': PHASE_TEXT[s.phase] }) : null,
   );
@@ -132,16 +135,16 @@ function bidCard(s: PanelState, b: Bid, index: number): HTMLElement {
     metric('Tokens', String(b.tokens)),
     metric('Entropy', b.entropy === null ? h('span', { class: 'muted' }, 'no logprobs') : fmt(b.entropy),
       b.entropy === null ? 'The endpoint returned no logprobs: the entropy term is left out.' : 'Mean per-token entropy of the plan (nats)'),
-    metric('C (cost)', fmt(b.cost, 4), 'w_c · price · plan tokens'),
-    metric('V (value)', fmt(b.value, 4), `entropy part ${fmt(b.valueEntropy, 3)} + jury part ${fmt(b.valueJury, 3)}`),
-    metric('Score C−V', h('span', { class: isWinner ? 'best' : '' }, fmt(b.score, 4)), 'Lowest wins'),
+    metric('C (cost)', people(b.cost), `w_c · price · plan tokens = ${b.cost}`),
+    metric('V (value)', people(b.value), `entropy part ${b.valueEntropy} + jury part ${b.valueJury} = ${b.value}`),
+    metric('Score C−V', h('span', { class: isWinner ? 'best' : '' }, people(b.score)), `Lowest wins: ${b.score}`),
     metric('Jury mean', b.juryMean === null ? '–' : `${fmt(b.juryMean, 2)} / 5`),
-    metric('Est. run', fmtUsd(b.estimatedExecUsd), 'Rough estimate of executing this plan'),
-    metric('Bid cost', fmtUsd(b.bidUsd), 'What writing this bid cost'),
+    metric('Est. run', usd(b.estimatedExecUsd), 'Rough estimate of executing this plan'),
+    metric('Bid cost', usd(b.bidUsd), 'What writing this bid cost'),
   );
   return h('article', { class: `bid${isWinner ? ' is-winner' : ''}${isChosen ? ' is-chosen' : ''}${b.error ? ' is-error' : ''}`, 'data-key': key, 'aria-label': `Bid of ${b.agent}${b.refined ? ' (refined)' : ''}` },
     h('div', { class: 'bid-head' },
-      h('span', { class: 'agent' }, b.agent), h('span', { class: 'muted small model' }, b.model), ...tags),
+      h('span', { class: 'agent' }, b.agent), b.model !== b.agent ? h('span', { class: 'muted small model' }, b.model) : null, ...tags),
     b.error ? h('div', { class: 'error-text' }, b.error) : null,
     metrics,
     h('div', { class: 'small' }, 'Jurors: ', juryLine(b)),
@@ -150,6 +153,35 @@ function bidCard(s: PanelState, b: Bid, index: number): HTMLElement {
       button(isWinner ? 'Run winner' : 'Run this bid instead', `run-${index}`, () => send({ type: 'run', session: s.session!, bidIndex: index }),
         { secondary: !isWinner, title: isWinner ? `Run ${b.agent}'s plan` : `Override: run ${b.agent}'s plan instead of the winner's` })) : null,
   );
+}
+
+/** The auction as a picture: cost against value, lines of equal score; hover a point for its exact figures. */
+function chartSection(s: PanelState): HTMLElement | null {
+  // Drawn at the panel's own width (not scaled), so text stays the same size in a narrow and a wide side bar.
+  const width = Math.round(Math.max(240, Math.min(560, (app.clientWidth || 300) - 4)));
+  const c = s.bids.length >= 1 ? auctionChart(s.bids, s.winnerBidIndex, { width, height: Math.round(Math.max(170, Math.min(260, width * 0.55))) }) : null;
+  if (!c) return null;
+  const { plot } = c;
+  const mid = (plot.left + plot.right) / 2;
+  const t = (text: string) => svg('title', {}, text);
+  const pic = svg('svg', { viewBox: `0 0 ${c.width} ${c.height}`, width: c.width, height: c.height, role: 'img', 'aria-label': c.summary, class: 'auction-chart' },
+    t(c.summary),
+    ...c.xTicks.map((k) => svg('g', { class: 'tick' },
+      svg('line', { x1: k.pos, y1: plot.top, x2: k.pos, y2: plot.bottom, class: 'grid' }),
+      svg('text', { x: k.pos, y: plot.bottom + 12, 'text-anchor': 'middle' }, k.text))),
+    ...c.yTicks.map((k) => svg('g', { class: 'tick' },
+      svg('line', { x1: plot.left, y1: k.pos, x2: plot.right, y2: k.pos, class: 'grid' }),
+      svg('text', { x: plot.left - 4, y: k.pos + 3, 'text-anchor': 'end' }, k.text))),
+    svg('rect', { x: plot.left, y: plot.top, width: plot.right - plot.left, height: plot.bottom - plot.top, class: 'frame' }),
+    svg('text', { x: (plot.left + plot.right) / 2, y: c.height - 4, 'text-anchor': 'middle', class: 'axis' }, 'C: cost →'),
+    svg('text', { x: 10, y: (plot.top + plot.bottom) / 2, 'text-anchor': 'middle', class: 'axis', transform: `rotate(-90 10 ${(plot.top + plot.bottom) / 2})` }, 'V: value →'),
+    ...c.lines.map((l) => svg('line', { x1: l.x1, y1: l.y1, x2: l.x2, y2: l.y2, class: l.kind }, l.title ? t(l.title) : null)),
+    ...c.points.map((p) => svg('g', { class: `pt ${p.kind}`, tabindex: '0', 'data-key': `pt-${p.index}` },
+      t(p.title),
+      svg('circle', { cx: p.cx, cy: p.cy, r: p.kind === 'winner' ? 6 : 4.5 }),
+      svg('text', { x: p.cx + (p.cx > mid ? -8 : 8), y: p.cy - 6, 'text-anchor': p.cx > mid ? 'end' : 'start' }, p.label))));
+  return h('figure', { class: 'chart', 'aria-label': 'Auction picture' }, pic,
+    h('figcaption', { class: 'muted small' }, 'Up and to the left is better: score C − V is lower. Dashed lines join equal scores; the solid one runs through the winner. Hover a point for its exact figures.'));
 }
 
 function streamingCard(agent: string, round: number, text: string): HTMLElement {
@@ -166,6 +198,7 @@ function bidsSection(s: PanelState): HTMLElement | null {
     h('h3', {}, `Bids (${count}/${s.agents.length || count})`,
       s.jury && s.phase === 'jury' ? h('span', { class: 'muted small' }, ` · jury ${s.jury.done}/${s.jury.total}`) : null,
       s.refining.length ? h('span', { class: 'muted small' }, ` · refining: ${s.refining.join(', ')}`) : null),
+    chartSection(s),
     ...s.bids.map((b, i) => bidCard(s, b, i)),
     ...Object.entries(s.streaming).map(([k, text]) => {
       const [agent, round] = k.split('#');
@@ -190,7 +223,7 @@ function decisionSection(s: PanelState): HTMLElement | null {
       row.append(button(`Run winner (${s.winner})`, 'run-winner', () => send({ type: 'run', session: s.session!, bidIndex: s.winnerBidIndex! })));
     }
     row.append(button('Cancel', 'cancel', () => send({ type: 'cancel', session: s.session! }), { secondary: true, title: cancelButtonTitle(s.phase) }));
-    if (s.phase === 'review') row.append(h('span', { class: 'muted small hint' }, 'Or pick another bid above to override the winner.'));
+    if (s.phase === 'review') row.append(h('span', { class: 'muted small hint' }, 'Or pick another bid below to override the winner.'));
     parts.push(row);
   }
   return parts.length ? h('section', { class: 'decision' }, ...parts) : null;
@@ -301,6 +334,13 @@ window.addEventListener('message', (event: MessageEvent) => receiveHostMessage(e
   },
   focus: focusTarget,
 }, (message) => send({ type: 'problem', message })));
+
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+// The picture is drawn at the panel's width: redraw when the side bar is resized.
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(render, 100);
+});
 
 render();
 send({ type: 'ready' });

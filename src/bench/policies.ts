@@ -169,6 +169,7 @@ async function recordCascade(state: PolicyState, task: CodingTask, results: Exec
     executedBy: last.agent, passed: last.passed, turns: results.reduce((s, r) => s + r.turns, 0),
     tokens: results.reduce((s, r) => s + r.inputTokens + r.outputTokens, 0), usd: results.reduce((s, r) => s + r.usd, 0),
     kept: null, escalatedFrom: results.slice(0, -1).map((r) => r.agent), overridden: false,
+    attempts: results.map((r) => ({ agent: r.agent, passed: r.passed, usd: r.usd })),
   });
 }
 

@@ -5,7 +5,7 @@ import { AuctionMemory } from '../core/memory/auctionMemory';
 import type { Weights } from '../core/auction/auctionRecord';
 import { ChildProcessCommandRunner } from '../core/execution/childProcessRunner';
 import type { ExecutionBudget } from '../core/execution/editLoop';
-import { CLI_BUDGET_DEFAULTS } from '../core/engineDefaults';
+import { BUDGET_DEFAULTS } from '../core/engineDefaults';
 import { SaleError } from '../core/errors';
 import { InMemoryStore } from '../core/memory/jsonlMemoryStore';
 import type { CommandRunner } from '../core/ports/commandRunner';
@@ -59,7 +59,7 @@ export interface BenchOptions {
 }
 
 /** The bench measures what a CLI user gets: the CLI's budget. */
-export const DEFAULT_BENCH_BUDGET: ExecutionBudget = { ...CLI_BUDGET_DEFAULTS };
+export const DEFAULT_BENCH_BUDGET: ExecutionBudget = { ...BUDGET_DEFAULTS };
 
 /** `--quick`: the two first tasks (by id) of every complexity bin — every bin, several families, a tenth of the work. */
 export function quickSubset(suite: SuiteEntry[], perBin = 2): SuiteEntry[] {

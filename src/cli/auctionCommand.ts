@@ -1,6 +1,6 @@
 import { capJsonReport } from './jsonReport';
 import { existsSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runAuction } from '../core/auction/auction';
 import { AuctionMemory } from '../core/memory/auctionMemory';
@@ -42,7 +42,17 @@ export function requireRepo(dir: string | undefined): string {
   if (!dir) throw new SaleError('--repo DIR is required');
   const abs = resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new SaleError(`--repo ${dir}: no such folder`);
+  // Not fatal (SALE works on a plain folder through its file journal), but say what is lost without git.
+  if (!isInsideGit(abs)) process.stderr.write(`Note: --repo ${dir} is not a git repository: changes are restored from SALE's own journal, and --branch is not available.\n`);
   return abs;
+}
+
+/** True when `dir` is inside a git work tree (a .git entry here or in a parent folder). */
+export function isInsideGit(dir: string): boolean {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return true;
+    if (dirname(d) === d) return false;
+  }
 }
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

@@ -27,13 +27,19 @@ function pad(s: string, w: number, right = false): string {
 
 /** The bids as a fixed-width table: one row per bid, the winner marked. */
 export function formatBidTable(rec: AuctionRecord, excerptWidth = 44): string {
+  // One judge order for every row, named under the table, so "3 0 0 2" says which juror gave which score.
+  const judges = [...new Set(rec.bids.flatMap((b) => b.jury.map((j) => j.judge)))];
+  const juryCell = (b: AuctionRecord['bids'][number]) => judges.map((judge) => {
+    const j = b.jury.find((x) => x.judge === judge);
+    return j ? (j.score === null ? '?' : String(j.score)) : '·';
+  }).join(' ');
   const head = ['agent', 'plan (excerpt)', 'tok', 'entropy', 'jury', 'C', 'V', 'score', 'refined', 'winner'];
   const rows = rec.bids.map((b, i) => [
     b.agent,
     excerpt(b, excerptWidth),
     String(b.tokens),
     num(b.entropy),
-    b.jury.length ? b.jury.map((j) => (j.score === null ? '?' : String(j.score))).join(' ') : '—',
+    b.jury.length ? juryCell(b) : '—',
     b.error ? '—' : num(b.cost),
     b.error ? '—' : num(b.value),
     b.error ? '—' : num(b.score),
@@ -48,6 +54,7 @@ export function formatBidTable(rec: AuctionRecord, excerptWidth = 44): string {
     const l = line(rows[i]);
     out.push(i === rec.winnerBidIndex ? green(l) : b.error ? red(l) : l);
   });
+  if (judges.length) out.push(dim(`jury: scores (0–5) from ${judges.join(', ')}, in that order; ? unreadable, · not asked`));
   return out.join('\n');
 }
 

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { AuctionMemory } from '../core/memory/auctionMemory';
 import type { AuctionRecord } from '../core/auction/auctionRecord';
 import { allowListApprover, ChildProcessCommandRunner } from '../core/execution/childProcessRunner';
+import { budgetUsdLimit } from '../core/engineDefaults';
 import { SaleError } from '../core/errors';
 import { FileJournal } from '../core/workspace/fileJournal';
 import { sandboxNotice } from '../core/execution/commandSandbox';
@@ -68,8 +69,10 @@ export async function runSolveCommand(args: string[]): Promise<number> {
   if (!values['task-file']) throw new SaleError('--task-file F is required');
   const task = loadTaskFile(values['task-file'], basename(repoDir));
   const seed = parseSeed(values.seed);
-  const maxUsd = values['budget-usd'] === undefined ? undefined : Number(values['budget-usd']);
-  if (maxUsd !== undefined && !(maxUsd > 0)) throw new SaleError(`--budget-usd must be a positive number, got "${values['budget-usd']}"`);
+  const given = values['budget-usd'] === undefined ? undefined : Number(values['budget-usd']);
+  // 0 = no limit, as in the extension's sale.budgetUsd.
+  if (given !== undefined && !(given >= 0 && values['budget-usd']!.trim() !== '')) throw new SaleError(`--budget-usd must be a number of dollars (0 = no limit), got "${values['budget-usd']}"`);
+  const maxUsd = given === undefined ? undefined : budgetUsdLimit(given);
   // Never start over an unfinished run: its journal holds the user's bytes (sale recover puts them back).
   const unfinished = await inspectUnfinishedJournals(repoDir);
   if (recoveryHasWork(unfinished)) {

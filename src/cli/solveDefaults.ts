@@ -1,5 +1,5 @@
 import { auctionSettings } from '../core/auction/auctionSettings';
-import { CAPABILITY_ESCALATION, CLI_BUDGET_DEFAULTS, ESCALATION_DEFAULTS } from '../core/engineDefaults';
+import { BUDGET_DEFAULTS, CAPABILITY_ESCALATION, ESCALATION_DEFAULTS } from '../core/engineDefaults';
 import { routingSettings } from '../core/routing/routingSettings';
 import type { SolveSettings } from '../core/solve';
 
@@ -7,7 +7,7 @@ import type { SolveSettings } from '../core/solve';
 export function defaultSolveSettings(over: { seed?: number; juryMode?: 'per-judge' | 'per-pair'; maxUsd?: number; escalation?: boolean; routing?: boolean } = {}): SolveSettings {
   return {
     auction: auctionSettings({ ...(over.seed !== undefined ? { seed: over.seed } : {}), ...(over.juryMode ? { juryMode: over.juryMode } : {}) }),
-    budget: { maxTurns: CLI_BUDGET_DEFAULTS.maxTurns, maxTokens: CLI_BUDGET_DEFAULTS.maxTokens, maxUsd: over.maxUsd ?? CLI_BUDGET_DEFAULTS.maxUsd },
+    budget: { maxTurns: BUDGET_DEFAULTS.maxTurns, maxTokens: BUDGET_DEFAULTS.maxTokens, maxUsd: over.maxUsd ?? BUDGET_DEFAULTS.maxUsd },
     escalation: { enabled: over.escalation ?? ESCALATION_DEFAULTS.enabled, maxEscalations: ESCALATION_DEFAULTS.maxEscalations, ...CAPABILITY_ESCALATION },
     // Learned routing (issue 8): route from the repository's memory when it is clear, else hold the auction.
     routing: routingSettings({ enabled: over.routing ?? true }),

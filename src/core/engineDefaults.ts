@@ -1,14 +1,16 @@
 import type { SolveSettings } from './solve';
 
 /**
- * The one home of the engine's budget and escalation defaults. The CLI and the extension still default to
- * different budgets (the extension's are also declared in package.json `contributes.configuration`, which a unit
- * test keeps equal to these); which values both should share is left to a later issue, so each host's set stays
- * as it was and lives here, side by side.
+ * The one home of the engine's budget defaults, shared by the CLI and the extension (the extension also declares
+ * them in package.json `contributes.configuration`, which a unit test keeps equal to these). The set is the one the
+ * CLI and the bench always used, so benchmark figures do not move. In both hosts a dollar budget of 0 means no limit.
  */
-export const CLI_BUDGET_DEFAULTS: Readonly<SolveSettings['budget']> = Object.freeze({ maxTurns: 24, maxTokens: 400_000, maxUsd: 1 });
+export const BUDGET_DEFAULTS: Readonly<SolveSettings['budget']> = Object.freeze({ maxTurns: 24, maxTokens: 400_000, maxUsd: 1 });
 
-export const EXTENSION_BUDGET_DEFAULTS: Readonly<SolveSettings['budget']> = Object.freeze({ maxTurns: 20, maxTokens: 2_000_000, maxUsd: 0.5 });
+/** A dollar budget as given by a person (0 = no limit) to the engine's (Infinity = no limit). */
+export function budgetUsdLimit(usd: number): number {
+  return usd > 0 ? usd : Number.POSITIVE_INFINITY;
+}
 
 /** One escalation to the next-best bidder after a failed attempt, in both hosts. */
 export const ESCALATION_DEFAULTS: Readonly<{ enabled: boolean; maxEscalations: number }> = Object.freeze({ enabled: true, maxEscalations: 1 });

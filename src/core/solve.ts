@@ -183,6 +183,7 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
       kept: null,
       escalatedFrom: execution.escalatedFrom,
       overridden,
+      attempts: execution.attempts.map((a) => ({ agent: a.agent, passed: a.passed, usd: a.usd })),
     });
   }
   let settled = false;

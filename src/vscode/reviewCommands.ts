@@ -26,6 +26,6 @@ export function registerReviewCommands(reg: CommandRegistry, controller: SolveCo
     await controller.decide({ action: 'run', bidIndex: i });
   });
   reg.register('sale.cancel', async () => controller.cancel());
-  reg.register('sale.accept', async () => ({ ok: true, detail: await controller.accept() }));
+  reg.register('sale.accept', async (confirmed?: unknown) => ({ ok: true, detail: await controller.accept(confirmed === true) }));
   reg.register('sale.revert', async () => ({ ok: true, detail: await controller.revert() }));
 }

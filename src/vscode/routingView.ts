@@ -23,8 +23,29 @@ export class RoutingViewProvider implements vscode.TreeDataProvider<Node>, vscod
 
   constructor(private readonly source: RoutingSource) {}
 
+  /** The nodes last computed; shown at once while a reload runs, so the view is never blank (it was ~2 s on first open). */
+  private nodes: Node[] | undefined;
+  private loading: Promise<void> | undefined;
+  private stale = true;
+
   refresh(): void {
+    this.stale = true;
     this.changed.fire(undefined);
+  }
+
+  private reload(): Promise<void> {
+    this.stale = false;
+    return (async () => {
+      try {
+        this.nodes = await this.compute();
+      } catch (e) {
+        this.nodes = [{ kind: 'empty', text: `Could not read this repository's memory: ${e instanceof Error ? e.message : String(e)}` }];
+      } finally {
+        this.loading = undefined;
+        // A refresh asked for while loading reloads once more; either way the view shows the new nodes.
+        this.changed.fire(undefined);
+      }
+    })();
   }
 
   dispose(): void {
@@ -38,8 +59,13 @@ export class RoutingViewProvider implements vscode.TreeDataProvider<Node>, vscod
     return this.lastSummary;
   }
 
-  async getChildren(node?: Node): Promise<Node[]> {
+  getChildren(node?: Node): Node[] {
     if (node) return [];
+    if (this.stale && !this.loading) this.loading = this.reload();
+    return this.nodes ?? [{ kind: 'empty', text: 'Reading what SALE learned in this repository…' }];
+  }
+
+  private async compute(): Promise<Node[]> {
     const d = await this.source.load();
     if (!d) return [{ kind: 'empty', text: 'Open a folder to see what SALE learned in it.' }];
     const s = routingStats(d.records, d.agents);

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_WEIGHTS } from '../core/auction/auctionSettings';
-import { ESCALATION_DEFAULTS, EXTENSION_BUDGET_DEFAULTS } from '../core/engineDefaults';
+import { BUDGET_DEFAULTS, ESCALATION_DEFAULTS, budgetUsdLimit } from '../core/engineDefaults';
 import { POOL_PRESETS } from './poolPresets';
 
 const WeightsSetting = z.strictObject({
@@ -22,7 +22,7 @@ export const SETTINGS_SPEC = {
   'pool.baseUrl': z.string().default(''),
   'pool.simulatedWorld': z.string().default(''),
   'review.mode': z.enum(['wait', 'auto']).default('wait'),
-  budgetUsd: z.number().nonnegative().default(EXTENSION_BUDGET_DEFAULTS.maxUsd),
+  budgetUsd: z.number().nonnegative().default(BUDGET_DEFAULTS.maxUsd),
   'auction.juryMode': z.enum(['per-pair', 'per-judge']).default('per-judge'),
   'auction.maxPlanTokens': z.number().int().min(50).max(4000).default(400),
   'auction.refine': z.boolean().default(true),
@@ -31,8 +31,8 @@ export const SETTINGS_SPEC = {
   'auction.weights': WeightsSetting.nullable().default(null),
   'execution.escalation': z.boolean().default(ESCALATION_DEFAULTS.enabled),
   'execution.maxEscalations': z.number().int().min(0).max(5).default(ESCALATION_DEFAULTS.maxEscalations),
-  'execution.maxTurns': z.number().int().min(1).max(200).default(EXTENSION_BUDGET_DEFAULTS.maxTurns),
-  'execution.maxTokens': z.number().int().min(1000).max(100_000_000).default(EXTENSION_BUDGET_DEFAULTS.maxTokens),
+  'execution.maxTurns': z.number().int().min(1).max(200).default(BUDGET_DEFAULTS.maxTurns),
+  'execution.maxTokens': z.number().int().min(1000).max(100_000_000).default(BUDGET_DEFAULTS.maxTokens),
   testCommand: z.string().default(''),
   'terminal.useShellIntegration': z.boolean().default(true),
   'terminal.shellIntegrationTimeoutMs': z.number().int().min(500).max(60_000).default(5000),
@@ -93,7 +93,7 @@ export function engineSettingsInput(s: ExtensionSettings): EngineSettingsInput {
     budget: {
       maxTurns: s['execution.maxTurns'],
       maxTokens: s['execution.maxTokens'],
-      maxUsd: s.budgetUsd > 0 ? s.budgetUsd : Number.POSITIVE_INFINITY,
+      maxUsd: budgetUsdLimit(s.budgetUsd),
     },
     escalation: { enabled: s['execution.escalation'], maxEscalations: s['execution.maxEscalations'] },
   };

@@ -174,9 +174,20 @@ export class SolveController implements vscode.Disposable {
     this.hub.set(addNotice(this.hub.current, 'info', 'Cancelling…'), true);
   }
 
-  async accept(): Promise<string> {
+  /**
+   * Keeps the change. When its tests did not pass, a person is asked first (modal); `confirmed` (a command called
+   * with `true`, e.g. from a keybinding or a test) skips the question.
+   */
+  async accept(confirmed = false): Promise<string> {
     const run = this.run;
     if (!run?.engine || this.hub.current.outcome !== 'pending') throw new SaleError('There is no change waiting to be accepted.', 'no-change');
+    if (!run.engine.passed && !confirmed) {
+      const keep = 'Keep the Changes';
+      const pick = await vscode.window.showWarningMessage('The tests did not pass. Keep these changes anyway?',
+        { modal: true, detail: `${run.engine.executedBy ?? 'The agent'}'s change did not make the test command pass. Revert restores every file byte for byte.` }, keep);
+      if (pick !== keep) throw new SaleError('Not accepted: the tests did not pass and the change was not confirmed.', 'cancelled');
+      if (this.run !== run || this.hub.current.outcome !== 'pending') throw new SaleError('There is no change waiting to be accepted.', 'no-change');
+    }
     const mode = this.deps.settings(vscode.Uri.file(run.plan.root))['accept.mode'];
     const detail = await run.engine.accept(mode === 'branch' && run.plan.repo.isGitRepo ? 'branch' : 'keep');
     this.hub.set({ ...this.hub.current, outcome: 'accepted', outcomeDetail: detail }, true);

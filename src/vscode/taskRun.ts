@@ -183,7 +183,11 @@ export class TaskRun {
   private async endDone(run: EngineRun): Promise<void> {
     const changes = changedFiles(run.diff);
     await this.originals.load(run.diff);
-    this.deps.hub.set({ ...this.state, phase: 'done', changes, diff: capDiff(run.diff), outcome: changes.length ? 'pending' : null, totalUsd: Math.max(this.state.totalUsd, run.totalUsd) }, true);
+    const done: PanelState = { ...this.state, phase: 'done', changes, diff: capDiff(run.diff), outcome: changes.length ? 'pending' : null, totalUsd: Math.max(this.state.totalUsd, run.totalUsd) };
+    // A run that changed nothing says so in words, with what the user can do next (the panel offers "New task…").
+    const tried = [...run.escalatedFrom, run.executedBy].filter(Boolean).join(' then ');
+    this.deps.hub.set(changes.length ? done : addNotice(done, run.passed ? 'info' : 'warn',
+      `No file was changed${tried ? ` by ${tried}` : ''}${run.passed ? '.' : ' and the tests did not pass.'} Solve the task again ("New task…") to hold a new auction, or run another bid when the review comes.`), true);
     this.deps.panel.focus('actions');
     const verdict = run.passed ? 'tests passed' : 'tests did not pass';
     this.deps.log(run.passed ? 'info' : 'warn', `Run ended: ${verdict} (${run.executedBy ?? '?'}, ${formatUsd(run.totalUsd)}). ${changes.length} file(s) changed.`);

@@ -4,7 +4,7 @@
 //   const host = await startHost({ folder: makeFixtureRepo().folder });   // packages + installs the .vsix
 //   await runCommand(host.page, 'SALE: Show Bid Panel');
 //   await panelFrame(host.page).getByText('Bids').waitFor();
-//   await screenshot(host.page, 'bid-panel');                             // test/e2e/screenshots/bid-panel.png
+//   await screenshot(host.page, 'bid-panel');                             // test/e2e/.screenshots/bid-panel.png
 //   await host.close();
 //
 // Facts behind it: /work/shared/VSCODE_TESTING.md. Needs `npm run host:install`.
@@ -22,7 +22,10 @@ import { packageExtension as packageVsix } from '../../scripts/lib/package-vsix'
 export { makeFixtureRepo } from '../../scripts/lib/fixture';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-export const SCREENSHOT_DIR = path.join(__dirname, 'screenshots');
+/** Every run's screenshots (git-ignored). The committed ones in COMMITTED_SCREENSHOT_DIR change only on purpose:
+ * `SALE_UPDATE_SCREENSHOTS=1` (npm run screenshots:update) copies each screenshot there too. */
+export const SCREENSHOT_DIR = path.join(__dirname, '.screenshots');
+export const COMMITTED_SCREENSHOT_DIR = path.join(__dirname, 'screenshots');
 
 /** User settings for a quiet, deterministic workbench (no welcome page, tips, trust prompts or update checks). */
 export const DEFAULT_SETTINGS: Record<string, unknown> = {
@@ -132,7 +135,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * commands registered when it opened, so it is reopened until the command shows (extension still activating).
  */
 export async function runCommand(page: Page, title: string, opts: { timeoutMs?: number } = {}): Promise<void> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 30000);
+  const deadline = Date.now() + (opts.timeoutMs ?? 90000); // a loaded machine can take over 30 s to list a new extension's commands
   const input = page.locator('.quick-input-widget input.input');
   const row = page.locator('.quick-input-list .monaco-list-row').filter({
     has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }),
@@ -155,7 +158,7 @@ export async function runCommand(page: Page, title: string, opts: { timeoutMs?: 
       await page.waitForTimeout(500);
     }
   }
-  throw new Error(`command "${title}" did not show in the palette within ${(opts.timeoutMs ?? 30000) / 1000} s: ${String(lastError)}`);
+  throw new Error(`command "${title}" did not show in the palette within ${(opts.timeoutMs ?? 90000) / 1000} s: ${String(lastError)}`);
 }
 
 /** The content frame of a webview (view or panel): `iframe.webview` → `iframe#active-frame`. nth: which webview. */
@@ -163,12 +166,28 @@ export function panelFrame(page: Page, nth = 0): FrameLocator {
   return page.frameLocator('iframe.webview').nth(nth).frameLocator('iframe#active-frame');
 }
 
-/** Screenshot of the whole page into test/e2e/screenshots/<name>.png; returns the path. Look at it. */
+/** Screenshot of the whole page into test/e2e/.screenshots/<name>.png; returns the path. Look at it. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
   await page.screenshot({ path: file });
+  return kept(file);
+}
+
+/** Screenshot of one element (e.g. the side bar) into the same folder. */
+export async function screenshotOf(target: { screenshot(o: { path: string }): Promise<unknown> }, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  await target.screenshot({ path: file });
+  return kept(file);
+}
+
+function kept(file: string): string {
   log(`screenshot ${path.relative(ROOT, file)}`);
+  if (process.env.SALE_UPDATE_SCREENSHOTS === '1') {
+    fs.mkdirSync(COMMITTED_SCREENSHOT_DIR, { recursive: true });
+    fs.copyFileSync(file, path.join(COMMITTED_SCREENSHOT_DIR, path.basename(file)));
+  }
   return file;
 }
 

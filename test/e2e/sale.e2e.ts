@@ -1,14 +1,14 @@
 // SALE as a person uses it, in the packaged extension, in code-server, in headless chromium:
 // palette → "Solve with SALE" on a TODO → the panel shows four bids and a winner → override → execution → Accept.
 // Also: a plan full of HTML shows as text; "Solve with SALE" with no folder open says what to do.
-// Screenshots land in test/e2e/screenshots/ (look at them). Run: npm run test:e2e
+// Screenshots land in test/e2e/.screenshots/ (look at them); SALE_UPDATE_SCREENSHOTS=1 refreshes the committed ones. Run: npm run test:e2e
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { type E2EHost, makeFixtureRepo, packageExtension, panelFrame, runCommand, screenshot, startHost } from './harness';
+import { type E2EHost, makeFixtureRepo, packageExtension, panelFrame, runCommand, screenshot, screenshotOf, startHost } from './harness';
 import { HOSTILE_PLAN, startHtmlPlanModels } from './htmlPlanModels';
 
 const VIEWPORT = { width: 1500, height: 950 };
@@ -44,6 +44,17 @@ async function widenSideBar(page: Page, width: number): Promise<void> {
   await page.mouse.down();
   await page.mouse.move(box.x + width, sash.y, { steps: 10 });
   await page.mouse.up();
+}
+
+/** Switches the colour theme through the palette (Preferences: Color Theme), as a person would. */
+async function setColorTheme(page: Page, theme: string): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.fill(theme);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+  await page.waitForTimeout(1500);
 }
 
 async function panelText(panel: FrameLocator): Promise<string> {
@@ -110,7 +121,29 @@ describe('SALE in the browser (packaged extension)', function () {
       assert.match(text, /Why sim-qwen3-\S+ won/);
       assert.match(text, /Score C−V/);
       assert.match(text, /Jurors: /);
+      assert.match(text, /pick another bid below/, 'the bids are below the hint');
+      assert.doesNotMatch(text, /(sim-qwen3-\d+b)\s*\1/, 'the agent name is not repeated as its model');
       await screenshot(page, 'sale-1-review');
+
+      // The auction picture: one point per valid bid, the winner marked, in a wide and a narrow side bar, dark and light.
+      const chart = panel.locator('figure.chart');
+      assert.equal(await chart.count(), 1, 'the auction picture');
+      assert.equal(await chart.locator('g.pt.winner').count(), 1, 'one winner point');
+      assert.ok(await chart.locator('g.pt').count() >= 4, 'a point per bid');
+      assert.match((await chart.locator('g.pt.winner title').textContent()) ?? '', /score C − V -?\d/, 'exact figures on hover');
+      for (const theme of ['Dark Modern', 'Light Modern']) {
+        await setColorTheme(page, theme);
+        const tone = theme.includes('Light') ? 'light' : 'dark';
+        for (const [width, name] of [[620, 'wide'], [300, 'narrow']] as const) {
+          await widenSideBar(page, width);
+          await page.waitForTimeout(400);
+          await chart.scrollIntoViewIfNeeded();
+          await screenshotOf(page.locator('.part.sidebar'), `sale-auction-picture-${tone}-${name}`);
+        }
+      }
+      await setColorTheme(page, 'Dark Modern');
+      await widenSideBar(page, 620);
+      await page.waitForTimeout(800);
 
       // The status bar says where the run is.
       const status = page.locator('.statusbar-item', { hasText: 'SALE:' }).first();
@@ -145,8 +178,18 @@ describe('SALE in the browser (packaged extension)', function () {
 
       // Accept with the keyboard: focus the button, press Enter.
       const accept = panel.locator('vscode-button[data-key="accept"]');
+      const passedBeforeAccept = /tests passed/.test(await panelText(panel));
       await accept.focus();
       await page.keyboard.press('Enter');
+      // A change whose tests failed is kept only after a modal question.
+      const dialog = page.locator('.monaco-dialog-box');
+      const asked = await dialog.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+      assert.equal(asked, !passedBeforeAccept, 'Accept asks first exactly when the tests did not pass');
+      if (asked) {
+        assert.match((await dialog.textContent()) ?? '', /tests did not pass/);
+        await screenshot(page, 'sale-5a-accept-failed-asks');
+        await dialog.getByRole('button', { name: 'Keep the Changes' }).click();
+      }
       await panel.getByText(/^Accepted/).waitFor({ timeout: 30_000 });
       await panel.locator('section.result').scrollIntoViewIfNeeded();
       await screenshot(page, 'sale-5-accepted');

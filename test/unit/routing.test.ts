@@ -15,7 +15,7 @@ function record(i: number, agent: string, passed: boolean, jury: Record<string, 
     schema: 1, id: `r${i}`, time: '', task: { id: `t${i}`, text: `fix the parser bug ${i}`, source: 'text', repo: 'repo' },
     bids: Object.entries(jury).map(([a, s]) => ({ agent: a, plan: '', tokens: 100, entropy: null, jury: [{ judge: 'j', score: s }], cost: 0, value: 0, score: 0, refined: false })),
     winner: agent, auctionUsd: 0.002,
-    outcome: { executedBy: agent, passed, turns: 5, tokens: 20_000, usd: (20_000 * price(agent)) / 1e6, kept: null, escalatedFrom: [], overridden: false },
+    outcome: { executedBy: agent, passed, turns: 5, tokens: 20_000, usd: (20_000 * price(agent)) / 1e6, kept: null, escalatedFrom: [], overridden: false, attempts: [{ agent, passed, usd: (20_000 * price(agent)) / 1e6 }] },
   };
 }
 

@@ -78,7 +78,7 @@ describe('settings and pool presets (vscode/settings, vscode/poolPresets)', () =
   it('a bad value falls back to its default with a message', () => {
     const { settings, problems } = readSettings((k) => (k === 'review.mode' ? 'sometimes' : k === 'budgetUsd' ? -3 : undefined));
     assert.equal(settings['review.mode'], 'wait');
-    assert.equal(settings.budgetUsd, 0.5);
+    assert.equal(settings.budgetUsd, 1);
     assert.equal(problems.length, 2);
     assert.match(problems[0], /sale\.review\.mode/);
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { MEMORY_SCHEMA_VERSION, type MemoryRecord } from '../../src/core/memory/memoryRecord';
 import { adoptIntoRepo, parseJsonLines, toJsonLines } from '../../src/vscode/memoryJsonl';
-import { routingStats, selectAgents } from '../../src/core/memory/routingStats';
+import { describeAgentStats, routingStats, selectAgents } from '../../src/core/memory/routingStats';
 import { type MementoLike, WorkspaceStateMemoryStore } from '../../src/vscode/workspaceStateMemoryStore';
 
 class FakeMemento implements MementoLike {
@@ -44,7 +44,7 @@ describe('WorkspaceStateMemoryStore', () => {
     await a.append(rec(1));
     await a.append(rec(2));
     await b.append(rec(3));
-    await a.update({ ...rec(1), outcome: { executedBy: 'big', passed: true, turns: 3, tokens: 900, usd: 0.01, kept: null, escalatedFrom: [], overridden: false } });
+    await a.update({ ...rec(1), outcome: { executedBy: 'big', passed: true, turns: 3, tokens: 900, usd: 0.01, kept: null, escalatedFrom: [], overridden: false, attempts: [] } });
     const fresh = new WorkspaceStateMemoryStore(m, { repo: 'https://github.com/acme/a.git' });
     const loaded = await fresh.load();
     assert.deepEqual(loaded.map((r) => r.id), ['r1', 'r2']);
@@ -127,7 +127,7 @@ describe('memory as JSON lines (vscode/memoryJsonl)', () => {
 
 describe('routing preferences (core/routingStats)', () => {
   it('counts bids, wins, executions, passes, kept and dollars per solved task', () => {
-    const o = (executedBy: string, passed: boolean, usd: number, kept: boolean | null) => ({ executedBy, passed, turns: 2, tokens: 10, usd, kept, escalatedFrom: [], overridden: false });
+    const o = (executedBy: string, passed: boolean, usd: number, kept: boolean | null) => ({ executedBy, passed, turns: 2, tokens: 10, usd, kept, escalatedFrom: [], overridden: false, attempts: [] });
     const s = routingStats([
       rec(1, { outcome: o('big', true, 0.02, true) }),
       rec(2, { winner: 'small', outcome: o('small', false, 0.01, false) }),
@@ -140,6 +140,35 @@ describe('routing preferences (core/routingStats)', () => {
     assert.equal(s.agents.find((a) => a.agent === 'idle')!.bids, 0);
     assert.equal(s.passed, 1);
     assert.ok(Math.abs(s.usdPerSolved! - (0.003 + 0.03)) < 1e-12);
+  });
+
+  it('attributes each escalation attempt to its own agent: a failed 14b ran, and 32b\'s cost excludes it', () => {
+    const base = { turns: 2, tokens: 10, kept: true, overridden: false };
+    const s = routingStats([
+      rec(1, { winner: '14b', outcome: { ...base, executedBy: '32b', passed: true, usd: 0.05, escalatedFrom: ['14b'],
+        attempts: [{ agent: '14b', passed: false, usd: 0.01 }, { agent: '32b', passed: true, usd: 0.04 }] } }),
+      rec(2, { winner: '32b', outcome: { ...base, executedBy: '32b', passed: true, usd: 0.02, escalatedFrom: [], attempts: [{ agent: '32b', passed: true, usd: 0.02 }] } }),
+    ], ['14b', '32b']);
+    const a14 = s.agents.find((a) => a.agent === '14b')!;
+    const a32 = s.agents.find((a) => a.agent === '32b')!;
+    assert.deepEqual([a14.executions, a14.passes, a14.avgExecUsd], [1, 0, 0.01]);
+    assert.match(describeAgentStats(a14), /passed 0\/1/);
+    assert.doesNotMatch(describeAgentStats(a14), /never ran/);
+    assert.equal(a32.executions, 2);
+    assert.ok(Math.abs(a32.avgExecUsd! - 0.03) < 1e-12, `32b's average is its own spend, got ${a32.avgExecUsd}`);
+    assert.deepEqual([a32.kept, a14.kept], [2, 0], 'kept counts for the agent whose change stayed');
+    assert.equal(s.executed, 2);
+    assert.equal(s.passed, 2);
+  });
+
+  it('an older record without attempts: the escalated-from agent ran and failed, and no one is charged a guess', () => {
+    const s = routingStats([
+      rec(1, { winner: '14b', outcome: { turns: 2, tokens: 10, kept: null, overridden: false, executedBy: '32b', passed: true, usd: 0.05, escalatedFrom: ['14b'], attempts: [] } }),
+    ], ['14b', '32b']);
+    const a14 = s.agents.find((a) => a.agent === '14b')!;
+    const a32 = s.agents.find((a) => a.agent === '32b')!;
+    assert.deepEqual([a14.executions, a14.passes, a14.avgExecUsd], [1, 0, null]);
+    assert.deepEqual([a32.executions, a32.passes, a32.avgExecUsd], [1, 1, null]);
   });
 
   it('pin and exclude select the agents of an auction, and say so', () => {

@@ -17,6 +17,7 @@ import { seededShuffle } from './seededShuffle';
 import type { CodingTask } from '../task';
 import type { ChatModel, ChatResult } from '../ports/chatModel';
 import { blendedPrice } from '../pricing';
+import { explainAuction } from './explain';
 import { taskTextNotice } from '../inputLimits';
 import { BudgetError, TaskBudget, inputTokenBound, projectCall } from '../callBudget';
 
@@ -299,7 +300,7 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
   }
 
   const winner = bids[winnerIdx];
-  explanation.unshift(...explain(bids, winner, provisional, useEntropy));
+  explanation.unshift(...explainAuction(bids, winner, provisional, useEntropy, settings.weights));
   const record: AuctionRecord = {
     taskId: task.id,
     startedAt,
@@ -324,22 +325,4 @@ const f = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(3));
 export function cheaperHalf(models: ChatModel[], price: Map<string, number>): ChatModel[] {
   const keep = new Set([...models].sort((a, b) => price.get(a.agent.id)! - price.get(b.agent.id)!).slice(0, Math.max(1, Math.ceil(models.length / 2))));
   return models.filter((m) => keep.has(m));
-}
-
-function explain(bids: Bid[], winner: Bid, provisional: Bid, useEntropy: boolean): string[] {
-  const lines: string[] = [];
-  const parts = (b: Bid) => `C ${f(b.cost)}, V ${f(b.value)} = jury ${f(b.valueJury)}${useEntropy ? ` + entropy ${f(b.valueEntropy)}` : ''}`;
-  lines.push(`${winner.agent}${winner.refined ? ' (refined bid)' : ''} wins with score ${f(winner.score)} (${parts(winner)}).`);
-  const others = bids.filter((b) => !b.error && b !== winner && b.agent !== winner.agent).sort((a, b) => a.score - b.score);
-  const runnerUp = others[0];
-  if (runnerUp) {
-    const cheaper = winner.pricePerMTok < runnerUp.pricePerMTok;
-    lines.push(`Runner-up ${runnerUp.agent}${runnerUp.refined ? ' (refined)' : ''}: score ${f(runnerUp.score)} (${parts(runnerUp)}); ` +
-      (cheaper ? `the winner is ${(runnerUp.pricePerMTok / winner.pricePerMTok).toFixed(1)}× cheaper per token.` :
-        `the winner costs more per token but the jury rated its plan ${f((winner.juryMean ?? 0) - (runnerUp.juryMean ?? 0))} points higher on average.`));
-  }
-  if (winner !== provisional) {
-    lines.push(`Refinement changed the winner: ${provisional.agent} led with ${f(provisional.score)} before ${winner.agent} refined its bid from memory.`);
-  }
-  return lines;
 }

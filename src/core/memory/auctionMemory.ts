@@ -1,9 +1,9 @@
 import { MAX_MEMORY_PLAN_CHARS, MAX_MEMORY_TASK_CHARS, clipWithNotice } from '../inputLimits';
 import { randomUUID } from 'node:crypto';
 import { type AuctionRecord, auctionUsageTotals } from '../auction/auctionRecord';
-import type { MemoryBid, MemoryRecord, Outcome } from './memoryRecord';
+import type { MemoryBid, MemoryRecord, OutcomeInput } from './memoryRecord';
 import type { MemoryStore } from '../ports/memoryStore';
-import { MEMORY_SCHEMA_VERSION } from './memoryRecord';
+import { MEMORY_SCHEMA_VERSION, OutcomeSchema } from './memoryRecord';
 import type { ContrastExample } from '../auction/prompts';
 import { TaskIndex } from './bm25TaskIndex';
 import { type CodingTask, taskText } from '../task';
@@ -173,10 +173,10 @@ export class AuctionMemory {
     return rec;
   }
 
-  async setOutcome(id: string, outcome: Outcome): Promise<void> {
+  async setOutcome(id: string, input: OutcomeInput): Promise<void> {
     const r = this.byId.get(id);
     if (!r) return;
-    const next = { ...r, outcome };
+    const next = { ...r, outcome: OutcomeSchema.parse(input) };
     this.byId.set(id, next);
     await this.store.update(next);
   }

@@ -26,8 +26,15 @@ export const OutcomeSchema = z.object({
   kept: z.boolean().nullable(),
   escalatedFrom: z.array(z.string()).default([]),
   overridden: z.boolean().default(false),
+  /**
+   * Each attempt in order (escalations included), so each agent's runs and dollars are its own. Records written
+   * before this field have none: then the escalated-from agents are known to have failed, but not what they spent.
+   */
+  attempts: z.array(z.object({ agent: z.string(), passed: z.boolean(), usd: z.number() })).default([]),
 });
 export type Outcome = z.infer<typeof OutcomeSchema>;
+/** An outcome as written: fields with defaults may be left out. */
+export type OutcomeInput = z.input<typeof OutcomeSchema>;
 
 export const MemoryRecordSchema = z.object({
   schema: z.literal(MEMORY_SCHEMA_VERSION),

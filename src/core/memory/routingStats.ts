@@ -3,7 +3,8 @@
  * executed, passed and was kept, and what it cost. Pure: computed from MemoryRecords.
  */
 import { SaleError } from '../errors';
-import type { MemoryRecord } from './memoryRecord';
+import type { MemoryRecord, Outcome } from './memoryRecord';
+import { formatUsd } from '../formatUsd';
 
 export interface AgentRoutingStats {
   agent: string;
@@ -15,9 +16,11 @@ export interface AgentRoutingStats {
   passes: number;
   kept: number;
   reverted: number;
-  /** Dollars spent executing, summed. */
+  /** Dollars spent executing, summed over the executions whose spend is known (see `costedExecutions`). */
   execUsd: number;
-  /** Mean execution dollars per execution, null when it never executed. */
+  /** Executions whose own dollars are known (an escalation in an older record has only the total). */
+  costedExecutions: number;
+  /** Mean execution dollars per costed execution, null when none. Never includes another agent's attempts. */
   avgExecUsd: number | null;
   /** Pass rate over executions, null when it never executed. */
   passRate: number | null;
@@ -41,7 +44,7 @@ export function routingStats(records: MemoryRecord[], knownAgents: string[] = []
   const get = (agent: string): AgentRoutingStats => {
     let s = by.get(agent);
     if (!s) {
-      s = { agent, bids: 0, wins: 0, executions: 0, passes: 0, kept: 0, reverted: 0, execUsd: 0, avgExecUsd: null, passRate: null, winRate: null };
+      s = { agent, bids: 0, wins: 0, executions: 0, passes: 0, kept: 0, reverted: 0, execUsd: 0, costedExecutions: 0, avgExecUsd: null, passRate: null, winRate: null };
       by.set(agent, s);
     }
     return s;
@@ -59,20 +62,25 @@ export function routingStats(records: MemoryRecord[], knownAgents: string[] = []
     if (o) {
       executed++;
       usd += o.usd;
-      const s = get(o.executedBy);
-      s.executions++;
-      s.execUsd += o.usd;
-      if (o.passed) {
-        s.passes++;
-        passed++;
+      if (o.passed) passed++;
+      for (const a of attemptsOf(o)) {
+        const s = get(a.agent);
+        s.executions++;
+        if (a.usd !== null) {
+          s.execUsd += a.usd;
+          s.costedExecutions++;
+        }
+        if (a.passed) s.passes++;
       }
-      if (o.kept === true) s.kept++;
-      if (o.kept === false) s.reverted++;
+      // Kept / reverted is about the change left in the tree: the last attempt's.
+      const last = get(o.executedBy);
+      if (o.kept === true) last.kept++;
+      if (o.kept === false) last.reverted++;
     }
   }
   const agents = [...by.values()].map((s) => ({
     ...s,
-    avgExecUsd: s.executions ? s.execUsd / s.executions : null,
+    avgExecUsd: s.costedExecutions ? s.execUsd / s.costedExecutions : null,
     passRate: s.executions ? s.passes / s.executions : null,
     winRate: s.bids ? s.wins / s.bids : null,
   }));
@@ -80,11 +88,24 @@ export function routingStats(records: MemoryRecord[], knownAgents: string[] = []
   return { tasks: records.length, executed, passed, usd, usdPerSolved: passed ? usd / passed : null, agents };
 }
 
+/**
+ * Each agent that ran for a task, in order, with its own result and dollars. From `attempts` when recorded;
+ * otherwise the escalated-from agents failed (spend unknown: null) and the last agent ran with the whole spend
+ * only when nobody ran before it.
+ */
+export function attemptsOf(o: Outcome): { agent: string; passed: boolean; usd: number | null }[] {
+  if (o.attempts.length) return o.attempts;
+  return [
+    ...o.escalatedFrom.map((agent) => ({ agent, passed: false, usd: null })),
+    { agent: o.executedBy, passed: o.passed, usd: o.escalatedFrom.length ? null : o.usd },
+  ];
+}
+
 /** One line per agent for the tree view's description. */
 export function describeAgentStats(s: AgentRoutingStats): string {
   const parts = [`${s.bids} bids`, `${s.wins} wins`];
   parts.push(s.executions ? `passed ${s.passes}/${s.executions}` : 'never ran');
-  if (s.avgExecUsd !== null) parts.push(`avg $${s.avgExecUsd.toFixed(4)}`);
+  if (s.avgExecUsd !== null) parts.push(`avg ${formatUsd(s.avgExecUsd)}`);
   if (s.kept || s.reverted) parts.push(`kept ${s.kept}, reverted ${s.reverted}`);
   return parts.join(' · ');
 }

@@ -121,9 +121,9 @@ describe('calibration: fitting the scoring weights', () => {
     const rec = (outcome: MemoryRecord['outcome'], bids = [bid('small'), bid('mid'), bid('big')]): MemoryRecord => ({ schema: 1, id: 'r', time: '', task: { id: 't', text: 't', source: 'suite', repo: 'r' }, bids, winner: 'small', auctionUsd: 0, outcome });
     const prices = { small: 0.05, mid: 0.16, big: 0.36 };
     const items = itemsFromMemory([
-      rec({ executedBy: 'mid', passed: true, turns: 1, tokens: 1, usd: 0.01, kept: null, escalatedFrom: ['small'], overridden: false }),
+      rec({ executedBy: 'mid', passed: true, turns: 1, tokens: 1, usd: 0.01, kept: null, escalatedFrom: ['small'], overridden: false, attempts: [] }),
       rec(null),
-      rec({ executedBy: 'small', passed: true, turns: 1, tokens: 1, usd: 0.01, kept: null, escalatedFrom: [], overridden: false }, [bid('small'), bid('small', true, -9), bid('big')]),
+      rec({ executedBy: 'small', passed: true, turns: 1, tokens: 1, usd: 0.01, kept: null, escalatedFrom: [], overridden: false, attempts: [] }, [bid('small'), bid('small', true, -9), bid('big')]),
     ], prices);
     assert.equal(items.length, 1);
     assert.deepEqual(items[0].passed, { small: false, mid: true });

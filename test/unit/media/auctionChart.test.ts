@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import type { Bid } from '../../../src/core/auction/auctionRecord';
+import { auctionChart, niceTicks, roundForPeople } from '../../../media/auctionChart';
+
+function bid(agent: string, cost: number, value: number, refined = false, error?: string): Bid {
+  return {
+    agent, model: agent, round: refined ? 1 : 0, refined, raw: '', tokens: 300, entropy: null, jury: [], juryMean: null, pricePerMTok: 1,
+    plan: { approach: '', files: [], commands: [], steps: [], risks: '', verification: '', sectionsFound: [] },
+    cost, valueEntropy: 0, valueJury: value, value, score: error ? Number.POSITIVE_INFINITY : cost - value, estimatedExecUsd: 0, bidUsd: 0, error,
+  };
+}
+
+/** Screen y of a line at screen x. */
+const yAt = (l: { x1: number; y1: number; x2: number; y2: number }, x: number) => l.y1 + ((x - l.x1) / (l.x2 - l.x1)) * (l.y2 - l.y1);
+
+describe('auction picture (media/auctionChart)', () => {
+  const bids = [bid('small', 0.1, 1.5), bid('mid', 0.3, 2.6), bid('big', 1.08, 3.2), bid('down', 0, 0, false, 'timed out'), bid('small', 0.12, 2.9, true)];
+  const winner = 4; // small, refined: 0.12 − 2.9 is the lowest score
+
+  it('puts every other bid below the line of equal score through the winner (the winner is visibly best)', () => {
+    const c = auctionChart(bids, winner)!;
+    const line = c.lines.find((l) => l.kind === 'iso-winner')!;
+    assert.ok(line, 'a line through the winner');
+    const w = c.points.find((p) => p.kind === 'winner')!;
+    assert.equal(w.index, winner);
+    assert.ok(Math.abs(yAt(line, w.cx) - w.cy) < 1e-6, 'the line passes through the winner');
+    for (const p of c.points.filter((q) => q.index !== winner)) {
+      if (p.cx < Math.min(line.x1, line.x2) || p.cx > Math.max(line.x1, line.x2)) continue;
+      assert.ok(p.cy > yAt(line, p.cx), `${p.label} lies below the winner's line (screen y grows downwards)`);
+    }
+  });
+
+  it('leaves failed bids out, links the refined bid to the one it replaced, and keeps exact figures for hover', () => {
+    const c = auctionChart(bids, winner)!;
+    assert.equal(c.points.length, 4);
+    assert.ok(!c.points.some((p) => p.agent === 'down'));
+    const link = c.lines.filter((l) => l.kind === 'link');
+    assert.equal(link.length, 1);
+    const orig = c.points.find((p) => p.agent === 'small' && p.kind !== 'winner')!;
+    const refined = c.points.find((p) => p.index === winner)!;
+    assert.deepEqual([link[0].x1, link[0].y1, link[0].x2, link[0].y2], [orig.cx, orig.cy, refined.cx, refined.cy]);
+    assert.match(refined.title, /C \(cost\) 0\.12\n/);
+    assert.match(refined.title, /score C − V -2\.78/);
+    assert.match(c.summary, /small has the lowest score C − V \(-2\.78\)/);
+  });
+
+  it('keeps every point and line inside the drawing, also for a single bid', () => {
+    for (const c of [auctionChart(bids, winner)!, auctionChart([bid('only', 0.2, 1)], 0)!]) {
+      for (const p of c.points) assert.ok(p.cx >= c.plot.left && p.cx <= c.plot.right && p.cy >= c.plot.top && p.cy <= c.plot.bottom, p.label);
+      for (const l of c.lines) for (const [x, y] of [[l.x1, l.y1], [l.x2, l.y2]]) assert.ok(x >= c.plot.left - 1e-6 && x <= c.plot.right + 1e-6 && y >= c.plot.top - 1e-6 && y <= c.plot.bottom + 1e-6);
+    }
+    assert.equal(auctionChart([bid('down', 0, 0, false, 'x')], null), null);
+  });
+
+  it('rounds axis figures for people', () => {
+    assert.deepEqual(niceTicks(0, 1, 4), [0, 0.25, 0.5, 0.75, 1]);
+    assert.equal(roundForPeople(0.123456), '0.123');
+    assert.equal(roundForPeople(3.14159), '3.14');
+    assert.equal(roundForPeople(0.00042), '0.00042');
+    const c = auctionChart(bids, winner)!;
+    for (const t of [...c.xTicks, ...c.yTicks]) assert.ok(t.text.replace(/^-/, '').length <= 6, t.text);
+  });
+});
