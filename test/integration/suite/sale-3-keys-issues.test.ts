@@ -66,7 +66,8 @@ describe('SALE: API keys and GitHub issues', function () {
       await done;
       await settled(api);
       const modelCalls = auth.filter((a) => a !== undefined);
-      assert.ok(modelCalls.length >= 4, `model calls went through the proxy (${auth.length})`);
+      // Two bids and one jury call (the cheaper half of a two-agent pool judges).
+      assert.ok(modelCalls.length >= 3, `model calls went through the proxy (${auth.length})`);
       assert.ok(modelCalls.every((a) => a === `Bearer ${secret}`), 'every call carried the stored key');
 
       // The key is nowhere else: not in settings, the log, memory or workspace state.
