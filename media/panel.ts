@@ -3,6 +3,8 @@
  * zod schema, and renders it. Every piece of text from models, tasks or files is set with textContent — never
  * as HTML — so a plan containing <script> shows as those characters. Actions go back as typed messages that the
  * host validates again.
+ * Over 300 lines: the panel's phases (review, execution, done) render from one state in one pass; the element
+ * builders (dom.ts), the protocol inbox (hostInbox.ts) and the auction picture (auctionChart.ts) live apart.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';

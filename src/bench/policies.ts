@@ -1,3 +1,7 @@
+/*
+ * The bench's policies (sale and its variants, single agents, router, cascade, oracle) on one task. About 300 lines:
+ * each policy is a short branch over the same execution helpers, kept together so they stay comparable.
+ */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuctionMemory } from '../core/memory/auctionMemory';

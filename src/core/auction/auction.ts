@@ -1,3 +1,7 @@
+/*
+ * The strategy auction (DESIGN §1). Over 300 lines on purpose: bids, jury, refinement and the winner share one
+ * budgeted `call` closure and one explanation, and read best top to bottom in the order the auction runs them.
+ */
 import { type AuctionRecord, type Bid, type JuryScore, type UsageTotals, addUsage, emptyUsage } from './auctionRecord';
 import type { AuctionMemory } from '../memory/auctionMemory';
 import type { AuctionSettings } from './auctionSettings';
