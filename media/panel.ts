@@ -169,6 +169,9 @@ function bidCard(s: PanelState, b: Bid, index: number): HTMLElement {
     metrics,
     h('div', { class: 'small' }, 'Jurors: ', juryLine(b)),
     details(`${key}-plan`, `Plan (${b.plan.sectionsFound.length} sections)`, h('pre', { class: 'plan', tabindex: '0', 'aria-label': `Plan of ${b.agent}` }, b.raw)),
+    // Thoughts stay folded: billed (in Bid cost) but not part of the plan, its tokens or its entropy.
+    b.thoughts || b.thinkingTokens ? details(`${key}-thoughts`, `Thoughts (${b.thinkingTokens ?? 0} thinking tokens, billed, not scored)`,
+      b.thoughts ? h('pre', { class: 'plan thoughts', tabindex: '0', 'aria-label': `Thoughts of ${b.agent}` }, b.thoughts) : h('div', { class: 'muted small' }, 'The server billed thinking tokens but did not send the thoughts.')) : null,
     canRun ? h('div', { class: 'bid-actions' },
       button(isWinner ? 'Run winner' : 'Run this bid instead', `run-${index}`, () => send({ type: 'run', session: s.session!, bidIndex: index }),
         { secondary: !isWinner, title: isWinner ? `Run ${b.agent}'s plan` : `Override: run ${b.agent}'s plan instead of the winner's` })) : null,

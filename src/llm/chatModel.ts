@@ -1,7 +1,10 @@
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { SaleError } from '../core/errors';
+import { type ReadCompletion, type RawCompletion, ThinkStreamFilter, readCompletion, reasoningFieldOf } from './completionReader';
 import { type AgentConfig, usageCostUsd } from './poolConfig';
+import { type ProviderErrorKind, describeProviderError, providerAction } from './providerErrors';
+import { type CallPurpose, thinkingRequestParts, thinkingSwitchFor, wantsThinking } from './thinking';
 
 export type ChatMessage = ChatCompletionMessageParam;
 
@@ -28,8 +31,12 @@ export interface ChatRequest {
   json?: boolean;
   seed?: number;
   signal?: AbortSignal;
-  /** When set, the call streams and each text delta is passed here. */
+  /** When set, the call streams and each text delta is passed here (answer text only, never thoughts). */
   onDelta?: (text: string) => void;
+  /** What the call is for: picks whether the agent thinks (its pool `thinking` option). */
+  purpose?: CallPurpose;
+  /** Called once when nothing has arrived after a few seconds (a cold model loading), with the wait so far. */
+  onSlowStart?: (waitedMs: number) => void;
 }
 
 export interface ChatResult {
@@ -41,6 +48,14 @@ export interface ChatResult {
   usd: number;
   finishReason: string | null;
   latencyMs: number;
+  /** Thoughts, kept apart from `text`: shown folded, billed, never part of a plan, its entropy or memory. */
+  thoughts?: string;
+  /** Thinking tokens billed inside `outputTokens` (reported by the server, or estimated from the thoughts). */
+  reasoningTokens?: number;
+  /** How tool calls arrived: native `tool_calls`, or Hermes `<tool_call>` text read by the fallback. */
+  toolCallsVia?: 'native' | 'text';
+  /** Prompt tokens served from the provider's cache (part of inputTokens). */
+  cachedInputTokens?: number;
 }
 
 /** One agent's model, as the core sees it. */
@@ -49,12 +64,17 @@ export interface ChatModel {
   chat(req: ChatRequest): Promise<ChatResult>;
 }
 
+/** A failed model call. `kind` says what happened; `action` what the user does next (providerErrors.ts). */
 export class ModelCallError extends SaleError {
-  constructor(readonly agentId: string, message: string, readonly status?: number) {
-    super(`Agent ${agentId}: ${message}`, 'model-call');
+  constructor(readonly agentId: string, message: string, readonly status?: number, readonly kind: ProviderErrorKind = 'other', readonly action = '') {
+    // The context-length code lets core trim its repository context and retry without importing this module.
+    super(`Agent ${agentId}: ${message}${action ? ` — ${action}` : ''}`, kind === 'context-length' ? 'context-length' : 'model-call');
     this.name = 'ModelCallError';
   }
 }
+
+/** How long without a first token before a call reports a slow (cold) start. */
+export const SLOW_START_NOTICE_MS = 4000;
 
 /** Rough token estimate for endpoints that omit usage (~4 characters a token). Marked as estimated nowhere else. */
 export function estimateTokens(text: string): number {
@@ -68,7 +88,7 @@ export function estimateTokens(text: string): number {
 export class OpenAIChatModel implements ChatModel {
   private readonly client: OpenAI;
 
-  constructor(readonly agent: AgentConfig, opts: { baseUrl?: string; apiKey?: string; defaultSeed?: number } = {}) {
+  constructor(readonly agent: AgentConfig, opts: { baseUrl?: string; apiKey?: string; defaultSeed?: number; slowStartNoticeMs?: number } = {}) {
     const baseURL = opts.baseUrl ?? agent.baseUrl;
     const apiKey = opts.apiKey ?? (agent.apiKeyEnv ? process.env[agent.apiKeyEnv] : undefined) ?? 'sk-none';
     this.client = new OpenAI({
@@ -78,8 +98,10 @@ export class OpenAIChatModel implements ChatModel {
       maxRetries: agent.maxRetries ?? 2,
     });
     this.defaultSeed = opts.defaultSeed;
+    this.slowStartNoticeMs = opts.slowStartNoticeMs ?? SLOW_START_NOTICE_MS;
   }
   private readonly defaultSeed?: number;
+  private readonly slowStartNoticeMs: number;
 
   get baseURL(): string {
     return this.client.baseURL;
@@ -88,54 +110,66 @@ export class OpenAIChatModel implements ChatModel {
   async chat(req: ChatRequest): Promise<ChatResult> {
     const started = Date.now();
     const wantLogprobs = !!req.logprobs && this.agent.logprobs !== false;
+    const think = thinkingRequestParts(thinkingSwitchFor(this.agent), wantsThinking(this.agent.thinking, req.purpose), this.agent.thinking?.budgetTokens);
     const body = {
       model: this.agent.model,
-      messages: req.messages,
-      ...(req.maxTokens ? { max_tokens: req.maxTokens } : {}),
+      messages: think.userSuffix ? withUserSuffix(req.messages, think.userSuffix) : req.messages,
+      ...think.body,
+      ...(req.maxTokens ? { max_tokens: req.maxTokens + think.extraMaxTokens } : {}),
       ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
       ...(wantLogprobs ? { logprobs: true, top_logprobs: 5 } : {}),
       ...(req.tools?.length ? { tools: req.tools } : {}),
       ...(req.json ? { response_format: { type: 'json_object' as const } } : {}),
       ...((req.seed ?? this.defaultSeed) !== undefined ? { seed: req.seed ?? this.defaultSeed } : {}),
     };
+    const slow = req.onSlowStart ? setTimeout(() => req.onSlowStart?.(Date.now() - started), this.slowStartNoticeMs) : undefined;
+    const firstToken = () => clearTimeout(slow);
     try {
-      if (req.onDelta) return await this.streamed(body, req, started);
-      const res = await this.client.chat.completions.create({ ...body, stream: false }, { signal: req.signal });
+      if (req.onDelta) return await this.streamed(body, req, started, firstToken);
+      const res = await this.client.chat.completions.create({ ...body, stream: false } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, { signal: req.signal });
+      firstToken();
       const choice = res.choices?.[0];
       if (!choice) throw new ModelCallError(this.agent.id, 'the endpoint returned no choices');
-      const text = choice.message?.content ?? '';
-      const toolCalls: ToolCall[] = (choice.message?.tool_calls ?? [])
+      const nativeToolCalls: ToolCall[] = (choice.message?.tool_calls ?? [])
         .filter((t) => t.type === 'function')
         .map((t) => ({ id: t.id, name: (t as { function: { name: string } }).function.name, arguments: (t as { function: { arguments: string } }).function.arguments ?? '' }));
-      const logprobs = choice.logprobs?.content?.map((c) => ({
-        token: c.token,
-        logprob: c.logprob,
-        top: (c.top_logprobs ?? []).map((t) => ({ token: t.token, logprob: t.logprob })),
-      }));
-      return this.result(req, text, toolCalls, logprobs, res.usage ?? undefined, choice.finish_reason ?? null, started);
+      return this.result(req, {
+        content: choice.message?.content ?? '',
+        reasoningField: reasoningFieldOf(choice.message),
+        nativeToolCalls,
+        logprobEntries: choice.logprobs?.content,
+        usage: res.usage ?? undefined,
+      }, choice.finish_reason ?? null, started);
     } catch (e) {
       throw this.wrap(e);
+    } finally {
+      firstToken();
     }
   }
 
-  private async streamed(body: Record<string, unknown>, req: ChatRequest, started: number): Promise<ChatResult> {
+  private async streamed(body: Record<string, unknown>, req: ChatRequest, started: number, firstToken: () => void): Promise<ChatResult> {
     const stream = await this.client.chat.completions.create(
       { ...(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming), stream: true, stream_options: { include_usage: true } },
       { signal: req.signal },
     );
     let text = '';
+    let reasoning = '';
     let finish: string | null = null;
     let usage: OpenAI.CompletionUsage | undefined;
-    const logprobs: TokenLogprob[] = [];
+    const logprobs: RawCompletion['logprobEntries'] & object = [];
     const calls = new Map<number, ToolCall>();
+    const preview = new ThinkStreamFilter((t) => req.onDelta?.(t));
     for await (const chunk of stream) {
       if (chunk.usage) usage = chunk.usage;
       const choice = chunk.choices?.[0];
       if (!choice) continue;
       const d = choice.delta;
+      const r = reasoningFieldOf(d);
+      if (r || d?.content || d?.tool_calls?.length) firstToken();
+      if (r) reasoning += r;
       if (d?.content) {
         text += d.content;
-        req.onDelta?.(d.content);
+        preview.push(d.content);
       }
       for (const tc of d?.tool_calls ?? []) {
         const cur = calls.get(tc.index) ?? { id: tc.id ?? `call_${tc.index}`, name: '', arguments: '' };
@@ -144,27 +178,32 @@ export class OpenAIChatModel implements ChatModel {
         if (tc.function?.arguments) cur.arguments += tc.function.arguments;
         calls.set(tc.index, cur);
       }
-      for (const c of choice.logprobs?.content ?? []) {
-        logprobs.push({ token: c.token, logprob: c.logprob, top: (c.top_logprobs ?? []).map((t) => ({ token: t.token, logprob: t.logprob })) });
-      }
+      for (const c of choice.logprobs?.content ?? []) logprobs.push(c);
       if (choice.finish_reason) finish = choice.finish_reason;
     }
-    return this.result(req, text, [...calls.values()], logprobs.length ? logprobs : undefined, usage, finish, started);
+    return this.result(req, { content: text, reasoningField: reasoning || undefined, nativeToolCalls: [...calls.values()], logprobEntries: logprobs, usage }, finish, started);
   }
 
-  private result(req: ChatRequest, text: string, toolCalls: ToolCall[], logprobs: TokenLogprob[] | undefined,
-    usage: { prompt_tokens?: number; completion_tokens?: number } | undefined, finishReason: string | null, started: number): ChatResult {
-    const inputTokens = usage?.prompt_tokens ?? estimateTokens(JSON.stringify(req.messages));
-    const outputTokens = usage?.completion_tokens ?? estimateTokens(text + toolCalls.map((t) => t.arguments).join(''));
+  private result(req: ChatRequest, raw: RawCompletion, finishReason: string | null, started: number): ChatResult {
+    const toolNames = (req.tools ?? []).flatMap((t) => (t.type === 'function' ? [t.function.name] : []));
+    const r: ReadCompletion = readCompletion(raw, toolNames, `call_text_${started.toString(36)}_`);
+    const inputTokens = r.promptTokens ?? estimateTokens(JSON.stringify(req.messages));
+    // Without usage, billed output is estimated from everything generated, thoughts included.
+    const outputTokens = r.completionTokens ?? estimateTokens(raw.content + (raw.reasoningField ?? '') + r.toolCalls.map((t) => t.arguments).join(''));
+    const reasoningTokens = r.completionTokens === undefined && r.thoughts ? Math.min(outputTokens, estimateTokens(r.thoughts)) : r.reasoningTokens;
     return {
-      text,
-      toolCalls,
-      logprobs,
+      text: r.text,
+      toolCalls: r.toolCalls,
+      logprobs: r.logprobs,
       inputTokens,
       outputTokens,
-      usd: usageCostUsd(this.agent.price, inputTokens, outputTokens),
+      usd: usageCostUsd(this.agent.price, inputTokens, outputTokens, r.cachedInputTokens),
       finishReason,
       latencyMs: Date.now() - started,
+      ...(r.thoughts ? { thoughts: r.thoughts } : {}),
+      ...(reasoningTokens ? { reasoningTokens } : {}),
+      ...(r.toolCallsVia ? { toolCallsVia: r.toolCallsVia } : {}),
+      ...(r.cachedInputTokens ? { cachedInputTokens: r.cachedInputTokens } : {}),
     };
   }
 
@@ -172,15 +211,25 @@ export class OpenAIChatModel implements ChatModel {
     if (e instanceof ModelCallError) return e;
     if (e instanceof OpenAI.APIUserAbortError) return new ModelCallError(this.agent.id, 'cancelled');
     if (e instanceof OpenAI.APIConnectionTimeoutError) {
-      return new ModelCallError(this.agent.id, `timed out after ${this.agent.timeoutMs ?? 60_000} ms (${1 + (this.agent.maxRetries ?? 2)} attempts) at ${this.baseURL}`);
+      return new ModelCallError(this.agent.id, `timed out after ${this.agent.timeoutMs ?? 60_000} ms (${1 + (this.agent.maxRetries ?? 2)} attempts) at ${this.baseURL}`, undefined, 'timeout', providerAction('timeout', this.agent));
     }
     if (e instanceof OpenAI.APIConnectionError) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      return new ModelCallError(this.agent.id, `cannot reach ${this.baseURL} (${cause?.code ?? cause?.message ?? e.message}) after ${1 + (this.agent.maxRetries ?? 2)} attempts`);
+      return new ModelCallError(this.agent.id, `cannot reach ${this.baseURL} (${cause?.code ?? cause?.message ?? e.message}) after ${1 + (this.agent.maxRetries ?? 2)} attempts`, undefined, 'unreachable', providerAction('unreachable', { ...this.agent, baseUrl: this.baseURL }));
     }
     if (e instanceof OpenAI.APIError) {
-      return new ModelCallError(this.agent.id, `HTTP ${e.status ?? '?'} from ${this.baseURL}: ${e.message}`, e.status);
+      const info = describeProviderError(e.status, e.message, { ...this.agent, baseUrl: this.baseURL }, { code: e.code, retries: e.status === 429 ? this.agent.maxRetries ?? 2 : undefined });
+      return new ModelCallError(this.agent.id, `HTTP ${e.status ?? '?'} from ${this.baseURL}: ${e.message}`, e.status, info.kind, info.action);
     }
     return new ModelCallError(this.agent.id, e instanceof Error ? e.message : String(e));
   }
+}
+
+/** Appends Qwen3's soft switch to the last user message (a copy; the caller's messages are not changed). */
+function withUserSuffix(messages: ChatMessage[], suffix: string): ChatMessage[] {
+  const i = messages.map((m) => m.role).lastIndexOf('user');
+  if (i < 0 || typeof messages[i].content !== 'string') return messages;
+  const out = [...messages];
+  out[i] = { ...messages[i], content: `${messages[i].content as string}${suffix}` } as ChatMessage;
+  return out;
 }

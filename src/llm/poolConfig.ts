@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SaleError } from '../core/errors';
+import { ThinkingConfigSchema } from './thinking';
 
 /**
  * Pool file (DESIGN §5). `sim` blocks are opaque here and validated by the simulator (src/sim/worldConfig.ts);
@@ -9,6 +10,8 @@ import { SaleError } from '../core/errors';
 export const PriceSchema = z.strictObject({
   inputPerMTok: z.number().nonnegative(),
   outputPerMTok: z.number().nonnegative(),
+  /** Price of prompt tokens served from the provider's cache (OpenAI: usually a quarter or half); default = input price. */
+  cachedInputPerMTok: z.number().nonnegative().optional(),
 });
 
 export const AgentConfigSchema = z.strictObject({
@@ -22,6 +25,8 @@ export const AgentConfigSchema = z.strictObject({
   /** Per-call time-out in milliseconds. */
   timeoutMs: z.number().int().positive().optional(),
   maxRetries: z.number().int().min(0).max(10).optional(),
+  /** Whether the agent thinks while bidding / judging / executing, and the server's switch (src/llm/thinking.ts). */
+  thinking: ThinkingConfigSchema.optional(),
   sim: z.record(z.string(), z.unknown()).optional(),
 });
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;
@@ -45,8 +50,10 @@ export function blendedPrice(p: { inputPerMTok: number; outputPerMTok: number })
   return (p.inputPerMTok + 3 * p.outputPerMTok) / 4;
 }
 
-export function usageCostUsd(p: { inputPerMTok: number; outputPerMTok: number }, inputTokens: number, outputTokens: number): number {
-  return (inputTokens * p.inputPerMTok + outputTokens * p.outputPerMTok) / 1e6;
+/** Dollars of one call. Cached prompt tokens are part of `inputTokens` and cost `cachedInputPerMTok` when set. */
+export function usageCostUsd(p: { inputPerMTok: number; outputPerMTok: number; cachedInputPerMTok?: number }, inputTokens: number, outputTokens: number, cachedInputTokens = 0): number {
+  const cached = Math.min(Math.max(0, cachedInputTokens), inputTokens);
+  return ((inputTokens - cached) * p.inputPerMTok + cached * (p.cachedInputPerMTok ?? p.inputPerMTok) + outputTokens * p.outputPerMTok) / 1e6;
 }
 
 export function formatZodIssues(err: z.ZodError): string {
