@@ -8,6 +8,7 @@ import {
   completionBody, completionChunks, errorBody, modelObject, parseChatRequest, promptTokens, toolCallTokens,
 } from './openaiWire';
 import { PlanTable } from './planTable';
+import { applyQuirks } from './quirkProfiles';
 import { hashText } from './random';
 import { SimAgents } from './simAgent';
 import { TaskIndex } from './taskIndex';
@@ -107,7 +108,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
       logprobs = makeLogprobs(tokenize(content ?? ''), agent, latent, reply.entropy.key).map((t) => ({ ...t, top_logprobs: t.top_logprobs.slice(0, top) }));
     }
     const prompt = promptTokens(req);
-    return {
+    const plain: Completion = {
       id: `chatcmpl-sim-${callKey.slice(0, 24)}`,
       created: Math.floor(Date.now() / 1000),
       model: modelName,
@@ -117,6 +118,32 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
       finishReason,
       usage: { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens },
     };
+    // A quirk profile only rewrites the wire form; the plan table above already holds the plain text.
+    return agent.quirks ? applyQuirks(agent.quirks, plain, { asked: req.thinking, key: callKey, kind: reply.kind, maxTokens: req.maxTokens, promptTokens: prompt }) : plain;
+  };
+
+  // Quirk state: requests per agent (for rate limits) and each cold agent's loading time.
+  const requestsSeen = new Map<string, number>();
+  const loading = new Map<string, Promise<void>>();
+  /** Returns true when it answered (a 429) and the request must stop here. */
+  const quirkGate = async (agent: AgentSim, res: ServerResponse): Promise<boolean> => {
+    const q = agent.quirks;
+    if (!q) return false;
+    const n = (requestsSeen.get(agent.id) ?? 0) + 1;
+    requestsSeen.set(agent.id, n);
+    if (q.rateLimit && n % q.rateLimit.every === 0) {
+      const text = JSON.stringify(errorBody(`Rate limit reached for ${agent.id} (simulated). Please try again in ${q.rateLimit.retryAfterS}s.`, 'requests', null, 'rate_limit_exceeded'));
+      res.writeHead(429, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Retry-After': String(q.rateLimit.retryAfterS) });
+      res.end(text);
+      return true;
+    }
+    if (q.coldStartMs) {
+      // Every request waits for the one load; later ones find the model warm.
+      if (!loading.has(agent.id)) loading.set(agent.id, sleep(q.coldStartMs));
+      await loading.get(agent.id);
+    }
+    if (q.slowMsPerRequest) await sleep(q.slowMsPerRequest);
+    return false;
   };
 
   const handleChat = async (req: IncomingMessage, res: ServerResponse) => {
@@ -139,6 +166,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
     if (!agent) {
       return sendJson(res, 404, errorBody(`The model \`${r.model}\` does not exist in this simulated pool (known: ${world.agentIds.join(', ')}).`, 'invalid_request_error', 'model', 'model_not_found'));
     }
+    if (await quirkGate(agent, res)) return;
     const c = complete(agent, r.model, r);
     const delay = agent.latency.msPerRequest + agent.latency.msPerToken * c.usage.completion_tokens;
     if (!r.stream) {
