@@ -15,6 +15,9 @@ Usage:
   sale solve --task-file F --repo DIR [--pool FILE] [--memory FILE] [--budget-usd X] [--yes] [--agent ID]
              [--allow CMD]... [--no-escalation] [--keep-failed] [--branch] [--jury per-judge|per-pair] [--seed N] [--json]
       Auction, then the winner's edit–test loop in DIR, then a report with the diff.
+  sale pool check [--pool FILE] [--json]
+      Per agent: reachable and model present, tool calls (native or text fallback), logprobs (top-k), JSON mode,
+      thinking, first-token latency, tokens/s, price; and what SALE will leave out without each. Run it first.
   sale sim-server --pool FILE --suite DIR [--port N]
       Serve the simulated pool (OpenAI-compatible) on 127.0.0.1.
   sale bench [--suite DIR] [--pool FILE] [--policies LIST] [--orders N] [--seed S] [--out DIR] [--quick]
@@ -36,6 +39,7 @@ const commands: Record<string, () => Promise<Subcommand>> = {
   solve: async () => runSolveCommand,
   bench: async () => (await import('./benchCommand')).runBenchCommand,
   calibrate: async () => (await import('./calibrateCommand')).runCalibrateCommand,
+  pool: async () => (await import('./poolCheckCommand')).runPoolCommand,
 };
 
 /** Registers a subcommand from another module (solve, bench, calibrate) without a barrel file. */

@@ -52,6 +52,8 @@ export interface ChatResult {
   thoughts?: string;
   /** Thinking tokens billed inside `outputTokens` (reported by the server, or estimated from the thoughts). */
   reasoningTokens?: number;
+  /** Where thoughts arrived: `<think>` in content, a reasoning field, or only billed. */
+  thoughtsVia?: 'content-tags' | 'reasoning-field' | 'billed-only';
   /** How tool calls arrived: native `tool_calls`, or Hermes `<tool_call>` text read by the fallback. */
   toolCallsVia?: 'native' | 'text';
   /** Prompt tokens served from the provider's cache (part of inputTokens). */
@@ -66,7 +68,7 @@ export interface ChatModel {
 
 /** A failed model call. `kind` says what happened; `action` what the user does next (providerErrors.ts). */
 export class ModelCallError extends SaleError {
-  constructor(readonly agentId: string, message: string, readonly status?: number, readonly kind: ProviderErrorKind = 'other', readonly action = '') {
+  constructor(readonly agentId: string, message: string, readonly status?: number, readonly kind: ProviderErrorKind = 'other', readonly action = '', readonly retryAfterS?: number) {
     // The context-length code lets core trim its repository context and retry without importing this module.
     super(`Agent ${agentId}: ${message}${action ? ` — ${action}` : ''}`, kind === 'context-length' ? 'context-length' : 'model-call');
     this.name = 'ModelCallError';
@@ -99,12 +101,30 @@ export class OpenAIChatModel implements ChatModel {
     });
     this.defaultSeed = opts.defaultSeed;
     this.slowStartNoticeMs = opts.slowStartNoticeMs ?? SLOW_START_NOTICE_MS;
+    this.opts = { ...opts, baseUrl: baseURL, apiKey };
+  }
+  private readonly opts: { baseUrl?: string; apiKey?: string; defaultSeed?: number; slowStartNoticeMs?: number };
+
+  /** The same endpoint and key with some agent settings changed (the pool check probes thinking on, no retries). */
+  derive(patch: Partial<AgentConfig>): OpenAIChatModel {
+    return new OpenAIChatModel({ ...this.agent, ...patch }, this.opts);
   }
   private readonly defaultSeed?: number;
   private readonly slowStartNoticeMs: number;
 
   get baseURL(): string {
     return this.client.baseURL;
+  }
+
+  /** Model ids the server lists (GET /models), for the pool check. Errors are mapped like chat errors. */
+  async listModels(): Promise<string[]> {
+    try {
+      const ids: string[] = [];
+      for await (const m of this.client.models.list()) ids.push(m.id);
+      return ids;
+    } catch (e) {
+      throw this.wrap(e);
+    }
   }
 
   async chat(req: ChatRequest): Promise<ChatResult> {
@@ -203,6 +223,7 @@ export class OpenAIChatModel implements ChatModel {
       ...(r.thoughts ? { thoughts: r.thoughts } : {}),
       ...(reasoningTokens ? { reasoningTokens } : {}),
       ...(r.toolCallsVia ? { toolCallsVia: r.toolCallsVia } : {}),
+      ...(r.thoughtsVia ? { thoughtsVia: r.thoughtsVia } : {}),
       ...(r.cachedInputTokens ? { cachedInputTokens: r.cachedInputTokens } : {}),
     };
   }
@@ -219,7 +240,8 @@ export class OpenAIChatModel implements ChatModel {
     }
     if (e instanceof OpenAI.APIError) {
       const info = describeProviderError(e.status, e.message, { ...this.agent, baseUrl: this.baseURL }, { code: e.code, retries: e.status === 429 ? this.agent.maxRetries ?? 2 : undefined });
-      return new ModelCallError(this.agent.id, `HTTP ${e.status ?? '?'} from ${this.baseURL}: ${e.message}`, e.status, info.kind, info.action);
+      const retryAfter = Number((e.headers as Record<string, string> | undefined)?.['retry-after'] ?? (e.headers as Headers | undefined)?.get?.('retry-after'));
+      return new ModelCallError(this.agent.id, `HTTP ${e.status ?? '?'} from ${this.baseURL}: ${e.message}`, e.status, info.kind, info.action, Number.isFinite(retryAfter) ? retryAfter : undefined);
     }
     return new ModelCallError(this.agent.id, e instanceof Error ? e.message : String(e));
   }

@@ -195,12 +195,13 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
     if (hostHeader && !LOOPBACK_HOSTS.has(hostHeader)) return sendJson(res, 403, errorBody('The simulator only answers loopback hosts.', 'invalid_request_error'));
     const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '');
     if (req.method === 'GET' && path === '/v1/models') {
-      return sendJson(res, 200, { object: 'list', data: world.agentIds.map((id) => modelObject(id, started)) });
+      // Agent ids, and model names where they differ (a real server lists model names; the pool check looks for them).
+      return sendJson(res, 200, { object: 'list', data: [...byName.keys()].map((id) => modelObject(id, started)) });
     }
     const one = /^\/v1\/models\/(.+)$/.exec(path);
     if (req.method === 'GET' && one) {
       const id = decodeURIComponent(one[1]);
-      if (world.agents.has(id)) return sendJson(res, 200, modelObject(id, started));
+      if (byName.has(id)) return sendJson(res, 200, modelObject(id, started));
       return sendJson(res, 404, errorBody(`The model \`${id}\` does not exist in this simulated pool.`, 'invalid_request_error', 'model', 'model_not_found'));
     }
     if (path === '/v1/chat/completions') {
