@@ -186,7 +186,8 @@ export async function checkPool(models: ChatModel[]): Promise<AgentCheck[]> {
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 
-function cells(c: AgentCheck): string[] {
+/** One table row per agent (terminal and panel show the same cells). */
+export function poolCheckCells(c: AgentCheck): string[] {
   const ms = (x?: number) => (x === undefined ? '–' : x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${x} ms`);
   return [
     c.agent,
@@ -205,7 +206,7 @@ export const CHECK_COLUMNS = ['agent', 'reachable+model', 'tool calls', 'logprob
 
 /** The check as a plain-text table and, per agent, what will be missing. */
 export function formatPoolCheck(checks: AgentCheck[], opts: { simulated?: boolean } = {}): string {
-  const rows = [CHECK_COLUMNS, ...checks.map(cells)];
+  const rows = [CHECK_COLUMNS, ...checks.map(poolCheckCells)];
   const widths = CHECK_COLUMNS.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((x, i) => pad(x, widths[i])).join('  ').trimEnd();
   const out = [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];

@@ -8,6 +8,7 @@ import { SaleLog } from './log';
 import { adoptIntoRepo, parseJsonLines, toJsonLines } from './memoryJsonl';
 import { MemoryService } from './memoryService';
 import { PoolService } from './poolSetup';
+import { registerPoolCheck } from './poolCheckCommand';
 import { secretKeyFor } from './poolPresets';
 import { readRepoInfo } from './repoInfo';
 import { RoutingViewProvider, agentOfNode } from './routingView';
@@ -168,6 +169,7 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
 
   const reg = (id: string, f: (...args: any[]) => Promise<CommandOutcome | void>) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, guard(id, f)));
+  context.subscriptions.push(...registerPoolCheck({ pools, settings, log: log.log, showLog: () => log.show(), show: (v) => controller.showPoolCheck(v) }));
 
   reg('sale.solve', async (args?: SolveArgs) => (args && typeof args === 'object' && 'source' in args
     ? startTask(await sources.fromArgs(args))

@@ -19,7 +19,7 @@ import type { RepoInfo } from './repoInfo';
 import type { ExtensionSettings } from './settings';
 import { engineSettingsInput } from './settings';
 import type { SaleStatusBar } from './statusBar';
-import { type PanelState, type WebviewMessage, initialPanelState } from './webviewMessages';
+import { type PanelState, type PoolCheckView, type WebviewMessage, initialPanelState } from './webviewMessages';
 import { UserFacingError } from './userErrors';
 
 export const ORIGINAL_SCHEME = 'sale-original';
@@ -96,7 +96,13 @@ export class SolveController implements vscode.Disposable {
     this.session?.pending?.resolve({ action: 'cancel' });
   }
 
+  /** Shows a pool check in the panel; it stays there across runs until the next check. */
+  showPoolCheck(view: PoolCheckView): void {
+    this.setState({ ...this.state, poolCheck: view }, true, false);
+  }
+
   private setState(next: PanelState, immediate = false, status = true): void {
+    if (next.poolCheck === undefined && this.state.poolCheck) next = { ...next, poolCheck: this.state.poolCheck };
     this.state = next;
     this.deps.panel.setState(next, immediate);
     if (status) this.deps.status.update(next);
