@@ -1,5 +1,10 @@
-import type { CalibrationItem } from './calibration';
+/** The calibration set's inputs: items from a bench's results or from an auction memory, and weights files. */
+import { readFileSync } from 'node:fs';
+import { type Weights, WeightsSchema } from '../core/auction/auctionRecord';
 import { SaleError } from '../core/errors';
+import type { MemoryRecord } from '../core/memory/memoryRecord';
+import { formatZodIssues } from '../core/zodIssues';
+import type { CalibrationItem } from './calibration';
 import type { BenchResults, PolicyName } from './results';
 
 /**
@@ -42,4 +47,53 @@ export function itemsFromBenchResults(results: BenchResults, policy: PolicyName 
       usd: { ...l.usd },
     };
   });
+}
+
+/**
+ * Calibration items from an auction memory: each executed record's original bids, labelled with what its
+ * executions showed — agents escalated from failed; the last one passed or failed. The first attempt's label
+ * is dropped when it ran a refined plan (memory raised its chance, so it says little about the original bid).
+ * Dollars are known only without escalation (the outcome sums every attempt). Memory does not store the
+ * task's minutes, so every item is in bin 0: the min–max then has a single term.
+ */
+export function itemsFromMemory(records: MemoryRecord[], prices: Record<string, number>): CalibrationItem[] {
+  const out: CalibrationItem[] = [];
+  for (const r of records) {
+    const o = r.outcome;
+    if (!o) continue;
+    const bids = r.bids.filter((b) => !b.refined && prices[b.agent] !== undefined);
+    if (bids.length < 2) continue;
+    const executed = [...o.escalatedFrom, o.executedBy];
+    const first = executed[0];
+    const firstBest = r.bids.filter((b) => b.agent === first).sort((a, b) => a.score - b.score)[0];
+    const passed: Record<string, boolean> = {};
+    executed.forEach((a, i) => {
+      if (i === 0 && firstBest?.refined && !o.overridden) return;
+      passed[a] = i < executed.length - 1 ? false : o.passed;
+    });
+    if (!Object.keys(passed).length) continue;
+    const usd: Record<string, number> = executed.length === 1 && first in passed ? { [first]: o.usd } : {};
+    out.push({
+      id: r.id,
+      bin: 0,
+      bids: bids.map((b) => ({ agent: b.agent, price: prices[b.agent], tokens: b.tokens, entropy: b.entropy, jury: b.jury })),
+      passed,
+      usd,
+    });
+  }
+  return out;
+}
+
+/** A weights file: either bare weights or `{ "weights": {...}, ... }` as `sale calibrate` writes it. */
+export function loadWeightsFile(path: string): Weights {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new SaleError(`Cannot read weights file ${path}: ${(e as Error).message}`, 'weights-invalid');
+  }
+  const candidate = json && typeof json === 'object' && 'weights' in json ? (json as { weights: unknown }).weights : json;
+  const r = WeightsSchema.safeParse(candidate);
+  if (!r.success) throw new SaleError(`Invalid weights in ${path}: ${formatZodIssues(r.error, { style: 'inline' })}`, 'weights-invalid');
+  return r.data;
 }

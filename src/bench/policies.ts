@@ -1,17 +1,17 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuctionMemory } from '../core/memory/auctionMemory';
-import type { AuctionRecord, Bid, Weights } from '../core/auction/auctionRecord';
+import { type AuctionRecord, type Bid, type Weights, auctionUsageSum } from '../core/auction/auctionRecord';
 import { auctionSettings } from '../core/auction/auctionSettings';
 import { allowListApprover } from '../core/execution/childProcessRunner';
 import { type ExecutionBudget, type ExecutionResult, runEditTestLoop } from '../core/execution/editLoop';
 import { errorMessage } from '../core/errors';
 import { FileJournal } from '../core/workspace/fileJournal';
-import type { CommandRunner } from '../core/ports';
+import type { CommandRunner } from '../core/ports/commandRunner';
 import { solveTask } from '../core/solve';
 import { type SuiteEntry, copyDir } from '../core/suite';
 import { type CodingTask, complexityBin, taskText } from '../core/task';
-import type { ChatModel } from '../llm/chatModel';
+import type { ChatModel } from '../core/ports/chatModel';
 import { hashString, mulberry32 } from '../core/auction/seededShuffle';
 import type { Attempt, BidFeatures, PolicyName, TaskRun, TokensUsd } from './results';
 import { DescriptionRouter } from './router';
@@ -72,15 +72,8 @@ function execUsage(results: ExecutionResult[]): TokensUsd {
 }
 
 function auctionUsage(a: AuctionRecord): TokensUsd {
-  const u = zeroUsage();
-  for (const p of [a.usage.bids, a.usage.jury, a.usage.refinement]) {
-    u.inputTokens += p.inputTokens;
-    u.outputTokens += p.outputTokens;
-    u.usd += p.usd;
-    u.calls += p.calls;
-  }
-  u.tokens = u.inputTokens + u.outputTokens;
-  return u;
+  const s = auctionUsageSum(a);
+  return { inputTokens: s.inputTokens, outputTokens: s.outputTokens, tokens: s.inputTokens + s.outputTokens, usd: s.usd, calls: s.calls };
 }
 
 function attemptOf(r: ExecutionResult, refinedPlan: boolean): Attempt {

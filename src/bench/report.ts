@@ -1,6 +1,11 @@
+/**
+ * report.md for a bench run. Over 300 lines on purpose: it is one document written top to bottom (headline,
+ * tables, realism check, charts), and its sections share the same small number formatters.
+ */
 import { basename, relative } from 'node:path';
+import { formatUsd, usdDigits } from '../core/formatUsd';
 import type { BenchResults, PolicyName } from './results';
-import { type PolicySummary, type Spread, auctionDiagnostics, binsOf, curveWindow, learningCurve, overheadByBin, summarise } from './stats';
+import { type PolicySummary, type Spread, auctionDiagnostics, spread, binsOf, curveWindow, learningCurve, overheadByBin, summarise } from './stats';
 import { type LineSeries, type ScatterPoint, renderLines, renderScatter } from './svgChart';
 
 export const POLICY_COLORS: Record<PolicyName, string> = {
@@ -31,12 +36,7 @@ const pct = (v: number, d = 1) => (Number.isFinite(v) ? `${(100 * v).toFixed(d)}
 const pctPM = (s: Spread, d = 1) => (Number.isFinite(s.mean) ? `${(100 * s.mean).toFixed(d)} ± ${(100 * s.std).toFixed(d)}%` : '—');
 
 /** Dollars with 4 significant digits (the simulated pool's prices make tasks cost fractions of a cent). */
-export function usd(v: number): string {
-  if (!Number.isFinite(v)) return '—';
-  if (v === 0) return '$0';
-  return `$${v.toFixed(usdDigits(v))}`;
-}
-const usdDigits = (v: number) => Math.min(8, Math.max(2, 3 - Math.floor(Math.log10(Math.abs(v)))));
+const usd = (v: number) => formatUsd(v, 'sig4');
 /** "$0.01115 ± 0.00130": the spread with the mean's decimals. */
 const usdPM = (s: Spread) => (Number.isFinite(s.mean) ? `${usd(s.mean)} ± ${s.mean === 0 ? '0' : s.std.toFixed(usdDigits(s.mean))}` : '—');
 /** Axis ticks: as few digits as the value needs ($0.005, $0.015). */
@@ -167,8 +167,7 @@ export function buildReport(results: BenchResults, opts: ReportOptions): ReportF
     L.push('');
     const diff = (a: Spread, b: Spread, f: (v: number) => number) => {
       const d = a.values.map((v, i) => f(v) - f(b.values[i]));
-      const m = d.reduce((x, y) => x + y, 0) / d.length;
-      const sd = d.length > 1 ? Math.sqrt(d.reduce((x, y) => x + (y - m) ** 2, 0) / (d.length - 1)) : 0;
+      const { mean: m, std: sd } = spread(d);
       return { m, sd, wins: d.filter((x) => x > 0).length };
     };
     L.push(table(['policy', 'pass@1 − largest (points)', 'orders better', 'dollars vs largest', 'orders cheaper'], sums.filter((x) => x.policy !== 'largest').map((x) => {

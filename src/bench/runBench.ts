@@ -5,14 +5,17 @@ import { AuctionMemory } from '../core/memory/auctionMemory';
 import type { Weights } from '../core/auction/auctionRecord';
 import { ChildProcessCommandRunner } from '../core/execution/childProcessRunner';
 import type { ExecutionBudget } from '../core/execution/editLoop';
+import { CLI_BUDGET_DEFAULTS } from '../core/engineDefaults';
 import { SaleError } from '../core/errors';
 import { InMemoryStore } from '../core/memory/jsonlMemoryStore';
-import type { CommandRunner } from '../core/ports';
-import { hashString, mapLimit, seededShuffle } from '../core/auction/seededShuffle';
+import type { CommandRunner } from '../core/ports/commandRunner';
+import { hashString, seededShuffle } from '../core/auction/seededShuffle';
+import { mapLimit } from '../core/mapLimit';
 import { type SuiteEntry, loadSuite } from '../core/suite';
 import { complexityBin } from '../core/task';
-import type { ChatModel } from '../llm/chatModel';
-import { type PoolConfig, blendedPrice, loadPoolFile } from '../llm/poolConfig';
+import type { ChatModel } from '../core/ports/chatModel';
+import { type PoolConfig, loadPoolFile } from '../llm/poolConfig';
+import { blendedPrice } from '../core/pricing';
 import { poolIsSimulated } from '../llm/poolModels';
 import { startPoolModels } from '../sim/poolModelsWithSim';
 import { type PolicyState, type PoolAgent, runPolicyTask } from './policies';
@@ -50,7 +53,8 @@ export interface BenchOptions {
   onProgress?: (done: number, total: number, run: TaskRun) => void;
 }
 
-export const DEFAULT_BENCH_BUDGET: ExecutionBudget = { maxTurns: 24, maxTokens: 400_000, maxUsd: 1 };
+/** The bench measures what a CLI user gets: the CLI's budget. */
+export const DEFAULT_BENCH_BUDGET: ExecutionBudget = { ...CLI_BUDGET_DEFAULTS };
 
 /** `--quick`: the two first tasks (by id) of every complexity bin — every bin, several families, a tenth of the work. */
 export function quickSubset(suite: SuiteEntry[], perBin = 2): SuiteEntry[] {

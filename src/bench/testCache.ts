@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CancelSignal, CommandResult, CommandRunner } from '../core/ports';
+import type { CancelSignal } from '../core/ports/cancel';
+import type { CommandResult, CommandRunner } from '../core/ports/commandRunner';
 
 /**
  * The benchmark's command runner. Three things on top of a real runner (the child-process one):

@@ -5,6 +5,7 @@ import { runAuction } from '../core/auction/auction';
 import { AuctionMemory } from '../core/memory/auctionMemory';
 import { auctionSettings } from '../core/auction/auctionSettings';
 import { SaleError } from '../core/errors';
+import { formatUsd } from '../core/formatUsd';
 import type { SaleEvent } from '../core/events';
 import { JsonlMemoryStore } from '../core/memory/jsonlMemoryStore';
 import { buildRepoContext } from '../core/workspace/repoContext';
@@ -58,7 +59,7 @@ export function progressPrinter(quiet: boolean): (e: SaleEvent) => void {
       case 'exec-start': return w(`execute: ${e.agent}${e.escalation ? ` (escalation ${e.escalation})` : ''}`);
       case 'exec-turn': return w(`  turn ${e.turn}: ${e.tool ?? 'reply'}${e.detail ? ` ${clip(e.detail.replace(/\s+/g, ' '), 70)}` : ''}`);
       case 'exec-test': return w(`  tests ${e.passed ? 'PASSED' : 'failed'} (exit ${e.exitCode ?? 'none'}, ${e.runner})`);
-      case 'exec-done': return w(`  ${e.agent} done: ${e.reason}, ${e.turns} turns, ${e.tokens} tokens, $${e.usd.toFixed(6)}`);
+      case 'exec-done': return w(`  ${e.agent} done: ${e.reason}, ${e.turns} turns, ${e.tokens} tokens, ${formatUsd(e.usd, 'micro')}`);
       case 'log': return w(`${e.level}: ${e.message}`);
       default: return;
     }

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { buildReport } from '../bench/report';
 import { type BenchResults, BenchResultsSchema, POLICIES, type PolicyName, formatResultsJson } from '../bench/results';
 import { type BenchOptions, mergeResults, runBench } from '../bench/runBench';
-import { loadWeightsFile } from '../bench/calibration';
+import { loadWeightsFile } from '../bench/calibrationData';
 import { SaleError } from '../core/errors';
 import { parseSeed } from './auctionCommand';
 import { bold, dim, yellow } from './bidTable';

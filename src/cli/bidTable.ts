@@ -1,3 +1,4 @@
+import { formatUsd } from '../core/formatUsd';
 import type { AuctionRecord, Bid } from '../core/auction/auctionRecord';
 
 const useColor = () => !!process.stdout.isTTY && !process.env.NO_COLOR;
@@ -53,6 +54,6 @@ export function formatBidTable(rec: AuctionRecord, excerptWidth = 44): string {
 export function formatUsage(rec: AuctionRecord): string {
   const u = rec.usage;
   const part = (name: string, t: { inputTokens: number; outputTokens: number; usd: number; calls: number }) =>
-    `${name} ${t.calls} calls, ${t.inputTokens + t.outputTokens} tok, $${t.usd.toFixed(6)}`;
+    `${name} ${t.calls} calls, ${t.inputTokens + t.outputTokens} tok, ${formatUsd(t.usd, 'micro')}`;
   return `${part('bids', u.bids)} · ${part('jury', u.jury)} · ${part('refinement', u.refinement)} · ${(rec.durationMs / 1000).toFixed(2)} s`;
 }

@@ -5,10 +5,13 @@ import { itemsFromBenchResults } from '../bench/calibrationData';
 import { BenchResultsSchema, POLICIES, type PolicyName } from '../bench/results';
 import { AuctionMemory } from '../core/memory/auctionMemory';
 import { auctionSettings } from '../core/auction/auctionSettings';
-import { type CalibrationItem, type CalibrationResult, type Evaluation, evaluateWeights, fitWeights, itemsFromMemory } from '../bench/calibration';
+import { type CalibrationItem, type CalibrationResult, type Evaluation, evaluateWeights, fitWeights } from '../bench/calibration';
+import { itemsFromMemory } from '../bench/calibrationData';
 import { SaleError } from '../core/errors';
+import { formatZodIssues } from '../core/zodIssues';
 import { JsonlMemoryStore } from '../core/memory/jsonlMemoryStore';
-import { blendedPrice, loadPoolFile } from '../llm/poolConfig';
+import { blendedPrice } from '../core/pricing';
+import { loadPoolFile } from '../llm/poolConfig';
 import { parseSeed } from './auctionCommand';
 import { bold, dim, yellow } from './bidTable';
 import { defaultPoolPath } from './resources';
@@ -82,7 +85,7 @@ export async function runCalibrateCommand(args: string[]): Promise<number> {
       throw new SaleError(`Cannot read bench results ${source}: ${(e as Error).message}`);
     }
     const parsed = BenchResultsSchema.safeParse(json);
-    if (!parsed.success) throw new SaleError(`${source} is not a \`sale bench\` results.json: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success) throw new SaleError(`${source} is not a \`sale bench\` results.json: ${formatZodIssues(parsed.error, { style: 'inline', root: '', max: 3 })}`);
     const policy = (values.policy ?? 'sale') as PolicyName;
     if (!POLICIES.includes(policy)) throw new SaleError(`--policy: unknown policy "${values.policy}"`);
     items = itemsFromBenchResults(parsed.data, policy);

@@ -6,6 +6,7 @@ import { simpleGit } from 'simple-git';
 import { AuctionMemory } from '../core/memory/auctionMemory';
 import { allowListApprover, ChildProcessCommandRunner } from '../core/execution/childProcessRunner';
 import { SaleError } from '../core/errors';
+import { formatUsd } from '../core/formatUsd';
 import { JsonlMemoryStore } from '../core/memory/jsonlMemoryStore';
 import { describeAgentStats, routingStats } from '../core/memory/routingStats';
 import { solveTask } from '../core/solve';
@@ -83,7 +84,7 @@ export async function runDemo(args: string[]): Promise<number> {
       out(formatSolveReport(r, { simulated: runtime.simulated, diffLines: 40 }));
       const refined = r.auction.refinements.some((x) => !x.error);
       summary.push(`  task ${i + 1} ${entry.task.id}: winner ${r.auction.winner}${refined ? ' (after refinement)' : ''}, executed by ${r.execution?.final.agent ?? '—'}, ` +
-        `${r.passed ? green('tests passed') : red('tests failed')}, $${r.totals.totalUsd.toFixed(6)}`);
+        `${r.passed ? green('tests passed') : red('tests failed')}, ${formatUsd(r.totals.totalUsd, 'micro')}`);
       lastPassed = r.passed;
       if (refined && i > 0) {
         refinedAt = i;
@@ -97,7 +98,7 @@ export async function runDemo(args: string[]): Promise<number> {
     out(bold('  Routing learned for this repository:'));
     const routing = routingStats(memory.records());
     for (const s of routing.agents) out(`    ${s.agent.padEnd(16)} ${describeAgentStats(s)}`);
-    if (routing.usdPerSolved !== null) out(`    dollars per solved task: $${routing.usdPerSolved.toFixed(6)} (auction included)`);
+    if (routing.usdPerSolved !== null) out(`    dollars per solved task: ${formatUsd(routing.usdPerSolved, 'micro')} (auction included)`);
     out(lastPassed ? green('  The last task\'s tests pass in its repository copy (a real test run).') : red('  The last task\'s tests did not pass.'));
     return lastPassed ? 0 : 1;
   } finally {

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { CancelledError, SaleError, errorMessage } from '../core/errors';
 import { runAuctionCommand } from './auctionCommand';
 import { runDemo } from './demoCommand';
@@ -42,11 +41,6 @@ const commands: Record<string, () => Promise<Subcommand>> = {
   pool: async () => (await import('./poolCheckCommand')).runPoolCommand,
 };
 
-/** Registers a subcommand from another module (solve, bench, calibrate) without a barrel file. */
-export function registerCommand(name: string, load: () => Promise<Subcommand>): void {
-  commands[name] = load;
-}
-
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -73,8 +67,6 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-
-export { parseArgs };
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => process.exit(code));

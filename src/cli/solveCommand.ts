@@ -6,7 +6,7 @@ import type { AuctionRecord } from '../core/auction/auctionRecord';
 import { allowListApprover, ChildProcessCommandRunner } from '../core/execution/childProcessRunner';
 import { SaleError } from '../core/errors';
 import { JsonlMemoryStore } from '../core/memory/jsonlMemoryStore';
-import { CancelSource } from '../core/ports';
+import { CancelSource } from '../core/ports/cancel';
 import { type ReviewDecision, solveTask } from '../core/solve';
 import { commonOptions, parseJury, parseSeed, progressPrinter, requireRepo } from './auctionCommand';
 import { formatBidTable, yellow } from './bidTable';

@@ -1,7 +1,8 @@
+import { formatUsd } from '../core/formatUsd';
 import type { SolveResult } from '../core/solve';
 import { bold, dim, formatBidTable, formatUsage, green, red, yellow } from './bidTable';
 
-const usd = (x: number) => `$${x.toFixed(6)}`;
+const usd = (x: number) => formatUsd(x, 'micro');
 
 /** Prints an auction and what its execution did, for a person at a terminal. */
 export function formatSolveReport(r: SolveResult, opts: { simulated: boolean; diffLines?: number }): string {

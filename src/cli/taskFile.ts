@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { SaleError } from '../core/errors';
 import type { CodingTask } from '../core/task';
-import { formatZodIssues } from '../llm/poolConfig';
+import { formatZodIssues } from '../core/zodIssues';
 
 /** A task file: the suite's task.json, a smaller JSON ({title, body, testCommand?}), or plain text/Markdown. */
 const TaskFileSchema = z.object({

@@ -1,4 +1,4 @@
-import type { ChatModel } from '../llm/chatModel';
+import type { ChatModel } from './ports/chatModel';
 import { runAuction } from './auction/auction';
 import type { AuctionMemory } from './memory/auctionMemory';
 import { type AuctionRecord, auctionUsageTotals } from './auction/auctionRecord';
@@ -9,7 +9,8 @@ import type { SaleEvent } from './events';
 import { type EscalationSettings, type ExecuteWithEscalationResult, executeWithEscalation } from './execution/executeWinner';
 import type { RevertReport } from './workspace/fileJournal';
 import { type AcceptResult, acceptToBranch } from './git/gitAccept';
-import type { CancelSignal, CommandApprover, CommandRunner } from './ports';
+import type { CancelSignal } from './ports/cancel';
+import type { CommandApprover, CommandRunner } from './ports/commandRunner';
 import type { RepoContext } from './auction/prompts';
 import { buildRepoContext } from './workspace/repoContext';
 import type { CodingTask } from './task';

@@ -1,6 +1,7 @@
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SaleError } from './errors';
+import { formatZodIssues } from './zodIssues';
 import { type SuiteTask, SuiteTaskSchema } from './task';
 
 /** One task of a suite folder (DESIGN §5): `<dir>/<id>/{task.json, repo/, solution/}`. */
@@ -12,10 +13,6 @@ export interface SuiteEntry {
   repoDir: string;
   /** Files that make the tests pass. Only the simulator may read them. */
   solutionDir: string;
-}
-
-function formatIssues(issues: { path: PropertyKey[]; message: string }[]): string {
-  return issues.map((i) => `  - ${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`).join('\n');
 }
 
 /** Loads and validates every task of a suite folder, sorted by id. Folders starting with "." or "_" are skipped. */
@@ -35,7 +32,7 @@ export function loadSuite(dir: string): SuiteEntry[] {
       throw new SaleError(`Suite task ${file} is not valid JSON: ${(e as Error).message}`, 'suite-invalid');
     }
     const r = SuiteTaskSchema.safeParse(json);
-    if (!r.success) throw new SaleError(`Invalid suite task ${file}:\n${formatIssues(r.error.issues)}`, 'suite-invalid');
+    if (!r.success) throw new SaleError(`Invalid suite task ${file}:\n${formatZodIssues(r.error)}`, 'suite-invalid');
     if (r.data.id !== name) throw new SaleError(`Suite task ${file}: id "${r.data.id}" must equal its folder name "${name}"`, 'suite-invalid');
     const repoDir = join(taskDir, 'repo');
     const solutionDir = join(taskDir, 'solution');

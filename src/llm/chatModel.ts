@@ -1,70 +1,12 @@
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { SaleError } from '../core/errors';
+import type { ChatMessage, ChatModel, ChatRequest, ChatResult, TokenLogprob, ToolCall, ToolSpec } from '../core/ports/chatModel';
+import { usageCostUsd } from '../core/pricing';
 import { type ReadCompletion, type RawCompletion, ThinkStreamFilter, readCompletion, reasoningFieldOf } from './completionReader';
-import { type AgentConfig, usageCostUsd } from './poolConfig';
+import type { AgentConfig } from './poolConfig';
 import { type ProviderErrorKind, describeProviderError, providerAction } from './providerErrors';
-import { type CallPurpose, thinkingRequestParts, thinkingSwitchFor, wantsThinking } from './thinking';
-
-export type ChatMessage = ChatCompletionMessageParam;
-
-export interface TokenLogprob {
-  token: string;
-  logprob: number;
-  top: { token: string; logprob: number }[];
-}
-
-export interface ToolCall {
-  id: string;
-  name: string;
-  /** Raw JSON text as the model sent it (may be malformed: the caller validates). */
-  arguments: string;
-}
-
-export interface ChatRequest {
-  messages: ChatMessage[];
-  maxTokens?: number;
-  temperature?: number;
-  /** Ask for token logprobs (top 5) if the agent offers them. */
-  logprobs?: boolean;
-  tools?: ChatCompletionTool[];
-  json?: boolean;
-  seed?: number;
-  signal?: AbortSignal;
-  /** When set, the call streams and each text delta is passed here (answer text only, never thoughts). */
-  onDelta?: (text: string) => void;
-  /** What the call is for: picks whether the agent thinks (its pool `thinking` option). */
-  purpose?: CallPurpose;
-  /** Called once when nothing has arrived after a few seconds (a cold model loading), with the wait so far. */
-  onSlowStart?: (waitedMs: number) => void;
-}
-
-export interface ChatResult {
-  text: string;
-  toolCalls: ToolCall[];
-  logprobs?: TokenLogprob[];
-  inputTokens: number;
-  outputTokens: number;
-  usd: number;
-  finishReason: string | null;
-  latencyMs: number;
-  /** Thoughts, kept apart from `text`: shown folded, billed, never part of a plan, its entropy or memory. */
-  thoughts?: string;
-  /** Thinking tokens billed inside `outputTokens` (reported by the server, or estimated from the thoughts). */
-  reasoningTokens?: number;
-  /** Where thoughts arrived: `<think>` in content, a reasoning field, or only billed. */
-  thoughtsVia?: 'content-tags' | 'reasoning-field' | 'billed-only';
-  /** How tool calls arrived: native `tool_calls`, or Hermes `<tool_call>` text read by the fallback. */
-  toolCallsVia?: 'native' | 'text';
-  /** Prompt tokens served from the provider's cache (part of inputTokens). */
-  cachedInputTokens?: number;
-}
-
-/** One agent's model, as the core sees it. */
-export interface ChatModel {
-  readonly agent: AgentConfig;
-  chat(req: ChatRequest): Promise<ChatResult>;
-}
+import { thinkingRequestParts, thinkingSwitchFor, wantsThinking } from './thinking';
 
 /** A failed model call. `kind` says what happened; `action` what the user does next (providerErrors.ts). */
 export class ModelCallError extends SaleError {
@@ -127,18 +69,19 @@ export class OpenAIChatModel implements ChatModel {
     }
   }
 
+  /** Satisfies the core's ChatModel port; the full pool entry stays available to the adapters. */
   async chat(req: ChatRequest): Promise<ChatResult> {
     const started = Date.now();
     const wantLogprobs = !!req.logprobs && this.agent.logprobs !== false;
     const think = thinkingRequestParts(thinkingSwitchFor(this.agent), wantsThinking(this.agent.thinking, req.purpose), this.agent.thinking?.budgetTokens);
     const body = {
       model: this.agent.model,
-      messages: think.userSuffix ? withUserSuffix(req.messages, think.userSuffix) : req.messages,
+      messages: toOpenAIMessages(think.userSuffix ? withUserSuffix(req.messages, think.userSuffix) : req.messages),
       ...think.body,
       ...(req.maxTokens ? { max_tokens: req.maxTokens + think.extraMaxTokens } : {}),
       ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
       ...(wantLogprobs ? { logprobs: true, top_logprobs: 5 } : {}),
-      ...(req.tools?.length ? { tools: req.tools } : {}),
+      ...(req.tools?.length ? { tools: toOpenAITools(req.tools) } : {}),
       ...(req.json ? { response_format: { type: 'json_object' as const } } : {}),
       ...((req.seed ?? this.defaultSeed) !== undefined ? { seed: req.seed ?? this.defaultSeed } : {}),
     };
@@ -254,4 +197,31 @@ function withUserSuffix(messages: ChatMessage[], suffix: string): ChatMessage[] 
   const out = [...messages];
   out[i] = { ...messages[i], content: `${messages[i].content as string}${suffix}` } as ChatMessage;
   return out;
+}
+
+/**
+ * Core's messages to the SDK's. Core keeps the wire field names (see core/ports/chatModel.ts), so this copies field
+ * by field in the same key order: the JSON sent is byte for byte what the core's budget projection counted.
+ */
+export function toOpenAIMessages(messages: ChatMessage[]): ChatCompletionMessageParam[] {
+  return messages.map((m): ChatCompletionMessageParam => {
+    switch (m.role) {
+      case 'system':
+        return { role: 'system', content: m.content };
+      case 'user':
+        return { role: 'user', content: m.content };
+      case 'assistant':
+        return {
+          role: 'assistant',
+          content: m.content,
+          ...(m.tool_calls ? { tool_calls: m.tool_calls.map((t) => ({ id: t.id, type: 'function' as const, function: { name: t.function.name, arguments: t.function.arguments } })) } : {}),
+        };
+      case 'tool':
+        return { role: 'tool', tool_call_id: m.tool_call_id, content: m.content };
+    }
+  });
+}
+
+export function toOpenAITools(tools: ToolSpec[]): ChatCompletionTool[] {
+  return tools.map((t) => ({ type: 'function', function: { name: t.function.name, description: t.function.description, parameters: t.function.parameters } }));
 }

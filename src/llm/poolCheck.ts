@@ -1,9 +1,10 @@
-import type { ChatCompletionTool } from 'openai/resources/chat/completions';
 import { errorMessage } from '../core/errors';
-import { type ChatModel, type ChatRequest, type ChatResult, ModelCallError, OpenAIChatModel } from './chatModel';
+import type { ChatModel, ChatRequest, ChatResult, ToolSpec } from '../core/ports/chatModel';
+import { ModelCallError, OpenAIChatModel } from './chatModel';
+import type { AgentConfig } from './poolConfig';
 import { availableTopK } from '../core/auction/entropy';
 import { jsonIn } from '../core/auction/juryParser';
-import { blendedPrice } from './poolConfig';
+import { blendedPrice } from '../core/pricing';
 import { thinkingSwitchFor } from './thinking';
 
 /**
@@ -37,7 +38,7 @@ export interface AgentCheck {
   notes: string[];
 }
 
-const ADD_TOOL: ChatCompletionTool = {
+const ADD_TOOL: ToolSpec = {
   type: 'function',
   function: { name: 'add', description: 'Add two integers.', parameters: { type: 'object', properties: { a: { type: 'integer' }, b: { type: 'integer' } }, required: ['a', 'b'] } },
 };
@@ -66,7 +67,8 @@ const sameModel = (listed: string, wanted: string) => listed === wanted || liste
 export async function checkAgent(model: ChatModel): Promise<AgentCheck> {
   // No SDK retries during the check, so a 429 is seen (and reported) rather than silently waited out.
   const m = model instanceof OpenAIChatModel ? model.derive({ maxRetries: 0 }) : model;
-  const a = m.agent;
+  // The full pool entry when the model is ours; a bare port model (tests) has only id, model and price.
+  const a: Pick<AgentConfig, 'id' | 'model' | 'price'> & Partial<AgentConfig> = m.agent;
   const c: AgentCheck = {
     agent: a.id, model: a.model, ok: false, modelListed: null, toolCalls: 'unknown', logprobsTopK: null, jsonMode: 'unknown',
     thinking: { via: thinkingSwitchFor(a), whenOff: 'unknown' }, cachedTokensSeen: false,

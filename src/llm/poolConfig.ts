@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SaleError } from '../core/errors';
+import { formatZodIssues } from '../core/zodIssues';
 import { ThinkingConfigSchema } from './thinking';
 
 /**
@@ -50,15 +51,6 @@ export function blendedPrice(p: { inputPerMTok: number; outputPerMTok: number })
   return (p.inputPerMTok + 3 * p.outputPerMTok) / 4;
 }
 
-/** Dollars of one call. Cached prompt tokens are part of `inputTokens` and cost `cachedInputPerMTok` when set. */
-export function usageCostUsd(p: { inputPerMTok: number; outputPerMTok: number; cachedInputPerMTok?: number }, inputTokens: number, outputTokens: number, cachedInputTokens = 0): number {
-  const cached = Math.min(Math.max(0, cachedInputTokens), inputTokens);
-  return ((inputTokens - cached) * p.inputPerMTok + cached * (p.cachedInputPerMTok ?? p.inputPerMTok) + outputTokens * p.outputPerMTok) / 1e6;
-}
-
-export function formatZodIssues(err: z.ZodError): string {
-  return err.issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('\n');
-}
 
 export function parsePoolConfig(value: unknown, where = 'pool'): PoolConfig {
   const r = PoolConfigSchema.safeParse(value);

@@ -1,5 +1,6 @@
 import { SaleError } from '../core/errors';
-import { type ChatModel, OpenAIChatModel } from './chatModel';
+import type { ChatModel } from '../core/ports/chatModel';
+import { OpenAIChatModel } from './chatModel';
 import type { PoolConfig } from './poolConfig';
 
 export interface PoolModelOptions {

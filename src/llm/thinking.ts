@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ChatPurpose } from '../core/ports/chatModel';
 import { serverKind } from './serverKind';
 
 /**
@@ -26,7 +27,7 @@ export const ThinkingConfigSchema = z.strictObject({
 });
 export type ThinkingConfig = z.infer<typeof ThinkingConfigSchema>;
 
-export type CallPurpose = 'bid' | 'judge' | 'execute';
+export type CallPurpose = ChatPurpose;
 
 export const DEFAULT_THINKING_BUDGET = 2048;
 

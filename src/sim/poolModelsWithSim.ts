@@ -1,4 +1,4 @@
-import type { ChatModel } from '../llm/chatModel';
+import type { ChatModel } from '../core/ports/chatModel';
 import type { PoolConfig } from '../llm/poolConfig';
 import { createPoolModels, poolIsSimulated } from '../llm/poolModels';
 import { startSimServer } from './server';

@@ -88,11 +88,6 @@ export class Rng {
   }
 }
 
-/** First uniform of the stream for a key. */
-export function uniformFor(...key: KeyPart[]): number {
-  return new Rng(...key).next();
-}
-
 /** First standard normal of the stream for a key. */
 export function normalFor(...key: KeyPart[]): number {
   return new Rng(...key).normal();

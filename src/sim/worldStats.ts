@@ -3,7 +3,7 @@ import { scoreBid, argminScore } from '../core/auction/scoring';
 import { auctionSettings } from '../core/auction/auctionSettings';
 import type { SuiteTask } from '../core/task';
 import type { PoolConfig } from '../llm/poolConfig';
-import { blendedPrice } from '../llm/poolConfig';
+import { blendedPrice } from '../core/pricing';
 import { judgePlan } from './judge';
 import { entropyLatent, makeLogprobs } from './logprobs';
 import { writePlan } from './planWriter';

@@ -1,3 +1,4 @@
+import { formatZodIssues } from '../core/zodIssues';
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { type HostMessage, type PanelState, type WebviewMessage, HostMessageSchema, initialPanelState, parseWebviewMessage } from './webviewMessages';
@@ -16,7 +17,6 @@ export class BidPanelProvider implements vscode.WebviewViewProvider, vscode.Disp
   private state: PanelState = initialPanelState();
   private timer: NodeJS.Timeout | undefined;
   private lastPost = 0;
-  private readonly disposables: vscode.Disposable[] = [];
   /** Listeners of the current webview view (replaced when the view is resolved again). */
   private readonly viewListeners = new ListenerSlot();
   /** Messages refused since activation, with the reason (the test API reads these). */
@@ -32,7 +32,6 @@ export class BidPanelProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
-    for (const d of this.disposables) d.dispose();
     this.viewListeners.clear();
   }
 
@@ -148,7 +147,7 @@ export class BidPanelProvider implements vscode.WebviewViewProvider, vscode.Disp
     // The host validates what it sends as well: a bug shows in the log instead of a blank panel.
     const r = HostMessageSchema.safeParse(msg);
     if (!r.success) {
-      this.log('error', `Not sending an invalid panel message: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      this.log('error', `Not sending an invalid panel message: ${formatZodIssues(r.error, { style: 'inline', root: '', max: 3 })}`);
       return;
     }
     void this.view.webview.postMessage(r.data);

@@ -6,10 +6,11 @@ import type { AuctionMemory } from '../core/memory/auctionMemory';
 import type { AuctionRecord } from '../core/auction/auctionRecord';
 import { auctionSettings } from '../core/auction/auctionSettings';
 import type { SaleEvent } from '../core/events';
-import type { CancelSignal, CommandApprover, CommandRunner } from '../core/ports';
+import type { CancelSignal } from '../core/ports/cancel';
+import type { CommandApprover, CommandRunner } from '../core/ports/commandRunner';
 import { type ReviewDecision, type SolveResult, type SolveSettings, solveTask } from '../core/solve';
 import type { CodingTask } from '../core/task';
-import type { ChatModel } from '../llm/chatModel';
+import type { ChatModel } from '../core/ports/chatModel';
 import type { EngineSettingsInput } from './settings';
 
 export type { ReviewDecision };

@@ -3,6 +3,7 @@
  * line. Import validates every line and reports the ones it refused with their line numbers. Pure.
  */
 import { MemoryRecordSchema, type MemoryRecord } from '../core/memory/memoryRecord';
+import { formatZodIssues } from '../core/zodIssues';
 
 export function toJsonLines(records: MemoryRecord[]): string {
   return records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : '');
@@ -31,8 +32,7 @@ export function parseJsonLines(text: string): JsonLinesParse {
     }
     const p = MemoryRecordSchema.safeParse(json);
     if (!p.success) {
-      const iss = p.error.issues[0];
-      if (errors.length < MAX_ERRORS) errors.push({ line: i + 1, message: `${iss?.path.join('.') || '(record)'}: ${iss?.message ?? 'invalid'}` });
+      if (errors.length < MAX_ERRORS) errors.push({ line: i + 1, message: formatZodIssues(p.error, { style: 'inline', root: '(record)', max: 1 }) });
       return;
     }
     records.push(p.data);

@@ -157,12 +157,6 @@ export function phaseSummary(state: PanelState): string {
   }
 }
 
-export function formatUsd(usd: number): string {
-  if (usd === 0) return '$0';
-  if (usd < 0.01) return `$${usd.toFixed(4)}`;
-  return `$${usd.toFixed(2)}`;
-}
-
 /** Status bar and progress updates for streamed bid deltas: at most one per this many ms. */
 export const DELTA_UI_MS = 250;
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import { SaleError } from '../core/errors';
-import type { ChatModel } from '../llm/chatModel';
+import type { ChatModel } from '../core/ports/chatModel';
 import { type PoolConfig, loadPoolFile, parsePoolConfig } from '../llm/poolConfig';
 import { PRESET_LABELS, presetPool, requiredKeyNames, secretKeyFor } from './poolPresets';
 import { selectAgents } from '../core/memory/routingStats';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { MemoryRecord } from '../core/memory/memoryRecord';
 import { type AgentRoutingStats, type RoutingSummary, describeAgentStats, routingStats } from '../core/memory/routingStats';
-import { formatUsd } from './panelModel';
+import { formatUsd } from '../core/formatUsd';
 
 export interface RoutingSource {
   /** Memory records of the repository shown, and the pool's agents. */

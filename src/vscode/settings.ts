@@ -4,6 +4,8 @@
  * instead of breaking the command.
  */
 import { z } from 'zod';
+import { DEFAULT_WEIGHTS } from '../core/auction/auctionSettings';
+import { ESCALATION_DEFAULTS, EXTENSION_BUDGET_DEFAULTS } from '../core/engineDefaults';
 import { POOL_PRESETS } from './poolPresets';
 
 const WeightsSetting = z.strictObject({
@@ -20,17 +22,17 @@ export const SETTINGS_SPEC = {
   'pool.baseUrl': z.string().default(''),
   'pool.simulatedWorld': z.string().default(''),
   'review.mode': z.enum(['wait', 'auto']).default('wait'),
-  budgetUsd: z.number().nonnegative().default(0.5),
+  budgetUsd: z.number().nonnegative().default(EXTENSION_BUDGET_DEFAULTS.maxUsd),
   'auction.juryMode': z.enum(['per-pair', 'per-judge']).default('per-judge'),
   'auction.maxPlanTokens': z.number().int().min(50).max(4000).default(400),
   'auction.refine': z.boolean().default(true),
   'auction.memoryExamples': z.number().int().min(1).max(50).default(8),
   'auction.memoryLabels': z.enum(['outcome', 'auction']).default('outcome'),
   'auction.weights': WeightsSetting.nullable().default(null),
-  'execution.escalation': z.boolean().default(true),
-  'execution.maxEscalations': z.number().int().min(0).max(5).default(1),
-  'execution.maxTurns': z.number().int().min(1).max(200).default(20),
-  'execution.maxTokens': z.number().int().min(1000).max(100_000_000).default(2_000_000),
+  'execution.escalation': z.boolean().default(ESCALATION_DEFAULTS.enabled),
+  'execution.maxEscalations': z.number().int().min(0).max(5).default(ESCALATION_DEFAULTS.maxEscalations),
+  'execution.maxTurns': z.number().int().min(1).max(200).default(EXTENSION_BUDGET_DEFAULTS.maxTurns),
+  'execution.maxTokens': z.number().int().min(1000).max(100_000_000).default(EXTENSION_BUDGET_DEFAULTS.maxTokens),
   testCommand: z.string().default(''),
   'terminal.useShellIntegration': z.boolean().default(true),
   'terminal.shellIntegrationTimeoutMs': z.number().int().min(500).max(60_000).default(5000),
@@ -75,8 +77,6 @@ export interface EngineSettingsInput {
   escalation: { enabled: boolean; maxEscalations: number };
 }
 
-/** Default weights of the engine, for partial weight settings. Kept in step with src/core/auctionSettings.ts. */
-const DEFAULT_WEIGHTS = { cost: 10, entropy: 1, juryDefault: 0.25, jury: {} as Record<string, number> };
 
 /** Settings as the engine's SolveSettings input (field names follow src/core/solve.ts and auctionSettings.ts). */
 export function engineSettingsInput(s: ExtensionSettings): EngineSettingsInput {

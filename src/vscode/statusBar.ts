@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { formatUsd, phaseSummary } from './panelModel';
+import { formatUsd } from '../core/formatUsd';
+import { phaseSummary } from './panelModel';
 import type { PanelState } from './webviewMessages';
 
 /** The status bar item: where the current task is and what it has cost; a click opens the panel. */

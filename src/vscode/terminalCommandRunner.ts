@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { HeadTailBuffer } from '../core/execution/childProcessRunner';
-import type { CancelSignal, CommandResult, CommandRunner } from '../core/ports';
+import type { CancelSignal } from '../core/ports/cancel';
+import type { CommandResult, CommandRunner } from '../core/ports/commandRunner';
 import { shellQuote, stripTerminalControls, terminalResultDecision } from './terminalText';
 
 export interface TerminalRunnerOptions {

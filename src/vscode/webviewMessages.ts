@@ -4,11 +4,11 @@
  * not parse is dropped and reported, never acted on. No `vscode` import here.
  */
 import { z } from 'zod';
+import { formatZodIssues } from '../core/zodIssues';
 import { BidSchema } from '../core/auction/auctionRecord';
 
 /** Where a run is. `review` = waiting for the user to run / override / cancel. */
 export const PanelPhaseSchema = z.enum(['idle', 'bidding', 'jury', 'refining', 'review', 'executing', 'done', 'failed', 'cancelled']);
-export type PanelPhase = z.infer<typeof PanelPhaseSchema>;
 
 export const ChangedFileSchema = z.strictObject({
   path: z.string().min(1).max(1000),
@@ -121,7 +121,7 @@ export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
 
 function describe(err: z.ZodError): string {
-  return err.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+  return formatZodIssues(err, { style: 'inline', max: 5 });
 }
 
 export function parseWebviewMessage(data: unknown): ParseResult<WebviewMessage> {

@@ -4,7 +4,9 @@
  * records go. Records that fail validation on load are set aside under their own key (never silently dropped)
  * and reported through warnings(). No `vscode` import: the Memento is passed in, so this is unit-tested.
  */
-import { MemoryRecordSchema, type MemoryRecord, type MemoryStore } from '../core/memory/memoryRecord';
+import { formatZodIssues } from '../core/zodIssues';
+import { MemoryRecordSchema, type MemoryRecord } from '../core/memory/memoryRecord';
+import type { MemoryStore } from '../core/ports/memoryStore';
 
 /** The part of vscode.Memento this store needs. */
 export interface MementoLike {
@@ -140,7 +142,7 @@ export class WorkspaceStateMemoryStore implements MemoryStore {
         if (p.success) out.push(p.data);
         else {
           bad.push(r);
-          this.problems.push(`Memory record ${i + 1} is not valid (${p.error.issues[0]?.path.join('.') ?? ''}: ${p.error.issues[0]?.message ?? 'invalid'}); set aside.`);
+          this.problems.push(`Memory record ${i + 1} is not valid (${formatZodIssues(p.error, { style: 'inline', root: '', max: 1 })}); set aside.`);
         }
       }
     }

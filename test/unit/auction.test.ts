@@ -42,6 +42,14 @@ describe('runAuction', () => {
     assert.equal(rec.bids[rec.winnerBidIndex!].agent, 'big');
   });
 
+  it('takes startedAt and durationMs from the clock it is given', async () => {
+    let t = Date.UTC(2030, 0, 2, 3, 4, 5);
+    const clock = { now: () => (t += 250) - 250 };
+    const rec = await runAuction({ task, repoContext: ctx, models: pool({ cheap: 2, mid: 4, big: 5 }), settings: auctionSettings({ weights }), clock });
+    assert.equal(rec.startedAt, '2030-01-02T03:04:05.000Z');
+    assert.equal(rec.durationMs, 250);
+  });
+
   it('lets the cheaper plan win when the jury gap no longer covers the cost gap', async () => {
     const rec = await runAuction({ task, repoContext: ctx, models: pool({ cheap: 2, mid: 4, big: 4.5 }), settings: auctionSettings({ weights }) });
     assert.equal(rec.winner, 'mid');

@@ -10,7 +10,7 @@ import { orderRequestSeed, orderTasks, quickSubset } from '../../src/bench/runBe
 import { learningCurve, spread, summarise } from '../../src/bench/stats';
 import { escapeXml, niceTicks, renderLines, renderScatter } from '../../src/bench/svgChart';
 import { BenchCommandRunner, maskVolatile, workspaceKey } from '../../src/bench/testCache';
-import type { CommandResult, CommandRunner } from '../../src/core/ports';
+import type { CommandResult, CommandRunner } from '../../src/core/ports/commandRunner';
 import { loadSuite } from '../../src/core/suite';
 
 const SUITE = join(__dirname, '..', 'fixtures', 'suite');

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { itemsFromBenchResults } from '../../src/bench/calibrationData';
 import type { BenchResults, TaskRun } from '../../src/bench/results';
-import { type CalibrationItem, DEFAULT_WEIGHTS, evaluateWeights, fitWeights, itemsFromMemory, loadWeightsFile, outcomeOf, pickWith } from '../../src/bench/calibration';
+import { DEFAULT_WEIGHTS } from '../../src/core/auction/auctionSettings';
+import { type CalibrationItem, evaluateWeights, fitWeights, outcomeOf, pickWith } from '../../src/bench/calibration';
+import { itemsFromMemory, loadWeightsFile } from '../../src/bench/calibrationData';
 import type { MemoryRecord } from '../../src/core/memory/memoryRecord';
 import { mulberry32 } from '../../src/core/auction/seededShuffle';
 

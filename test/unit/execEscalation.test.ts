@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { AuctionRecord, Bid } from '../../src/core/auction/auctionRecord';
 import { ChildProcessCommandRunner } from '../../src/core/execution/childProcessRunner';
 import { executeWithEscalation, nextEscalationBid } from '../../src/core/execution/executeWinner';
-import { CancelSource } from '../../src/core/ports';
+import { CancelSource } from '../../src/core/ports/cancel';
 import {
   FakeChatModel, NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, treeSnapshot, writeTree,
 } from './helpers/execHelpers';

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { ChildProcessCommandRunner } from '../../src/core/execution/childProcessRunner';
 import { type EditLoopOptions, runEditTestLoop } from '../../src/core/execution/editLoop';
 import type { SaleEvent } from '../../src/core/events';
-import { CancelSource, type CommandRunner } from '../../src/core/ports';
+import { CancelSource } from '../../src/core/ports/cancel';
+import type { CommandRunner } from '../../src/core/ports/commandRunner';
 import {
   FakeChatModel, NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, treeSnapshot, writeTree,
 } from './helpers/execHelpers';

@@ -2,9 +2,10 @@ import * as assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { ChildProcessCommandRunner } from '../../src/core/execution/childProcessRunner';
-import { ExecToolbox, capText, nearestHint } from '../../src/core/execution/execTools';
+import { ExecToolbox } from '../../src/core/execution/execTools';
+import { capText, nearestHint } from '../../src/core/execution/toolText';
 import { FileJournal } from '../../src/core/workspace/fileJournal';
-import type { CommandApprover } from '../../src/core/ports';
+import type { CommandApprover } from '../../src/core/ports/commandRunner';
 import { approveAll, approveNone, makeTempDir, removeDir, treeSnapshot, writeTree } from './helpers/execHelpers';
 
 describe('execTools', () => {

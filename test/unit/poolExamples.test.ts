@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { blendedPrice, loadPoolFile } from '../../src/llm/poolConfig';
+import { blendedPrice } from '../../src/core/pricing';
+import { loadPoolFile } from '../../src/llm/poolConfig';
 import { createPoolModels } from '../../src/llm/poolModels';
 
 describe('example pool files', () => {

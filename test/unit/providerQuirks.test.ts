@@ -11,7 +11,7 @@ import { ModelCallError, OpenAIChatModel } from '../../src/llm/chatModel';
 import { ThinkStreamFilter, readCompletion } from '../../src/llm/completionReader';
 import { extractTextToolCalls } from '../../src/llm/hermesToolCalls';
 import { dropLogprobSpan, normaliseLogprobs } from '../../src/llm/logprobNormaliser';
-import { usageCostUsd } from '../../src/llm/poolConfig';
+import { usageCostUsd } from '../../src/core/pricing';
 import { classifyProviderError, describeProviderError } from '../../src/llm/providerErrors';
 import { splitThinking, thinkingRequestParts, thinkingSwitchFor } from '../../src/llm/thinking';
 import { FakeModel, PLAN, agent, batchJury } from './helpers/fakeModel';

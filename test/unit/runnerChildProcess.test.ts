@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { promises as fsp, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ChildProcessCommandRunner, HeadTailBuffer, allowListApprover } from '../../src/core/execution/childProcessRunner';
-import { CancelSource, commandPassed } from '../../src/core/ports';
+import { CancelSource } from '../../src/core/ports/cancel';
+import { commandPassed } from '../../src/core/ports/commandRunner';
 import { makeTempDir, removeDir } from './helpers/execHelpers';
 
 const posix = process.platform !== 'win32';

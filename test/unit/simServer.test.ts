@@ -4,11 +4,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import OpenAI from 'openai';
-import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { PLAN_SECTIONS, bidMessages, executeMessages, juryBatchMessages, juryPairMessages, refineMessages, type RepoContext } from '../../src/core/auction/prompts';
 import { copyDir, loadSuite, type SuiteEntry } from '../../src/core/suite';
 import type { CodingTask } from '../../src/core/task';
 import { EXEC_TOOLS } from '../../src/core/execution/toolSpecs';
+import type { ChatMessage } from '../../src/core/ports/chatModel';
 import { OpenAIChatModel } from '../../src/llm/chatModel';
 import { type AgentConfig, type PoolConfig, parsePoolConfig } from '../../src/llm/poolConfig';
 import { withSimBaseUrl } from '../../src/sim/defaultPool';
@@ -131,14 +131,14 @@ describe('sim: OpenAI-compatible server over real HTTP (src/sim/server.ts)', fun
     const e = entry('calc-add-negatives');
     const ws = join(root, `ws-${agentId}-${Math.random().toString(36).slice(2)}`);
     copyDir(e.repoDir, ws);
-    const messages: ChatCompletionMessageParam[] = executeMessages(agentId, codingTask(e), ctx, plan);
+    const messages: ChatMessage[] = executeMessages(agentId, codingTask(e), ctx, plan);
     const log: string[] = [];
     const results: string[] = [];
     let summary = '';
     let completionTokens = 0;
     const m = model(agentId);
     for (let turn = 0; turn < 20; turn++) {
-      const r = await m.chat({ messages, tools: EXEC_TOOLS as ChatCompletionTool[], seed: 1, ...(opts.stream ? { onDelta: () => undefined } : {}) });
+      const r = await m.chat({ messages, tools: EXEC_TOOLS, seed: 1, ...(opts.stream ? { onDelta: () => undefined } : {}) });
       completionTokens += r.outputTokens;
       assert.ok(r.text.length > 0, 'each turn carries visible reasoning');
       if (!r.toolCalls.length) break;
@@ -270,7 +270,7 @@ describe('sim: OpenAI-compatible server over real HTTP (src/sim/server.ts)', fun
   it('trace tokens grow with task complexity', async () => {
     const tokensFor = async (id: string, seed: number) => {
       const e = entry(id);
-      const r = await model('sure').chat({ messages: executeMessages('sure', codingTask(e), ctx, 'plan'), tools: EXEC_TOOLS as ChatCompletionTool[], seed });
+      const r = await model('sure').chat({ messages: executeMessages('sure', codingTask(e), ctx, 'plan'), tools: EXEC_TOOLS, seed });
       return r.outputTokens - countTokens(r.toolCalls[0].arguments);
     };
     let easy = 0, hard = 0;
@@ -317,7 +317,7 @@ describe('sim: OpenAI-compatible server over real HTTP (src/sim/server.ts)', fun
     const task: CodingTask = { id: 'x', title: 'Something nobody wrote down', body: 'Do it.', source: 'text', repo: 'r' };
     const bid = await model('sure').chat({ messages: bidMessages('sure', task, ctx, 400) });
     for (const s of PLAN_SECTIONS) assert.match(bid.text, new RegExp(`## ${s}`));
-    const r = await model('sure').chat({ messages: executeMessages('sure', task, ctx, bid.text), tools: EXEC_TOOLS as ChatCompletionTool[] });
+    const r = await model('sure').chat({ messages: executeMessages('sure', task, ctx, bid.text), tools: EXEC_TOOLS });
     assert.equal(r.toolCalls[0].name, 'list_files');
   });
 

@@ -7,7 +7,7 @@ import { ChildProcessCommandRunner } from '../../src/core/execution/childProcess
 import { InMemoryStore, JsonlMemoryStore } from '../../src/core/memory/jsonlMemoryStore';
 import { detectPromptKind } from '../../src/core/auction/prompts';
 import { solveTask } from '../../src/core/solve';
-import type { ChatModel, ChatRequest, ChatResult } from '../../src/llm/chatModel';
+import type { ChatModel, ChatRequest, ChatResult } from '../../src/core/ports/chatModel';
 import { PLAN, batchJury } from './helpers/fakeModel';
 import { NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, treeSnapshot, writeTree } from './helpers/execHelpers';
 

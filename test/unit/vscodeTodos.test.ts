@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { excerptAround, findTodos, todoAtLine, todoTitle } from '../../src/vscode/todos';
-import { looksLikeCode, taskFromIssue, taskFromSelection, taskFromText, taskFromTodo } from '../../src/vscode/taskSources';
+import { looksLikeCode, taskFromIssue, taskFromSelection, taskFromText, taskFromTodo } from '../../src/vscode/taskBuilders';
 
 describe('TODO parsing (vscode/todos)', () => {
   it('finds TODO and FIXME in line comments of many languages', () => {
@@ -82,7 +82,7 @@ describe('TODO parsing (vscode/todos)', () => {
   });
 });
 
-describe('tasks from what the user pointed at (vscode/taskSources)', () => {
+describe('tasks from what the user pointed at (vscode/taskBuilders)', () => {
   const base = { repo: 'https://github.com/acme/textkit.git' };
 
   it('a TODO keeps its text as the title (the simulator finds suite tasks by title) and its file as focus', () => {

@@ -6,13 +6,15 @@ import { CancelledError, SaleError, errorMessage } from '../errors';
 import type { SaleEvent } from '../events';
 import { parseBatchScores, parsePairScore } from './juryParser';
 import { parsePlan, planProblem } from './planParser';
-import { type CancelSignal, abortSignalFor } from '../ports';
+import { type CancelSignal, abortSignalFor } from '../ports/cancel';
+import { type Clock, systemClock } from '../ports/clock';
 import { type RepoContext, bidMessages, juryBatchMessages, juryPairMessages, refineMessages, trimRepoContext } from './prompts';
 import { argminScore, juryMean, scoreBid } from './scoring';
-import { mapLimit, seededShuffle } from './seededShuffle';
+import { mapLimit } from '../mapLimit';
+import { seededShuffle } from './seededShuffle';
 import type { CodingTask } from '../task';
-import type { ChatModel, ChatResult, TokenLogprob } from '../../llm/chatModel';
-import { blendedPrice } from '../../llm/poolConfig';
+import type { ChatModel, ChatResult, TokenLogprob } from '../ports/chatModel';
+import { blendedPrice } from '../pricing';
 
 export interface AuctionOptions {
   task: CodingTask;
@@ -27,6 +29,8 @@ export interface AuctionOptions {
   simulated?: boolean;
   /** Max concurrent model calls (per-pair jury makes |A|² calls). */
   concurrency?: number;
+  /** Time source for `startedAt` and `durationMs`; the system clock unless a test fixes it. */
+  clock?: Clock;
 }
 
 interface Draft {
@@ -65,7 +69,8 @@ export async function runAuction(opts: AuctionOptions): Promise<AuctionRecord> {
 async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined): Promise<AuctionRecord> {
   const { task, settings, models } = opts;
   if (models.length === 0) throw new SaleError('The pool has no agents.');
-  const started = Date.now();
+  const clock = opts.clock ?? systemClock;
+  const started = clock.now();
   const startedAt = new Date(started).toISOString();
   const emit = (e: SaleEvent) => opts.onEvent?.(e);
   const checkCancel = () => {
@@ -284,7 +289,7 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
   const record: AuctionRecord = {
     taskId: task.id,
     startedAt,
-    durationMs: Date.now() - started,
+    durationMs: clock.now() - started,
     juryMode: settings.juryMode,
     weights: settings.weights,
     bids,

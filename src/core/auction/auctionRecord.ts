@@ -106,11 +106,20 @@ export function addUsage(t: UsageTotals, u: { inputTokens: number; outputTokens:
   t.calls += 1;
 }
 
+/** Usage of the whole auction (bids, jury and refinement), part by part in that order. */
+export function auctionUsageSum(a: Pick<AuctionRecord, 'usage'>): UsageTotals {
+  const sum = emptyUsage();
+  for (const p of [a.usage.bids, a.usage.jury, a.usage.refinement]) {
+    sum.inputTokens += p.inputTokens;
+    sum.outputTokens += p.outputTokens;
+    sum.usd += p.usd;
+    sum.calls += p.calls;
+  }
+  return sum;
+}
+
 /** Tokens (input + output) and dollars of the whole auction: bids, jury and refinement. */
 export function auctionUsageTotals(a: Pick<AuctionRecord, 'usage'>): { tokens: number; usd: number } {
-  const parts = [a.usage.bids, a.usage.jury, a.usage.refinement];
-  return {
-    tokens: parts.reduce((s, u) => s + u.inputTokens + u.outputTokens, 0),
-    usd: parts.reduce((s, u) => s + u.usd, 0),
-  };
+  const sum = auctionUsageSum(a);
+  return { tokens: sum.inputTokens + sum.outputTokens, usd: sum.usd };
 }

@@ -1,12 +1,16 @@
 import { z } from 'zod';
-import { WeightsSchema } from './auctionRecord';
+import { type Weights, WeightsSchema } from './auctionRecord';
+
+/** The scoring weights when none are configured; the extension's partial weight settings and calibration start here. */
+export const DEFAULT_WEIGHTS: Readonly<Weights> = Object.freeze({ cost: 10, entropy: 1, jury: Object.freeze({}), juryDefault: 0.25 });
+
 
 export const AuctionSettingsSchema = z.strictObject({
   /** Token cap of a plan (bid and refined bid). */
   maxPlanTokens: z.number().int().min(50).max(4000).default(400),
   /** 'per-judge': one call per judge rating all plans (|A| calls). 'per-pair': the paper's |A|² calls. */
   juryMode: z.enum(['per-pair', 'per-judge']).default('per-judge'),
-  weights: WeightsSchema.default({ cost: 10, entropy: 1, jury: {}, juryDefault: 0.25 }),
+  weights: WeightsSchema.default(() => ({ ...DEFAULT_WEIGHTS, jury: {} })),
   /** Ask for logprobs and use the entropy term. */
   useEntropy: z.boolean().default(true),
   refine: z.boolean().default(true),

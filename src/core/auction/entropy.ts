@@ -1,4 +1,4 @@
-import type { TokenLogprob } from '../../llm/chatModel';
+import type { TokenLogprob } from '../ports/chatModel';
 
 /**
  * Entropy of a plan from its token logprobs. Servers send different top-k (OpenAI up to 20, vLLM/Ollama what

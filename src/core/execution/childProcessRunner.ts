@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
-import type { CancelSignal, CommandApprover, CommandResult, CommandRunner } from '../ports';
+import type { CancelSignal } from '../ports/cancel';
+import type { CommandApprover, CommandResult, CommandRunner } from '../ports/commandRunner';
 
 /**
  * Runs shell commands as child processes (the CLI's runner, and the extension's fallback when the terminal's shell

@@ -1,16 +1,19 @@
-import type { ChatMessage, ChatModel, ChatResult } from '../../llm/chatModel';
+import type { ChatMessage, ChatModel, ChatResult } from '../ports/chatModel';
 import { errorMessage } from '../errors';
 import type { SaleEvent } from '../events';
 import { DEFAULT_EXEC_TOOL_LIMITS, type ExecToolLimits, ExecToolbox, type ToolOutcome } from './execTools';
 import { FileJournal, type RevertReport } from '../workspace/fileJournal';
-import { type CancelSignal, type CommandApprover, type CommandResult, type CommandRunner, abortSignalFor, commandPassed } from '../ports';
+import { type CancelSignal, abortSignalFor } from '../ports/cancel';
+import { type CommandApprover, type CommandResult, type CommandRunner, commandPassed } from '../ports/commandRunner';
 import { type RepoContext, executeMessages } from '../auction/prompts';
 import { buildRepoContext } from '../workspace/repoContext';
 import type { CodingTask } from '../task';
 import { EXEC_TOOLS } from './toolSpecs';
+import { type Clock, systemClock } from '../ports/clock';
 
 /**
- * The winner's edit–test loop (DESIGN §3).
+ * The winner's edit–test loop (DESIGN §3). Over 300 lines on purpose: the loop, its budget projection and its
+ * stop reasons are one state machine whose guarantees (below) are easiest to check when read in one place.
  *
  * Budget semantics (tokens and dollars are per task: `spent` holds what was spent before this loop — the auction,
  * earlier attempts; `maxTurns` is per loop):
@@ -118,6 +121,8 @@ export interface EditLoopOptions {
   minOutputTokens?: number;
   limits?: Partial<ExecToolLimits>;
   loopDetection?: Partial<LoopDetectionSettings>;
+  /** Time source for `durationMs`; the system clock unless a test fixes it. */
+  clock?: Clock;
 }
 
 const MESSAGE_OVERHEAD_TOKENS = 16;
@@ -140,7 +145,8 @@ function callTargets(calls: { arguments: string }[]): string {
 const DEFAULT_LOOP: LoopDetectionSettings = { warnAfter: 3, stopAfter: 6, maxIdleTurns: 3 };
 
 export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionResult> {
-  const started = Date.now();
+  const clock = opts.clock ?? systemClock;
+  const started = clock.now();
   const limits: ExecToolLimits = { ...DEFAULT_EXEC_TOOL_LIMITS, ...opts.limits };
   const loopCfg: LoopDetectionSettings = { ...DEFAULT_LOOP, ...opts.loopDetection };
   const maxOutPerTurn = opts.maxOutputTokensPerTurn ?? 4096;
@@ -201,7 +207,7 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
       transcript,
       ...(error ? { error } : {}),
       ...(revert ? { revert } : {}),
-      durationMs: Date.now() - started,
+      durationMs: clock.now() - started,
     };
     emit({ type: 'exec-done', agent, passed, reason, turns, tokens: inputTokens + outputTokens, usd });
     return result;
@@ -270,7 +276,7 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
       role: 'assistant',
       content: res.text || null,
       ...(calls.length ? { tool_calls: calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })) } : {}),
-    } as ChatMessage);
+    });
     emit({
       type: 'exec-turn', agent, turn: turns, tokens: inputTokens + outputTokens, usd,
       ...(calls.length ? { tool: calls.map((c) => c.name).join(', ') } : {}),

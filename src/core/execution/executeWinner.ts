@@ -1,10 +1,11 @@
-import type { ChatModel } from '../../llm/chatModel';
+import type { ChatModel } from '../ports/chatModel';
 import { type AuctionRecord, type Bid, auctionUsageTotals } from '../auction/auctionRecord';
 import { type EditLoopOptions, type ExecutionBudget, type ExecutionResult, runEditTestLoop } from './editLoop';
 import { SaleError } from '../errors';
 import type { SaleEvent } from '../events';
 import { FileJournal, type RevertReport } from '../workspace/fileJournal';
-import type { CancelSignal, CommandApprover, CommandRunner } from '../ports';
+import type { CancelSignal } from '../ports/cancel';
+import type { CommandApprover, CommandRunner } from '../ports/commandRunner';
 import type { RepoContext } from '../auction/prompts';
 import type { CodingTask } from '../task';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AuctionRecord, auctionUsageTotals } from '../auction/auctionRecord';
-import type { MemoryBid, MemoryRecord, MemoryStore, Outcome } from './memoryRecord';
+import type { MemoryBid, MemoryRecord, Outcome } from './memoryRecord';
+import type { MemoryStore } from '../ports/memoryStore';
 import { MEMORY_SCHEMA_VERSION } from './memoryRecord';
 import type { ContrastExample } from '../auction/prompts';
 import { TaskIndex } from './bm25TaskIndex';

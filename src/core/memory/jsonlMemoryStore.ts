@@ -2,7 +2,8 @@ import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync } fro
 import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import { errorMessage } from '../errors';
-import { type MemoryRecord, MemoryRecordSchema, type MemoryStore } from './memoryRecord';
+import { type MemoryRecord, MemoryRecordSchema } from './memoryRecord';
+import type { MemoryStore } from '../ports/memoryStore';
 
 /**
  * Append-only JSON-lines memory for the CLI. Updates (outcomes) are appended as a newer copy of the record;

@@ -5,10 +5,10 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ChatModel, ChatRequest, ChatResult } from '../../../src/llm/chatModel';
+import type { ChatModel, ChatRequest, ChatResult } from '../../../src/core/ports/chatModel';
 import type { AgentConfig } from '../../../src/llm/poolConfig';
 import type { CodingTask } from '../../../src/core/task';
-import type { CommandApprover } from '../../../src/core/ports';
+import type { CommandApprover } from '../../../src/core/ports/commandRunner';
 
 export async function makeTempDir(prefix = 'sale-exec-'): Promise<string> {
   return fsp.realpath(await fsp.mkdtemp(path.join(os.tmpdir(), prefix)));

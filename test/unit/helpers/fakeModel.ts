@@ -1,4 +1,4 @@
-import type { ChatModel, ChatRequest, ChatResult, TokenLogprob } from '../../../src/llm/chatModel';
+import type { ChatModel, ChatRequest, ChatResult, TokenLogprob } from '../../../src/core/ports/chatModel';
 import type { AgentConfig } from '../../../src/llm/poolConfig';
 import { detectPromptKind, type PromptKind } from '../../../src/core/auction/prompts';
 

@@ -1,8 +1,3 @@
-/**
- * The small interfaces through which the core talks to its host (the VS Code extension or the CLI).
- * Nothing here may import `vscode`.
- */
-
 /** Cancellation shared by auction and execution; the extension maps its CancellationToken onto it. */
 export interface CancelSignal {
   readonly cancelled: boolean;
@@ -45,31 +40,4 @@ export function abortSignalFor(signal: CancelSignal | undefined): { signal: Abor
   }
   const remove = signal.onCancel(() => ac.abort());
   return { signal: ac.signal, dispose: remove };
-}
-
-/** Result of running one shell command. `exitCode` undefined means it was never observed: a failure. */
-export interface CommandResult {
-  command: string;
-  exitCode: number | undefined;
-  output: string;
-  /** True when output was cut to the runner's cap. */
-  truncated: boolean;
-  timedOut: boolean;
-  durationMs: number;
-  /** Which runner produced it (e.g. "child-process", "terminal", "terminal-fallback"). */
-  runner: string;
-}
-
-export interface CommandRunner {
-  run(command: string, opts: { cwd: string; timeoutMs: number; signal?: CancelSignal }): Promise<CommandResult>;
-}
-
-/** A command passes only with an observed exit code of 0. Missing output or exit code is a failure. */
-export function commandPassed(r: CommandResult): boolean {
-  return r.exitCode === 0 && !r.timedOut;
-}
-
-/** Asks the user (VS Code) or an allow-list (CLI) whether a non-test command may run. */
-export interface CommandApprover {
-  approve(command: string): Promise<boolean>;
 }

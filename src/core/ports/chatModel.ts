@@ -1,0 +1,104 @@
+/**
+ * The chat model as the core sees it. `src/llm` implements it over the `openai` SDK and `src/sim` serves the
+ * simulated pool behind the same client; tests script it directly.
+ *
+ * The message and tool shapes are core's own types, but they keep the field names of the OpenAI-compatible chat
+ * wire format (`tool_calls`, `tool_call_id`, `{type: 'function', function}`) on purpose: the edit loop's budget
+ * projection counts the UTF-8 bytes of the messages *as sent* (see execution/editLoop.ts), so the core's view of a
+ * message must serialise to the same JSON the endpoint receives.
+ */
+
+/** What the core needs to know of the agent behind a model: who it is and what its tokens cost. */
+export interface ModelAgent {
+  readonly id: string;
+  readonly model: string;
+  readonly price: TokenPrice;
+}
+
+/** Dollars per million tokens. */
+export interface TokenPrice {
+  inputPerMTok: number;
+  outputPerMTok: number;
+  /** Prompt tokens served from the provider's cache; unset = the input price. */
+  cachedInputPerMTok?: number;
+}
+
+/** What a call is for: the adapter decides from it whether the agent thinks (the pool's `thinking` option). */
+export type ChatPurpose = 'bid' | 'judge' | 'execute';
+
+/** A tool call as the assistant message carries it back to the model on the next turn. */
+export interface MessageToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export type ChatMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string | null; tool_calls?: MessageToolCall[] }
+  | { role: 'tool'; tool_call_id: string; content: string };
+
+/** A function the model may call; `parameters` is a JSON schema. */
+export interface ToolSpec {
+  type: 'function';
+  function: { name: string; description: string; parameters: Record<string, unknown> };
+}
+
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  top: { token: string; logprob: number }[];
+}
+
+/** A tool call as the model returned it. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** Raw JSON text as the model sent it (may be malformed: the caller validates). */
+  arguments: string;
+}
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  maxTokens?: number;
+  temperature?: number;
+  /** Ask for token logprobs (top 5) if the agent offers them. */
+  logprobs?: boolean;
+  tools?: ToolSpec[];
+  json?: boolean;
+  seed?: number;
+  signal?: AbortSignal;
+  /** When set, the call streams and each text delta is passed here (answer text only, never thoughts). */
+  onDelta?: (text: string) => void;
+  purpose?: ChatPurpose;
+  /** Called once when nothing has arrived after a few seconds (a cold model loading), with the wait so far. */
+  onSlowStart?: (waitedMs: number) => void;
+}
+
+export interface ChatResult {
+  text: string;
+  toolCalls: ToolCall[];
+  logprobs?: TokenLogprob[];
+  inputTokens: number;
+  outputTokens: number;
+  usd: number;
+  finishReason: string | null;
+  latencyMs: number;
+  /** Thoughts, kept apart from `text`: shown folded, billed, never part of a plan, its entropy or memory. */
+  thoughts?: string;
+  /** Thinking tokens billed inside `outputTokens` (reported by the server, or estimated from the thoughts). */
+  reasoningTokens?: number;
+  /** Where thoughts arrived: `<think>` in content, a reasoning field, or only billed. */
+  thoughtsVia?: 'content-tags' | 'reasoning-field' | 'billed-only';
+  /** How tool calls arrived: native `tool_calls`, or Hermes `<tool_call>` text read by the fallback. */
+  toolCallsVia?: 'native' | 'text';
+  /** Prompt tokens served from the provider's cache (part of inputTokens). */
+  cachedInputTokens?: number;
+}
+
+/** One agent's model. */
+export interface ChatModel {
+  readonly agent: ModelAgent;
+  chat(req: ChatRequest): Promise<ChatResult>;
+}
