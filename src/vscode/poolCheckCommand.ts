@@ -56,7 +56,9 @@ export function registerPoolCheck(deps: PoolCheckDeps): vscode.Disposable[] {
       });
     } catch (e) {
       deps.log('warn', `Pool check failed: ${errorMessage(e)}`);
-      if (interactive) void vscode.window.showErrorMessage(`SALE pool check: ${errorMessage(e)}`, 'Show Log').then((p) => p && deps.showLog());
+      // After a settings change too: a missing key or a bad pool file is exactly what the user needs to hear now.
+      const show = interactive ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+      void show(`SALE pool check: ${errorMessage(e)}`, 'Show Log').then((p) => p && deps.showLog());
       return undefined;
     }
   };

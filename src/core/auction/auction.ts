@@ -10,6 +10,7 @@ import { type CancelSignal, abortSignalFor } from '../ports/cancel';
 import { type Clock, systemClock } from '../ports/clock';
 import { type RepoContext, bidMessages, juryBatchMessages, juryPairMessages, refineMessages, trimRepoContext } from './prompts';
 import { argminScore, juryMean, scoreBid } from './scoring';
+import { explainAuction } from './explainAuction';
 import { mapLimit } from '../mapLimit';
 import { seededShuffle } from './seededShuffle';
 import type { CodingTask } from '../task';
@@ -285,7 +286,7 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
   }
 
   const winner = bids[winnerIdx];
-  explanation.unshift(...explain(bids, winner, provisional, useEntropy));
+  explanation.unshift(...explainAuction(bids, winner, provisional, useEntropy));
   const record: AuctionRecord = {
     taskId: task.id,
     startedAt,
@@ -302,24 +303,4 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
   };
   emit({ type: 'auction-done', record });
   return record;
-}
-
-const f = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(3));
-
-function explain(bids: Bid[], winner: Bid, provisional: Bid, useEntropy: boolean): string[] {
-  const lines: string[] = [];
-  const parts = (b: Bid) => `C ${f(b.cost)}, V ${f(b.value)} = jury ${f(b.valueJury)}${useEntropy ? ` + entropy ${f(b.valueEntropy)}` : ''}`;
-  lines.push(`${winner.agent}${winner.refined ? ' (refined bid)' : ''} wins with score ${f(winner.score)} (${parts(winner)}).`);
-  const others = bids.filter((b) => !b.error && b !== winner && b.agent !== winner.agent).sort((a, b) => a.score - b.score);
-  const runnerUp = others[0];
-  if (runnerUp) {
-    const cheaper = winner.pricePerMTok < runnerUp.pricePerMTok;
-    lines.push(`Runner-up ${runnerUp.agent}${runnerUp.refined ? ' (refined)' : ''}: score ${f(runnerUp.score)} (${parts(runnerUp)}); ` +
-      (cheaper ? `the winner is ${(runnerUp.pricePerMTok / winner.pricePerMTok).toFixed(1)}× cheaper per token.` :
-        `the winner costs more per token but the jury rated its plan ${f((winner.juryMean ?? 0) - (runnerUp.juryMean ?? 0))} points higher on average.`));
-  }
-  if (winner !== provisional) {
-    lines.push(`Refinement changed the winner: ${provisional.agent} led with ${f(provisional.score)} before ${winner.agent} refined its bid from memory.`);
-  }
-  return lines;
 }
