@@ -9,7 +9,9 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
 import type { Bid } from '../src/core/auction/auctionRecord';
-import { type ExecView, type PanelState, type WebviewMessage, cancelButtonTitle, initialPanelState, parseHostMessage, WebviewMessageSchema } from '../src/vscode/webviewMessages';
+import { type ExecView, type PanelState, type WebviewMessage, cancelButtonTitle, initialPanelState, WebviewMessageSchema } from '../src/vscode/webviewMessages';
+import { type Child, button, h } from './dom';
+import { receiveHostMessage } from './hostInbox';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -33,31 +35,6 @@ function send(msg: WebviewMessage): void {
 }
 
 // ------------------------------------------------------------------------------------------------ DOM helpers
-
-type Child = Node | string | null | undefined | false;
-type Attrs = Record<string, string | number | boolean | undefined | null | ((ev: Event) => void)>;
-
-/** Creates an element. Strings become text nodes; attributes are set as attributes (never innerHTML). */
-function h(tag: string, attrs: Attrs = {}, ...children: (Child | Child[])[]): HTMLElement {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (typeof v === 'function') el.addEventListener(k.replace(/^on/, '').toLowerCase(), v);
-    else if (v === true) el.setAttribute(k, '');
-    else el.setAttribute(k, String(v));
-  }
-  for (const c of children.flat()) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(typeof c === 'string' ? document.createTextNode(c) : c);
-  }
-  return el;
-}
-
-function button(label: string, key: string, onClick: () => void, opts: { secondary?: boolean; disabled?: boolean; title?: string } = {}): HTMLElement {
-  return h('vscode-button', { 'data-key': key, secondary: opts.secondary, disabled: opts.disabled, title: opts.title, 'aria-label': opts.title ?? label, onclick: () => {
-    if (!opts.disabled) onClick();
-  } }, label);
-}
 
 function details(key: string, summary: Child | Child[], body: Child | Child[], className = ''): HTMLElement {
   const d = h('details', { 'data-key': key, class: className, open: openDetails.has(key) },
@@ -339,20 +316,13 @@ function focusTarget(target: 'actions' | 'bids' | 'diff'): void {
   }
 }
 
-window.addEventListener('message', (event: MessageEvent) => {
-  const r = parseHostMessage(event.data);
-  if (!r.ok) {
-    send({ type: 'problem', message: `The panel refused a message from the host: ${r.error}` });
-    return;
-  }
-  const msg = r.message;
-  if (msg.type === 'state') {
-    state = msg.state;
+window.addEventListener('message', (event: MessageEvent) => receiveHostMessage(event.data, {
+  state: (next) => {
+    state = next;
     render();
-  } else if (msg.type === 'focus') {
-    focusTarget(msg.target);
-  }
-});
+  },
+  focus: focusTarget,
+}, (message) => send({ type: 'problem', message })));
 
 render();
 send({ type: 'ready' });

@@ -1,15 +1,14 @@
-import { formatZodIssues } from '../core/zodIssues';
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { type HostMessage, type PanelState, type WebviewMessage, HostMessageSchema, initialPanelState, parseWebviewMessage } from './webviewMessages';
+import { type HostMessage, type PanelState, initialPanelState, parseHostMessage, shownMessage } from './webviewMessages';
 import { ListenerSlot } from './disposables';
-
-export type MessageHandler = (msg: WebviewMessage) => void | Promise<void>;
+import type { Logger } from './log';
+import { type ActionHandler, PanelInbox } from './panelInbox';
 
 /**
  * The bid review panel: a webview view in SALE's own activity-bar container. It holds the current PanelState,
  * sends it whole to the webview (throttled while bids stream in), and passes only messages that parse with the
- * shared zod schema on to the controller. Everything refused is logged and counted.
+ * shared zod schema on to the controller (see PanelInbox). Everything refused is logged and counted.
  */
 export class BidPanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'sale.bids';
@@ -19,16 +18,11 @@ export class BidPanelProvider implements vscode.WebviewViewProvider, vscode.Disp
   private lastPost = 0;
   /** Listeners of the current webview view (replaced when the view is resolved again). */
   private readonly viewListeners = new ListenerSlot();
-  /** Messages refused since activation, with the reason (the test API reads these). */
-  readonly refused: { message: unknown; reason: string }[] = [];
-  /** How many state messages reached the webview's `ready` handshake (tests wait on it). */
-  readyCount = 0;
+  private readonly inbox: PanelInbox;
 
-  constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly onMessage: MessageHandler,
-    private readonly log: (level: 'info' | 'warn' | 'error', msg: string) => void,
-  ) {}
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: Logger) {
+    this.inbox = new PanelInbox({ session: () => this.state.session, onReady: () => this.post({ type: 'state', state: this.state }), log });
+  }
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
@@ -63,51 +57,24 @@ export class BidPanelProvider implements vscode.WebviewViewProvider, vscode.Disp
     ]);
   }
 
-  /**
-   * Entry point of every message from the webview (and of the test API's forged ones): parsed with the shared
-   * schema, refused with a reason when it does not fit. Returns whether it was accepted.
-   */
-  async receive(raw: unknown): Promise<{ accepted: boolean; reason?: string }> {
-    const r = parseWebviewMessage(raw);
-    if (!r.ok) {
-      this.refuse(raw, `malformed: ${r.error}`);
-      return { accepted: false, reason: r.error };
-    }
-    const msg = r.message;
-    if (msg.type === 'ready') {
-      this.readyCount++;
-      this.post({ type: 'state', state: this.state });
-      return { accepted: true };
-    }
-    if (msg.type === 'problem') {
-      this.log('warn', `Panel: ${msg.message}`);
-      return { accepted: true };
-    }
-    if ('session' in msg && msg.session !== this.state.session) {
-      const reason = `stale or forged session "${msg.session}" (current: ${this.state.session ?? 'none'})`;
-      this.refuse(raw, reason);
-      return { accepted: false, reason };
-    }
-    try {
-      await this.onMessage(msg);
-      return { accepted: true };
-    } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
-      this.refuse(raw, reason);
-      return { accepted: false, reason };
-    }
+  /** Entry point of every message from the webview (and of the test API's forged ones); see PanelInbox. */
+  receive(raw: unknown): Promise<{ accepted: boolean; reason?: string }> {
+    return this.inbox.receive(raw);
   }
 
-  refuse(raw: unknown, reason: string): void {
-    this.refused.push({ message: raw, reason });
-    if (this.refused.length > 100) this.refused.shift();
-    let shown: string;
-    try {
-      shown = JSON.stringify(raw)?.slice(0, 300) ?? String(raw);
-    } catch {
-      shown = String(raw);
-    }
-    this.log('warn', `Refused a panel message (${reason}): ${shown}`);
+  /** Where accepted panel actions go (set once the controller exists). */
+  handleActionsWith(handler: ActionHandler): void {
+    this.inbox.handleActionsWith(handler);
+  }
+
+  /** Messages refused since activation, with the reason (the test API reads these). */
+  get refused(): readonly { message: unknown; reason: string }[] {
+    return this.inbox.refused;
+  }
+
+  /** How many `ready` handshakes the webview sent (tests wait on it). */
+  get readyCount(): number {
+    return this.inbox.readyCount;
   }
 
   setState(state: PanelState, immediate = false): void {
@@ -145,12 +112,12 @@ export class BidPanelProvider implements vscode.WebviewViewProvider, vscode.Disp
   private post(msg: HostMessage): void {
     if (!this.view) return;
     // The host validates what it sends as well: a bug shows in the log instead of a blank panel.
-    const r = HostMessageSchema.safeParse(msg);
-    if (!r.success) {
-      this.log('error', `Not sending an invalid panel message: ${formatZodIssues(r.error, { style: 'inline', root: '', max: 3 })}`);
+    const r = parseHostMessage(msg);
+    if (!r.ok) {
+      this.log('error', `Not sending an invalid panel message (${r.error}): ${shownMessage(msg)}`);
       return;
     }
-    void this.view.webview.postMessage(r.data);
+    void this.view.webview.postMessage(r.message);
   }
 
   private html(webview: vscode.Webview, mediaRoot: vscode.Uri): string {

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../core/errors';
+import { SaleError, errorMessage } from '../core/errors';
+import type { CommandRegistry } from './commandRegistry';
 import { type AgentCheck, CHECK_COLUMNS, checkPool, formatPoolCheck, poolCheckCells } from '../llm/poolCheck';
 import type { Logger } from './log';
 import type { PoolService } from './poolSetup';
-import type { ExtensionSettings } from './settings';
+import type { SettingsFor } from './settingsReader';
 import type { PoolCheckView } from './webviewMessages';
 
 /**
@@ -13,7 +14,7 @@ import type { PoolCheckView } from './webviewMessages';
  */
 export interface PoolCheckDeps {
   pools: PoolService;
-  settings: (folder: vscode.Uri | undefined) => ExtensionSettings;
+  settings: SettingsFor;
   log: Logger;
   showLog: () => void;
   show: (view: PoolCheckView) => void;
@@ -31,7 +32,8 @@ export function poolCheckView(label: string, checks: AgentCheck[]): PoolCheckVie
   };
 }
 
-export function registerPoolCheck(deps: PoolCheckDeps): vscode.Disposable[] {
+/** Registers "SALE: Check Pool" (guarded like every command) and returns the settings listener to dispose. */
+export function registerPoolCheckCommands(reg: CommandRegistry, deps: PoolCheckDeps): vscode.Disposable[] {
   let running: Promise<void> | undefined;
   const run = async (interactive: boolean): Promise<AgentCheck[] | undefined> => {
     const folder = folderUri();
@@ -63,16 +65,14 @@ export function registerPoolCheck(deps: PoolCheckDeps): vscode.Disposable[] {
     }
   };
 
+  reg.register('sale.checkPool', async () => {
+    if (!vscode.workspace.isTrusted) throw new SaleError('The pool check calls the configured models: trust the workspace first.', 'untrusted');
+    const checks = await run(true);
+    return checks ? { ok: true, detail: JSON.stringify(checks) } : { ok: false, error: 'pool check failed (see the SALE log)', code: 'pool-check' };
+  });
+
   let timer: NodeJS.Timeout | undefined;
   return [
-    vscode.commands.registerCommand('sale.checkPool', async () => {
-      if (!vscode.workspace.isTrusted) {
-        void vscode.window.showWarningMessage('SALE: the pool check calls the configured models; trust the workspace first.');
-        return { ok: false, error: 'untrusted workspace', code: 'untrusted' };
-      }
-      const checks = await run(true);
-      return checks ? { ok: true, checks } : { ok: false, error: 'pool check failed', code: 'pool-check' };
-    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('sale.pool') || !vscode.workspace.isTrusted) return;
       // Settings often change a few keys in a row: check once they settle, one check at a time.

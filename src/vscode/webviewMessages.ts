@@ -117,6 +117,27 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('problem'), message: z.string().max(2000) }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
+/** The messages that ask the host to do something (the rest are the handshake and problem reports). */
+export type PanelAction = Exclude<WebviewMessage, { type: 'ready' | 'problem' }>;
+
+/** A message as it goes into the log: JSON, clipped (it may be large or hostile; it is never acted on). */
+export function shownMessage(raw: unknown): string {
+  try {
+    return JSON.stringify(raw)?.slice(0, 300) ?? String(raw);
+  } catch {
+    return String(raw);
+  }
+}
+
+/**
+ * What a protocol switch reports when a message reaches its `default:`: typed `never`, so a message type added to a
+ * schema without a branch fails the typecheck; at run time (a message that bypassed the schema) it names what was
+ * dropped.
+ */
+export function unknownMessageText(msg: never): string {
+  const type = (msg as { type?: unknown } | null)?.type;
+  return `unknown message type ${JSON.stringify(type) ?? String(type)}: ${shownMessage(msg)}`;
+}
 
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
 

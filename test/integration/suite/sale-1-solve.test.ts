@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { SaleTestApi } from '../../../src/vscode/extension';
+import type { SaleTestApi } from '../../../src/vscode/testApi';
 import { assertSameFiles, ensureIdle, fixtureTask, resetSettings, review, run, saleApi, setSetting, settled, snapshot, workspaceRoot } from './saleHelpers';
 
 describe('SALE: Solve with SALE', function () {

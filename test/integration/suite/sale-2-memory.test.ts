@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { SaleTestApi } from '../../../src/vscode/extension';
+import type { SaleTestApi } from '../../../src/vscode/testApi';
 import { ensureIdle, fixtureTask, resetSettings, review, run, saleApi, setSetting, settled, suiteTasks, workspaceRoot } from './saleHelpers';
 
 describe('SALE: memory and routing', function () {

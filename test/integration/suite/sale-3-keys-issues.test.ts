@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadPoolFile } from '../../../src/llm/poolConfig';
 import { type SimServer, startSimServer } from '../../../src/sim/server';
-import type { SaleTestApi } from '../../../src/vscode/extension';
+import type { SaleTestApi } from '../../../src/vscode/testApi';
 import { ensureIdle, extensionPath, fixtureTask, resetSettings, review, run, saleApi, setSetting, settled, workspaceRoot } from './saleHelpers';
 
 function listen(server: http.Server): Promise<string> {

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import type { SaleTestApi } from '../../../src/vscode/extension';
+import type { SaleTestApi } from '../../../src/vscode/testApi';
 import { assertSameFiles, ensureIdle, fixtureTask, resetSettings, review, run, saleApi, setSetting, settled, snapshot, workspaceRoot } from './saleHelpers';
 
 async function closedPort(): Promise<number> {

@@ -4,7 +4,7 @@
 // jury answers come in their own odd shapes.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import type { SaleTestApi } from '../../../src/vscode/extension';
+import type { SaleTestApi } from '../../../src/vscode/testApi';
 import { ensureIdle, extensionPath, fixtureTask, resetSettings, review, run, saleApi, setSetting, settled } from './saleHelpers';
 
 describe('SALE: Check Pool and provider quirks', function () {
@@ -19,12 +19,13 @@ describe('SALE: Check Pool and provider quirks', function () {
   after(async () => resetSettings(['pool.simulatedWorld']));
 
   it('checks the configured pool and shows the table in the panel', async () => {
-    const r = (await run('sale.checkPool')) as { ok: boolean; checks?: { agent: string; ok: boolean }[] };
+    const r = (await run('sale.checkPool')) as { ok: boolean; detail?: string };
     assert.equal(r.ok, true, JSON.stringify(r));
+    const checks = JSON.parse(r.detail!) as { agent: string; ok: boolean }[];
     const s = api.state();
     assert.ok(s.poolCheck, 'the panel has a pool check');
-    assert.equal(s.poolCheck!.rows.length, r.checks!.length);
-    assert.ok(r.checks!.every((c) => c.ok));
+    assert.equal(s.poolCheck!.rows.length, checks.length);
+    assert.ok(checks.every((c) => c.ok));
     assert.match(s.poolCheck!.label, /SIMULATED/);
   });
 

@@ -3,7 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CommandOutcome, SaleTestApi } from '../../../src/vscode/extension';
+import type { CommandOutcome } from '../../../src/vscode/commandRegistry';
+import type { SaleTestApi } from '../../../src/vscode/testApi';
 import type { PanelState } from '../../../src/vscode/webviewMessages';
 
 export const EXTENSION_ID = 'sale-dev.sale-vscode';
