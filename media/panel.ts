@@ -151,6 +151,9 @@ function bidCard(s: PanelState, b: Bid, index: number): HTMLElement {
     metrics,
     h('div', { class: 'small' }, 'Jurors: ', juryLine(b)),
     details(`${key}-plan`, `Plan (${b.plan.sectionsFound.length} sections)`, h('pre', { class: 'plan', tabindex: '0', 'aria-label': `Plan of ${b.agent}` }, b.raw)),
+    // Thoughts stay folded: billed (in Bid cost) but not part of the plan, its tokens or its entropy.
+    b.thoughts || b.thinkingTokens ? details(`${key}-thoughts`, `Thoughts (${b.thinkingTokens ?? 0} thinking tokens, billed, not scored)`,
+      b.thoughts ? h('pre', { class: 'plan thoughts', tabindex: '0', 'aria-label': `Thoughts of ${b.agent}` }, b.thoughts) : h('div', { class: 'muted small' }, 'The server billed thinking tokens but did not send the thoughts.')) : null,
     canRun ? h('div', { class: 'bid-actions' },
       button(isWinner ? 'Run winner' : 'Run this bid instead', `run-${index}`, () => send({ type: 'run', session: s.session!, bidIndex: index }),
         { secondary: !isWinner, title: isWinner ? `Run ${b.agent}'s plan` : `Override: run ${b.agent}'s plan instead of the winner's` })) : null,
@@ -293,6 +296,25 @@ function noticesSection(s: PanelState): HTMLElement | null {
     ...items.map((n) => h('div', { class: `notice ${n.level}`, role: n.level === 'error' ? 'alert' : 'note' }, n.message)));
 }
 
+let lastPoolCheckAt: string | null = null;
+
+/** The last pool check: the same table `sale pool check` prints, then what each agent lacks. Folded while a task runs. */
+function poolCheckSection(s: PanelState): HTMLElement | null {
+  const c = s.poolCheck;
+  if (!c) return null;
+  // A new check opens itself once; after that the user's fold/unfold is kept.
+  if (c.at !== lastPoolCheckAt) {
+    lastPoolCheckAt = c.at;
+    openDetails.add('pool-check');
+  }
+  const table = h('table', { class: 'pool-check small' },
+    h('thead', {}, h('tr', {}, ...c.columns.map((col) => h('th', {}, col)))),
+    h('tbody', {}, ...c.rows.map((r) => h('tr', {}, ...r.map((cell) => h('td', {}, cell))))));
+  const notes = c.notes.length ? h('ul', { class: 'small' }, ...c.notes.map((n) => h('li', {}, n))) : h('div', { class: 'small muted' }, 'Every agent has everything SALE uses.');
+  return h('section', { class: 'pool-check', 'aria-label': 'Pool check' },
+    details('pool-check', `Pool check: ${c.label} (${new Date(c.at).toLocaleTimeString()})`, [table, notes]));
+}
+
 function footer(s: PanelState): HTMLElement {
   return h('footer', {},
     s.task && !['bidding', 'jury', 'refining', 'review', 'executing'].includes(s.phase) ? button('New task…', 'new-task', () => send({ type: 'solve' }), { secondary: true }) : null,
@@ -309,7 +331,7 @@ function render(): void {
   const focusKey = active?.closest('[data-key]')?.getAttribute('data-key') ?? null;
   const scroll = window.scrollY;
   const view = h('div', { class: 'panel' },
-    header(state), noticesSection(state), taskSection(state), decisionSection(state), bidsSection(state), execSection(state), resultSection(state), footer(state));
+    header(state), noticesSection(state), poolCheckSection(state), taskSection(state), decisionSection(state), bidsSection(state), execSection(state), resultSection(state), footer(state));
   app.replaceChildren(view);
   window.scrollTo(0, scroll);
   if (focusKey) {

@@ -64,7 +64,8 @@ export function progressPrinter(quiet: boolean): (e: SaleEvent) => void {
     const w = (s: string) => process.stderr.write(dim(s) + '\n');
     switch (e.type) {
       case 'auction-start': return w(`auction: ${e.agents.length} agents bidding${e.simulated ? ' (SIMULATED models)' : ''}…`);
-      case 'bid': return w(`  bid ${e.bid.refined ? '(refined) ' : ''}from ${e.bid.agent}: ${e.bid.error ? `failed — ${e.bid.error}` : `${e.bid.tokens} tokens`}`);
+      case 'bid': return w(`  bid ${e.bid.refined ? '(refined) ' : ''}from ${e.bid.agent}: ${e.bid.error ? `failed — ${e.bid.error}` : `${e.bid.tokens} tokens`}${e.bid.thinkingTokens ? ` (+${e.bid.thinkingTokens} thinking, billed)` : ''}`);
+      case 'model-loading': return w(`  ${e.agent}: loading model… (no first token after ${Math.round(e.waitedMs / 1000)} s)`);
       case 'refine-start': return w(`  refining from memory: ${e.agents.join(', ')}`);
       case 'exec-start': return w(`execute: ${e.agent}${e.escalation ? ` (escalation ${e.escalation})` : ''}`);
       case 'exec-turn': return w(`  turn ${e.turn}: ${e.tool ?? 'reply'}${e.detail ? ` ${clip(e.detail.replace(/\s+/g, ' '), 70)}` : ''}`);

@@ -22,6 +22,9 @@ Usage:
       and restore.
   sale recover [--repo DIR] [--dry-run] [--force] [--json]
       Put back what an unfinished run (killed, crashed) left in the repository, from the write-ahead journal.
+  sale pool check [--pool FILE] [--json]
+      Per agent: reachable and model present, tool calls (native or text fallback), logprobs (top-k), JSON mode,
+      thinking, first-token latency, tokens/s, price; and what SALE will leave out without each. Run it first.
   sale sim-server --pool FILE --suite DIR [--port N]
       Serve the simulated pool (OpenAI-compatible) on 127.0.0.1.
   sale bench [--suite DIR] [--pool FILE] [--policies LIST] [--orders N] [--seed S] [--out DIR] [--quick]
@@ -53,6 +56,7 @@ const commands: Record<string, () => Promise<Subcommand>> = {
   suite: async () => (await import('./suiteMineCommand')).runSuiteCommand,
   warmup: async () => (await import('./warmupCommand')).runWarmupCommand,
   recover: async () => (await import('./recoverCommand')).runRecoverCommand,
+  pool: async () => (await import('./poolCheckCommand')).runPoolCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

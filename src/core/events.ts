@@ -13,4 +13,6 @@ export type SaleEvent =
   | { type: 'exec-turn'; agent: string; turn: number; tokens: number; usd: number; tool?: string; detail?: string }
   | { type: 'exec-test'; agent: string; passed: boolean; exitCode: number | undefined; outputTail: string; runner: string }
   | { type: 'exec-done'; agent: string; passed: boolean; reason: string; turns: number; tokens: number; usd: number }
+  /** No first token yet after a few seconds: most often a local server loading the model (cold start). */
+  | { type: 'model-loading'; agent: string; waitedMs: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

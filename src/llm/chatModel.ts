@@ -2,16 +2,21 @@ import OpenAI from 'openai';
 import { z } from 'zod';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { SaleError } from '../core/errors';
-import type { ChatMessage, ChatModel, ChatRequest, ChatResult, TokenLogprob, ToolCall, ToolSpec } from '../core/ports/chatModel';
+import type { ChatMessage, ChatModel, ChatRequest, ChatResult, ToolCall, ToolSpec } from '../core/ports/chatModel';
 import { usageCostUsd } from '../core/pricing';
+import { type ReadCompletion, type RawCompletion, ThinkStreamFilter, readCompletion, reasoningFieldOf } from './completionReader';
 import type { AgentConfig } from './poolConfig';
 import { MAX_RETRY_WAIT_MS, abortableSleep, retryWait } from './retryAfter';
 import { type DeadlineKind, attemptDeadline } from './streamDeadlines';
 import { checkUsage, estimateTokens } from './usageGuard';
+import { type ProviderErrorKind, describeProviderError, providerAction } from './providerErrors';
+import { thinkingRequestParts, thinkingSwitchFor, wantsThinking } from './thinking';
 
+/** A failed model call. `kind` says what happened; `action` what the user does next (providerErrors.ts). */
 export class ModelCallError extends SaleError {
-  constructor(readonly agentId: string, message: string, readonly status?: number) {
-    super(`Agent ${agentId}: ${message}`, 'model-call');
+  constructor(readonly agentId: string, message: string, readonly status?: number, readonly kind: ProviderErrorKind = 'other', readonly action = '', readonly retryAfterS?: number) {
+    // The context-length code lets core trim its repository context and retry without importing this module.
+    super(`Agent ${agentId}: ${message}${action ? ` — ${action}` : ''}`, kind === 'context-length' ? 'context-length' : 'model-call');
     this.name = 'ModelCallError';
   }
 }
@@ -40,6 +45,9 @@ export function readCachedTokens(usage: unknown, promptTokens: number): number {
   return n <= promptTokens ? n : 0;
 }
 
+/** How long without a first token before a call reports a slow (cold) start. */
+export const SLOW_START_NOTICE_MS = 4000;
+
 /**
  * A chat model over any OpenAI-compatible endpoint, through the official `openai` SDK. We retry 408/409/429/5xx,
  * connection errors and time-outs ourselves (the SDK's own retry sleeps an uncapped Retry-After and ignores
@@ -49,7 +57,7 @@ export function readCachedTokens(usage: unknown, promptTokens: number): number {
 export class OpenAIChatModel implements ChatModel {
   private readonly client: OpenAI;
 
-  constructor(readonly agent: AgentConfig, opts: { baseUrl?: string; apiKey?: string; defaultSeed?: number } = {}) {
+  constructor(readonly agent: AgentConfig, opts: { baseUrl?: string; apiKey?: string; defaultSeed?: number; slowStartNoticeMs?: number } = {}) {
     const baseURL = opts.baseUrl ?? agent.baseUrl;
     const apiKey = opts.apiKey ?? (agent.apiKeyEnv ? process.env[agent.apiKeyEnv] : undefined) ?? 'sk-none';
     this.client = new OpenAI({
@@ -59,27 +67,60 @@ export class OpenAIChatModel implements ChatModel {
       maxRetries: 0,
     });
     this.defaultSeed = opts.defaultSeed;
+    this.slowStartNoticeMs = opts.slowStartNoticeMs ?? SLOW_START_NOTICE_MS;
+    this.opts = { ...opts, baseUrl: baseURL, apiKey };
+  }
+  private readonly opts: { baseUrl?: string; apiKey?: string; defaultSeed?: number; slowStartNoticeMs?: number };
+
+  /** The same endpoint and key with some agent settings changed (the pool check probes thinking on, no retries). */
+  derive(patch: Partial<AgentConfig>): OpenAIChatModel {
+    return new OpenAIChatModel({ ...this.agent, ...patch }, this.opts);
   }
   private readonly defaultSeed?: number;
+  private readonly slowStartNoticeMs: number;
 
   get baseURL(): string {
     return this.client.baseURL;
+  }
+
+  /** Model ids the server lists (GET /models), for the pool check. Errors are mapped like chat errors. */
+  async listModels(): Promise<string[]> {
+    try {
+      const ids: string[] = [];
+      for await (const m of this.client.models.list()) ids.push(m.id);
+      return ids;
+    } catch (e) {
+      throw this.wrap(e);
+    }
   }
 
   /** Satisfies the core's ChatModel port; the full pool entry stays available to the adapters. */
   async chat(req: ChatRequest): Promise<ChatResult> {
     const started = Date.now();
     const wantLogprobs = !!req.logprobs && this.agent.logprobs !== false;
+    const think = thinkingRequestParts(thinkingSwitchFor(this.agent), wantsThinking(this.agent.thinking, req.purpose), this.agent.thinking?.budgetTokens);
     const body = {
       model: this.agent.model,
-      messages: toOpenAIMessages(req.messages),
-      ...(req.maxTokens ? { max_tokens: req.maxTokens } : {}),
+      messages: toOpenAIMessages(think.userSuffix ? withUserSuffix(req.messages, think.userSuffix) : req.messages),
+      ...think.body,
+      ...(req.maxTokens ? { max_tokens: req.maxTokens + think.extraMaxTokens } : {}),
       ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
       ...(wantLogprobs ? { logprobs: true, top_logprobs: 5 } : {}),
       ...(req.tools?.length ? { tools: toOpenAITools(req.tools) } : {}),
       ...(req.json ? { response_format: { type: 'json_object' as const } } : {}),
       ...((req.seed ?? this.defaultSeed) !== undefined ? { seed: req.seed ?? this.defaultSeed } : {}),
     };
+    const slow = req.onSlowStart ? setTimeout(() => req.onSlowStart?.(Date.now() - started), this.slowStartNoticeMs) : undefined;
+    const firstToken = () => clearTimeout(slow);
+    try {
+      return await this.attempts(body, req, started, firstToken);
+    } finally {
+      firstToken();
+    }
+  }
+
+  /** The call with its deadlines, capped retries and one retry of a truncated stream (see the class comment). */
+  private async attempts(body: Record<string, unknown>, req: ChatRequest, started: number, firstToken: () => void): Promise<ChatResult> {
     const maxRetries = this.agent.maxRetries ?? 2;
     const overallMs = this.agent.timeoutMs ?? 60_000;
     const idleMs = Math.min(overallMs, this.agent.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
@@ -90,12 +131,12 @@ export class OpenAIChatModel implements ChatModel {
     for (let attempt = 0; ; attempt++) {
       const deadline = attemptDeadline({ overallMs, idleMs: req.onDelta ? idleMs : undefined, signal: req.signal });
       try {
-        const r = req.onDelta ? await this.streamed(body, req, started, deadline) : await this.once(body, req, started, deadline.signal);
+        const r = req.onDelta ? await this.streamed(body, req, started, deadline, firstToken) : await this.once(body, req, started, deadline.signal, firstToken);
         if (wasted.outputTokens || wasted.inputTokens) {
           const inputTokens = r.inputTokens + wasted.inputTokens;
           const outputTokens = r.outputTokens + wasted.outputTokens;
           notes.push(`the truncated attempt was counted at an estimated ${wasted.inputTokens + wasted.outputTokens} tokens`);
-          return { ...r, inputTokens, outputTokens, usd: usageCostUsd(this.agent.price, inputTokens, outputTokens), notes: [...notes, ...(r.notes ?? [])] };
+          return { ...r, inputTokens, outputTokens, usd: usageCostUsd(this.agent.price, inputTokens, outputTokens, r.cachedInputTokens ?? 0), notes: [...notes, ...(r.notes ?? [])] };
         }
         return notes.length ? { ...r, notes: [...notes, ...(r.notes ?? [])] } : r;
       } catch (e) {
@@ -139,44 +180,53 @@ export class OpenAIChatModel implements ChatModel {
   private finalError(e: unknown, fired: DeadlineKind | undefined, why: string, attempts: number): Error {
     if (fired) return new ModelCallError(this.agent.id, `${why} at ${this.baseURL} (${attempts} attempt${attempts > 1 ? 's' : ''})`);
     const wrapped = this.wrap(e);
-    return wrapped instanceof ModelCallError ? new ModelCallError(this.agent.id, `${wrapped.message.replace(/^Agent [^:]+: /, '')} (${attempts} attempt${attempts > 1 ? 's' : ''})`, wrapped.status) : wrapped;
+    if (!(wrapped instanceof ModelCallError)) return wrapped;
+    // Keep what the user does next (providerErrors.ts); the action is appended again by the constructor.
+    const message = wrapped.message.replace(/^Agent [^:]+: /, '').replace(wrapped.action ? ` — ${wrapped.action}` : '', '');
+    return new ModelCallError(this.agent.id, `${message} (${attempts} attempt${attempts > 1 ? 's' : ''})`, wrapped.status, wrapped.kind, wrapped.action, wrapped.retryAfterS);
   }
 
-  private async once(body: Record<string, unknown>, req: ChatRequest, started: number, signal: AbortSignal): Promise<ChatResult> {
+  private async once(body: Record<string, unknown>, req: ChatRequest, started: number, signal: AbortSignal, firstToken: () => void): Promise<ChatResult> {
     const res = await this.client.chat.completions.create({ ...(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming), stream: false }, { signal });
+    firstToken();
     const choice = res.choices?.[0];
     if (!choice) throw new ModelCallError(this.agent.id, 'the endpoint returned no choices');
-    const text = choice.message?.content ?? '';
-    const toolCalls: ToolCall[] = (choice.message?.tool_calls ?? [])
+    const nativeToolCalls: ToolCall[] = (choice.message?.tool_calls ?? [])
       .filter((t) => t.type === 'function')
       .map((t) => ({ id: t.id, name: (t as { function: { name: string } }).function.name, arguments: (t as { function: { arguments: string } }).function.arguments ?? '' }));
-    const logprobs = choice.logprobs?.content?.map((c) => ({
-      token: c.token,
-      logprob: c.logprob,
-      top: (c.top_logprobs ?? []).map((t) => ({ token: t.token, logprob: t.logprob })),
-    }));
-    return this.result(req, text, toolCalls, logprobs, res.usage ?? undefined, choice.finish_reason ?? null, started);
+    return this.result(req, {
+      content: choice.message?.content ?? '',
+      reasoningField: reasoningFieldOf(choice.message),
+      nativeToolCalls,
+      logprobEntries: choice.logprobs?.content,
+      usage: res.usage ?? undefined,
+    }, choice.finish_reason ?? null, started);
   }
 
-  private async streamed(body: Record<string, unknown>, req: ChatRequest, started: number, deadline: { signal: AbortSignal; touch(): void }): Promise<ChatResult> {
+  private async streamed(body: Record<string, unknown>, req: ChatRequest, started: number, deadline: { signal: AbortSignal; touch(): void }, firstToken: () => void): Promise<ChatResult> {
     const stream = await this.client.chat.completions.create(
       { ...(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming), stream: true, stream_options: { include_usage: true } },
       { signal: deadline.signal },
     );
     let text = '';
+    let reasoning = '';
     let finish: string | null = null;
     let usage: OpenAI.CompletionUsage | undefined;
-    const logprobs: TokenLogprob[] = [];
+    const logprobs: RawCompletion['logprobEntries'] & object = [];
     const calls = new Map<number, ToolCall>();
+    const preview = new ThinkStreamFilter((t) => req.onDelta?.(t));
     for await (const chunk of stream) {
       deadline.touch();
       if (chunk.usage) usage = chunk.usage;
       const choice = chunk.choices?.[0];
       if (!choice) continue;
       const d = choice.delta;
+      const r = reasoningFieldOf(d);
+      if (r || d?.content || d?.tool_calls?.length) firstToken();
+      if (r) reasoning += r;
       if (d?.content) {
         text += d.content;
-        req.onDelta?.(d.content);
+        preview.push(d.content);
       }
       for (const tc of d?.tool_calls ?? []) {
         const cur = calls.get(tc.index) ?? { id: tc.id ?? `call_${tc.index}`, name: '', arguments: '' };
@@ -185,36 +235,42 @@ export class OpenAIChatModel implements ChatModel {
         if (tc.function?.arguments) cur.arguments += tc.function.arguments;
         calls.set(tc.index, cur);
       }
-      for (const c of choice.logprobs?.content ?? []) {
-        logprobs.push({ token: c.token, logprob: c.logprob, top: (c.top_logprobs ?? []).map((t) => ({ token: t.token, logprob: t.logprob })) });
-      }
+      for (const c of choice.logprobs?.content ?? []) logprobs.push(c);
       if (choice.finish_reason) finish = choice.finish_reason;
     }
     // The SDK ends a stream's iteration quietly when its signal aborts: a deadline or cancel is not an answer.
     if (deadline.signal.aborted) throw new Error('aborted');
-    if (!finish) throw new TruncatedStreamError('the stream ended without a finish reason', text.length + [...calls.values()].reduce((n, c) => n + c.arguments.length, 0));
-    return this.result(req, text, [...calls.values()], logprobs.length ? logprobs : undefined, usage, finish, started);
+    if (!finish) throw new TruncatedStreamError('the stream ended without a finish reason', text.length + reasoning.length + [...calls.values()].reduce((n, c) => n + c.arguments.length, 0));
+    return this.result(req, { content: text, reasoningField: reasoning || undefined, nativeToolCalls: [...calls.values()], logprobEntries: logprobs, usage }, finish, started);
   }
 
-  private result(req: ChatRequest, text: string, toolCalls: ToolCall[], logprobs: TokenLogprob[] | undefined,
-    rawUsage: unknown, finishReason: string | null, started: number): ChatResult {
-    const { inputTokens, outputTokens, estimated } = checkUsage(rawUsage, {
+  private result(req: ChatRequest, raw: RawCompletion, finishReason: string | null, started: number): ChatResult {
+    const toolNames = (req.tools ?? []).flatMap((t) => (t.type === 'function' ? [t.function.name] : []));
+    const r: ReadCompletion = readCompletion(raw, toolNames, `call_text_${started.toString(36)}_`);
+    // Usage is model output: believed only as finite non-negative integers (usageGuard.ts), else estimated and said so.
+    // Without usage, billed output is estimated from everything generated, thoughts included.
+    const { inputTokens, outputTokens, estimated } = checkUsage(raw.usage, {
       input: () => estimateTokens(JSON.stringify(req.messages)),
-      output: () => estimateTokens(text + toolCalls.map((t) => t.arguments).join('')),
+      output: () => estimateTokens(raw.content + (raw.reasoningField ?? '') + r.toolCalls.map((t) => t.arguments).join('')),
     });
     // Cached tokens are believed only as a whole number within the (validated) prompt count; see readCachedTokens.
-    const cachedInputTokens = readCachedTokens(rawUsage, inputTokens);
+    const cachedInputTokens = readCachedTokens(raw.usage, inputTokens);
+    const reasoningTokens = Math.min(outputTokens, r.completionTokens === undefined && r.thoughts ? estimateTokens(r.thoughts) : r.reasoningTokens);
     return {
       ...(estimated ? { usageEstimated: estimated } : {}),
-      text,
-      toolCalls,
-      logprobs,
+      text: r.text,
+      toolCalls: r.toolCalls,
+      logprobs: r.logprobs,
       inputTokens,
       cachedInputTokens,
       outputTokens,
       usd: usageCostUsd(this.agent.price, inputTokens, outputTokens, cachedInputTokens),
       finishReason,
       latencyMs: Date.now() - started,
+      ...(r.thoughts ? { thoughts: r.thoughts } : {}),
+      ...(reasoningTokens ? { reasoningTokens } : {}),
+      ...(r.toolCallsVia ? { toolCallsVia: r.toolCallsVia } : {}),
+      ...(r.thoughtsVia ? { thoughtsVia: r.thoughtsVia } : {}),
     };
   }
 
@@ -222,14 +278,16 @@ export class OpenAIChatModel implements ChatModel {
     if (e instanceof ModelCallError) return e;
     if (e instanceof OpenAI.APIUserAbortError) return new ModelCallError(this.agent.id, 'cancelled');
     if (e instanceof OpenAI.APIConnectionTimeoutError) {
-      return new ModelCallError(this.agent.id, `timed out after ${this.agent.timeoutMs ?? 60_000} ms at ${this.baseURL}`);
+      return new ModelCallError(this.agent.id, `timed out after ${this.agent.timeoutMs ?? 60_000} ms (${1 + (this.agent.maxRetries ?? 2)} attempts) at ${this.baseURL}`, undefined, 'timeout', providerAction('timeout', this.agent));
     }
     if (e instanceof OpenAI.APIConnectionError) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      return new ModelCallError(this.agent.id, `cannot reach ${this.baseURL} (${cause?.code ?? cause?.message ?? e.message})`);
+      return new ModelCallError(this.agent.id, `cannot reach ${this.baseURL} (${cause?.code ?? cause?.message ?? e.message}) after ${1 + (this.agent.maxRetries ?? 2)} attempts`, undefined, 'unreachable', providerAction('unreachable', { ...this.agent, baseUrl: this.baseURL }));
     }
     if (e instanceof OpenAI.APIError) {
-      return new ModelCallError(this.agent.id, `HTTP ${e.status ?? '?'} from ${this.baseURL}: ${e.message}`, e.status);
+      const info = describeProviderError(e.status, e.message, { ...this.agent, baseUrl: this.baseURL }, { code: e.code, retries: e.status === 429 ? this.agent.maxRetries ?? 2 : undefined });
+      const retryAfter = Number((e.headers as Record<string, string> | undefined)?.['retry-after'] ?? (e.headers as Headers | undefined)?.get?.('retry-after'));
+      return new ModelCallError(this.agent.id, `HTTP ${e.status ?? '?'} from ${this.baseURL}: ${e.message}`, e.status, info.kind, info.action, Number.isFinite(retryAfter) ? retryAfter : undefined);
     }
     return new ModelCallError(this.agent.id, e instanceof Error ? e.message : String(e));
   }
@@ -244,6 +302,15 @@ function timeoutText(kind: DeadlineKind, ms: number): string {
 }
 
 const secs = (ms: number) => (ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10);
+
+/** Appends Qwen3's soft switch to the last user message (a copy; the caller's messages are not changed). */
+function withUserSuffix(messages: ChatMessage[], suffix: string): ChatMessage[] {
+  const i = messages.map((m) => m.role).lastIndexOf('user');
+  if (i < 0 || typeof messages[i].content !== 'string') return messages;
+  const out = [...messages];
+  out[i] = { ...messages[i], content: `${messages[i].content as string}${suffix}` } as ChatMessage;
+  return out;
+}
 
 /**
  * Core's messages to the SDK's. Core keeps the wire field names (see core/ports/chatModel.ts), so this copies field

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SaleError } from '../core/errors';
 import { formatZodIssues } from '../core/zodIssues';
+import { ThinkingConfigSchema } from './thinking';
 
 /**
  * Pool file (DESIGN §5). `sim` blocks are opaque here and validated by the simulator (src/sim/worldConfig.ts);
@@ -36,6 +37,8 @@ export const AgentConfigSchema = z.strictObject({
   maxRetries: z.number().int().min(0).max(10).optional(),
   /** Longest wait before a retry, whatever Retry-After asks (default 20 000). */
   maxRetryWaitMs: z.number().int().nonnegative().max(600_000).optional(),
+  /** Whether the agent thinks while bidding / judging / executing, and the server's switch (src/llm/thinking.ts). */
+  thinking: ThinkingConfigSchema.optional(),
   sim: z.record(z.string(), z.unknown()).optional(),
   /** The bench's reference agent (at most one per pool; default the most expensive). */
   reference: z.boolean().optional(),

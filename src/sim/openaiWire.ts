@@ -32,6 +32,8 @@ export interface ChatCompletionRequest {
   json: boolean;
   seed?: number;
   maxTokens?: number;
+  /** The thinking switches the request carried (quirk profiles obey one of them). */
+  thinking: { reasoningEffort?: string; enableThinking?: boolean; reasoningEnabled?: boolean; softSwitch?: boolean };
 }
 
 const ContentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
@@ -59,7 +61,18 @@ const RequestSchema = z.looseObject({
   max_tokens: z.number().int().min(1).nullish(),
   max_completion_tokens: z.number().int().min(1).nullish(),
   n: z.number().int().min(1).max(1, 'the simulator returns one choice (n must be 1)').nullish(),
+  reasoning_effort: z.string().nullish(),
+  chat_template_kwargs: z.looseObject({ enable_thinking: z.boolean().optional() }).nullish(),
+  reasoning: z.looseObject({ enabled: z.boolean().optional() }).nullish(),
 });
+
+/** `/think` or `/no_think` at the end of the last user message (Qwen3's soft switch). */
+function softSwitch(messages: { role: string; content: string }[]): boolean | undefined {
+  const last = [...messages].reverse().find((m) => m.role === 'user')?.content.trimEnd() ?? '';
+  if (last.endsWith('/no_think')) return false;
+  if (last.endsWith('/think')) return true;
+  return undefined;
+}
 
 export type ParsedRequest = { ok: true; request: ChatCompletionRequest } | { ok: false; message: string; param: string | null };
 
@@ -76,10 +89,17 @@ export function parseChatRequest(body: unknown): ParsedRequest {
     return { ok: false, message: `${i.path.length ? i.path.join('.') + ': ' : ''}${i.message}`, param: i.path.length ? i.path.map(String).join('.') : null };
   }
   const b = r.data;
+  const messages = b.messages.map((m) => ({ role: m.role, content: contentText(m.content) }));
   return {
     ok: true,
     request: {
       model: b.model,
+      thinking: {
+        ...(b.reasoning_effort ? { reasoningEffort: b.reasoning_effort } : {}),
+        ...(typeof b.chat_template_kwargs?.enable_thinking === 'boolean' ? { enableThinking: b.chat_template_kwargs.enable_thinking } : {}),
+        ...(typeof b.reasoning?.enabled === 'boolean' ? { reasoningEnabled: b.reasoning.enabled } : {}),
+        ...(softSwitch(messages) !== undefined ? { softSwitch: softSwitch(messages) } : {}),
+      },
       messages: b.messages.map((m) => ({
         role: m.role,
         content: contentText(m.content),
@@ -124,7 +144,13 @@ export interface Completion {
   logprobs: WireTokenLogprob[] | null;
   finishReason: 'stop' | 'length' | 'tool_calls';
   /** As OpenAI sends it: `cached_tokens` is the part of `prompt_tokens` served from the prompt cache. */
-  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number; prompt_tokens_details: { cached_tokens: number } };
+  usage: {
+    prompt_tokens: number; completion_tokens: number; total_tokens: number;
+    prompt_tokens_details: { cached_tokens: number };
+    completion_tokens_details?: { reasoning_tokens: number };
+  };
+  /** Thoughts in a message field (quirk profiles: vLLM's `reasoning_content`, OpenRouter's `reasoning`). */
+  reasoning?: { field: 'reasoning_content' | 'reasoning'; text: string };
 }
 
 const FINGERPRINT = 'fp_sale_sim';
@@ -145,6 +171,7 @@ export function completionBody(c: Completion) {
       message: {
         role: 'assistant',
         content: c.content,
+        ...(c.reasoning ? { [c.reasoning.field]: c.reasoning.text } : {}),
         refusal: null,
         ...(c.toolCalls.length ? { tool_calls: c.toolCalls.map(wireToolCall) } : {}),
       },
@@ -165,6 +192,10 @@ export function completionChunks(c: Completion, includeUsage: boolean, tokensPer
     ...usageNull,
   });
   const out: object[] = [chunk({ role: 'assistant', content: '', refusal: null })];
+  if (c.reasoning) {
+    const toks = tokenize(c.reasoning.text);
+    for (let i = 0; i < toks.length; i += tokensPerChunk) out.push(chunk({ [c.reasoning.field]: toks.slice(i, i + tokensPerChunk).join('') }));
+  }
   if (c.content) {
     const toks = tokenize(c.content);
     for (let i = 0; i < toks.length; i += tokensPerChunk) {

@@ -9,6 +9,7 @@ import {
 } from './openaiWire';
 import { PlanTable } from './planTable';
 import { PromptCache, promptTokenStream } from './promptCache';
+import { applyQuirks } from './quirkProfiles';
 import { hashText } from './random';
 import { SimAgents } from './simAgent';
 import { TaskIndex } from './taskIndex';
@@ -117,7 +118,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
     // One cache per model; the request seed stands for the account (the bench gives every order its own seed,
     // and two users of a provider do not share a cache).
     const cached = Math.min(prompt, cache.lookup(`${agent.id}|${req.seed ?? ''}`, promptTokenStream(req), Date.now()));
-    return {
+    const plain: Completion = {
       id: `chatcmpl-sim-${callKey.slice(0, 24)}`,
       created: Math.floor(Date.now() / 1000),
       model: modelName,
@@ -127,6 +128,32 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
       finishReason,
       usage: { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens, prompt_tokens_details: { cached_tokens: cached } },
     };
+    // A quirk profile only rewrites the wire form; the plan table above already holds the plain text.
+    return agent.quirks ? applyQuirks(agent.quirks, plain, { asked: req.thinking, key: callKey, kind: reply.kind, maxTokens: req.maxTokens, promptTokens: prompt }) : plain;
+  };
+
+  // Quirk state: requests per agent (for rate limits) and each cold agent's loading time.
+  const requestsSeen = new Map<string, number>();
+  const loading = new Map<string, Promise<void>>();
+  /** Returns true when it answered (a 429) and the request must stop here. */
+  const quirkGate = async (agent: AgentSim, res: ServerResponse): Promise<boolean> => {
+    const q = agent.quirks;
+    if (!q) return false;
+    const n = (requestsSeen.get(agent.id) ?? 0) + 1;
+    requestsSeen.set(agent.id, n);
+    if (q.rateLimit && n % q.rateLimit.every === 0) {
+      const text = JSON.stringify(errorBody(`Rate limit reached for ${agent.id} (simulated). Please try again in ${q.rateLimit.retryAfterS}s.`, 'requests', null, 'rate_limit_exceeded'));
+      res.writeHead(429, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Retry-After': String(q.rateLimit.retryAfterS) });
+      res.end(text);
+      return true;
+    }
+    if (q.coldStartMs) {
+      // Every request waits for the one load; later ones find the model warm.
+      if (!loading.has(agent.id)) loading.set(agent.id, sleep(q.coldStartMs));
+      await loading.get(agent.id);
+    }
+    if (q.slowMsPerRequest) await sleep(q.slowMsPerRequest);
+    return false;
   };
 
   const handleChat = async (req: IncomingMessage, res: ServerResponse) => {
@@ -151,6 +178,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
     if (!agent) {
       return sendJson(res, 404, errorBody(`The model \`${r.model}\` does not exist in this simulated pool (known: ${world.agentIds.join(', ')}).`, 'invalid_request_error', 'model', 'model_not_found'));
     }
+    if (await quirkGate(agent, res)) return;
     const c = complete(agent, r.model, r);
     const delay = agent.latency.msPerRequest + agent.latency.msPerToken * c.usage.completion_tokens;
     if (!r.stream) {
@@ -179,12 +207,13 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
     if (hostHeader && !LOOPBACK_HOSTS.has(hostHeader)) return sendJson(res, 403, errorBody('The simulator only answers loopback hosts.', 'invalid_request_error'));
     const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '');
     if (req.method === 'GET' && path === '/v1/models') {
-      return sendJson(res, 200, { object: 'list', data: world.agentIds.map((id) => modelObject(id, started)) });
+      // Agent ids, and model names where they differ (a real server lists model names; the pool check looks for them).
+      return sendJson(res, 200, { object: 'list', data: [...byName.keys()].map((id) => modelObject(id, started)) });
     }
     const one = /^\/v1\/models\/(.+)$/.exec(path);
     if (req.method === 'GET' && one) {
       const id = decodeURIComponent(one[1]);
-      if (world.agents.has(id)) return sendJson(res, 200, modelObject(id, started));
+      if (byName.has(id)) return sendJson(res, 200, modelObject(id, started));
       return sendJson(res, 404, errorBody(`The model \`${id}\` does not exist in this simulated pool.`, 'invalid_request_error', 'model', 'model_not_found'));
     }
     if (path === '/v1/chat/completions') {

@@ -60,6 +60,10 @@ export class SimAgents {
       case 'execute':
         return this.execute(agent, req, user, seed);
       default:
+        // Any other prompt that offers tools (e.g. the pool check's probe) gets one call of the first tool.
+        if (req.toolNames.length) {
+          return { kind: 'other', content: null, toolCalls: [{ name: req.toolNames[0], arguments: '{}' }], isJson: false, entropy: { success: undefined, key: hashText(user) } };
+        }
         return {
           kind: 'other',
           content: `I am ${agent.id}, a simulated model (SALE's offline stand-in for a paid API). I only play the SALE prompts; there is nothing real to say about this one.`,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SaleError } from '../core/errors';
 import type { AgentConfig, PoolConfig } from '../llm/poolConfig';
 import { type CacheParams, DEFAULT_CACHE } from './promptCache';
+import { type QuirkProfile, QuirksSchema, resolveQuirks } from './quirkProfiles';
 
 /**
  * Parameters of the simulated world (DESIGN §4). The pool file's top-level `sim` block sets world-wide values;
@@ -95,7 +96,11 @@ const agentFields = {
   latency: LatencySchema.optional(),
 };
 
-export const AgentSimSchema = z.strictObject(agentFields);
+export const AgentSimSchema = z.strictObject({
+  ...agentFields,
+  /** How this agent's answers look on the wire (quirkProfiles.ts); agent-level only. Unset = the plain simulator. */
+  quirks: QuirksSchema.optional(),
+});
 
 export const WorldSimSchema = z.strictObject({
   ...agentFields,
@@ -115,7 +120,7 @@ export type WorldSimInput = z.infer<typeof WorldSimSchema>;
 type Resolved<T> = { [K in keyof T]-?: NonNullable<T[K]> extends object ? (NonNullable<T[K]> extends readonly unknown[] ? NonNullable<T[K]> : Resolved<NonNullable<T[K]>>) : NonNullable<T[K]> };
 
 /** Fully resolved per-agent parameters. */
-export type AgentSimParams = Resolved<AgentSimInput>;
+export type AgentSimParams = Resolved<Omit<AgentSimInput, 'quirks'>>;
 
 export interface AgentSim extends AgentSimParams {
   id: string;
@@ -123,6 +128,9 @@ export interface AgentSim extends AgentSimParams {
   offersLogprobs: boolean;
   /** Judge capability used for judge noise: the agent's bin-3 success rate. */
   capability: number;
+  /** The real server this agent imitates on the wire, if any. */
+  quirks?: QuirkProfile;
+  quirksName?: string;
 }
 
 export interface SimWorld {
@@ -168,7 +176,7 @@ function levenshtein(a: string, b: string): number {
 }
 
 const KNOWN_KEYS: Record<string, string[]> = {
-  '': Object.keys(WorldSimSchema.shape),
+  '': [...Object.keys(WorldSimSchema.shape), 'quirks'],
   plan: Object.keys(PlanSchema.shape),
   judge: Object.keys(JudgeSchema.shape),
   entropy: Object.keys(EntropySchema.shape),
@@ -224,10 +232,14 @@ function mergeAgent(...layers: AgentSimInput[]): AgentSimParams {
 }
 
 function resolveAgent(agent: AgentConfig, world: WorldSimInput): AgentSim {
-  const own = parseAgentSim(agent.sim, `"sim" block of agent ${agent.id}`);
+  const { quirks, ...own } = parseAgentSim(agent.sim, `"sim" block of agent ${agent.id}`);
   const { seed: _s, taskCorrelation: _t, planImpressionNoise: _p, unknownTaskBin: _u, cache: _c, ...worldAgentLevel } = world;
   const params = mergeAgent(worldAgentLevel, own);
-  return { ...params, id: agent.id, offersLogprobs: agent.logprobs !== false, capability: params.successByBin[2] };
+  const profile = resolveQuirks(quirks);
+  return {
+    ...params, id: agent.id, offersLogprobs: agent.logprobs !== false, capability: params.successByBin[2],
+    ...(profile ? { quirks: profile, quirksName: typeof quirks === 'string' ? quirks : quirks!.profile } : {}),
+  };
 }
 
 /** The simulated world of a pool: world parameters and every `provider: "sim"` agent's resolved parameters. */

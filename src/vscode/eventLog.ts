@@ -29,6 +29,9 @@ export function logEvent(L: Logger, ev: SaleEvent): void {
     case 'log':
       L(ev.level, ev.message);
       break;
+    case 'model-loading':
+      L('info', `${ev.agent}: loading model… (no first token after ${Math.round(ev.waitedMs / 1000)} s; a cold start).`);
+      break;
     case 'bid-delta':
     case 'jury-progress':
     case 'scored':

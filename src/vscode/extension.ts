@@ -12,6 +12,7 @@ import { LoggingRunner } from './loggingRunner';
 import { announceSandboxOnce, offerRecovery, terminalCommandLine } from './recoveryOffer';
 import { registerMemoryCommands } from './memoryCommands';
 import { MemoryService } from './memoryService';
+import { registerPoolCheckCommands } from './poolCheckCommand';
 import { PoolService } from './poolSetup';
 import { registerReviewCommands } from './reviewCommands';
 import { registerRoutingCommands } from './routingCommands';
@@ -82,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
   commands.register('sale.showPanel', async () => panel.reveal());
   commands.register('sale.showLog', async () => log.show());
   registerSetupCommands(commands, { secrets: context.secrets, pools, settings, log: log.log });
+  context.subscriptions.push(...registerPoolCheckCommands(commands, { pools, settings, log: log.log, showLog: () => log.show(), show: (v) => controller.showPoolCheck(v) }));
   registerMemoryCommands(commands, { memory, routing, log: log.log, pools, settings, storageDir: context.globalStorageUri.fsPath });
   registerRoutingCommands(commands, { routing, log: log.log });
 

@@ -112,6 +112,8 @@ export function applyEvent(state: PanelState, ev: SaleEvent): PanelState {
         totalUsd: state.totalUsd + Math.max(0, ev.usd - prevUsd),
       };
     }
+    case 'model-loading':
+      return { ...state, notices: pushNotice(state.notices, { level: 'info', message: `${ev.agent}: loading model… (no first token after ${Math.round(ev.waitedMs / 1000)} s)` }) };
     case 'log':
       return ev.level === 'info' ? state : { ...state, notices: pushNotice(state.notices, { level: ev.level, message: ev.message }) };
   }

@@ -18,6 +18,8 @@ export class PanelStateHub {
   }
 
   set(next: PanelState, immediate = false, status = true): void {
+    // The last pool check outlives runs (a new run's state starts without one).
+    if (next.poolCheck === undefined && this.state.poolCheck) next = { ...next, poolCheck: this.state.poolCheck };
     this.state = next;
     this.panel.setState(next, immediate);
     if (status) this.status.update(next);

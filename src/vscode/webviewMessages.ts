@@ -42,6 +42,16 @@ export type ExecView = z.infer<typeof ExecViewSchema>;
 export const NoticeSchema = z.strictObject({ level: z.enum(['info', 'warn', 'error']), message: z.string() });
 export type Notice = z.infer<typeof NoticeSchema>;
 
+/** The last pool check (src/llm/poolCheck.ts), as the table the terminal prints. */
+export const PoolCheckViewSchema = z.strictObject({
+  label: z.string(),
+  at: z.string(),
+  columns: z.array(z.string()),
+  rows: z.array(z.array(z.string())),
+  notes: z.array(z.string()),
+});
+export type PoolCheckView = z.infer<typeof PoolCheckViewSchema>;
+
 export const PanelStateSchema = z.strictObject({
   phase: PanelPhaseSchema,
   /** Id of the current run. Every action the webview sends must carry it; stale or forged ids are refused. */
@@ -49,6 +59,7 @@ export const PanelStateSchema = z.strictObject({
   simulated: z.boolean(),
   /** Short description of the pool, e.g. "simulated models (4 agents)" or "OpenAI preset". */
   poolLabel: z.string(),
+  poolCheck: PoolCheckViewSchema.nullable().optional(),
   reviewMode: z.enum(['wait', 'auto']),
   budgetUsd: z.number().nonnegative().nullable(),
   task: z.strictObject({ title: z.string(), source: z.string(), repo: z.string(), testCommand: z.string().nullable() }).nullable(),

@@ -111,7 +111,10 @@ describe('cheaper auction: skipping refinement that cannot change the winner', (
     // The winner has every judge at 5 but entropy ln 2; a refined plan may reach ln 5 and so beat it. A rule
     // that looked only at the jury (or assumed the refined plan's entropy is like its first plan's) would skip.
     const w = { cost: 0, entropy: 1, jury: {}, juryDefault: 0.25 };
-    const models = pool({ jury: { cheap: 1, mid: 5, big: 3, 'cheap-refined': 5 }, probs: { 'cheap-refined': [0.2, 0.2, 0.2, 0.2, 0.2] } });
+    // Every bid sends five alternatives (entropy is measured at the common top-k, entropy.ts): the first-round
+    // plans are peaked (≈ ln 2), the refined one uniform (ln 5).
+    const peaked = [0.5, 0.4997, 0.0001, 0.0001, 0.0001];
+    const models = pool({ jury: { cheap: 1, mid: 5, big: 3, 'cheap-refined': 5 }, probs: { cheap: peaked, mid: peaked, big: peaked, 'cheap-refined': [0.2, 0.2, 0.2, 0.2, 0.2] } });
     const rec = await runAuction({ task, repoContext: ctx, models, settings: auctionSettings({ juryPanel: 'all', weights: w, skipUselessRefinement: true }), memory: await memoryWithPastAuction() });
     assert.equal(calls(models, 'refine'), 1);
     assert.equal(rec.provisionalWinner, 'mid');

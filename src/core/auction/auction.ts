@@ -5,21 +5,21 @@
 import { type AuctionRecord, type Bid, type JuryScore, type UsageTotals, addUsage, emptyUsage } from './auctionRecord';
 import type { AuctionMemory } from '../memory/auctionMemory';
 import type { AuctionSettings } from './auctionSettings';
-import { meanEntropy } from './entropy';
+import { availableTopK, commonTopK, meanEntropy } from './entropy';
 import { CancelledError, SaleError, errorMessage } from '../errors';
 import type { SaleEvent } from '../events';
 import { parseBatchScores, parsePairScore } from './juryParser';
 import { parsePlan, planProblem } from './planParser';
 import { type CancelSignal, abortSignalFor } from '../ports/cancel';
 import { type Clock, systemClock } from '../ports/clock';
-import type { RepoContext } from './prompts';
+import { type RepoContext, trimRepoContext } from './prompts';
 import { bestPossibleScore, couldBeat, panelWeight } from './scoreBounds';
 import { argminScore, juryMean, scoreBid } from './scoring';
 import { auctionPrompts } from './sharedPrefixPrompts';
 import { mapLimit } from '../mapLimit';
 import { seededShuffle } from './seededShuffle';
 import type { CodingTask } from '../task';
-import type { ChatModel, ChatResult } from '../ports/chatModel';
+import type { ChatModel, ChatResult, TokenLogprob } from '../ports/chatModel';
 import { blendedPrice } from '../pricing';
 import { explainAuction } from './explain';
 import { taskTextNotice } from '../inputLimits';
@@ -54,13 +54,23 @@ interface Draft {
   model: ChatModel;
   round: number;
   raw: string;
+  /** Plan tokens: billed output minus thinking tokens. */
   tokens: number;
+  logprobs?: TokenLogprob[];
+  /** Set once the auction's common top-k is known (entropy.ts). */
   entropy: number | null;
   bidUsd: number;
+  thoughts?: string;
+  thinkingTokens?: number;
   error?: string;
   /** The call was never started: its worst case did not fit in the budget. */
   overBudget?: boolean;
 }
+
+type Messages = Parameters<ChatModel['chat']>[0]['messages'];
+
+/** Error code the model adapter gives "context length exceeded" (core does not import the adapter). */
+const isContextTooLong = (e: unknown) => (e as { code?: unknown })?.code === 'context-length';
 
 /**
  * The strategy auction of DESIGN §1: bids, jury, provisional winner by min C − V, refinement by strictly
@@ -100,12 +110,19 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
     explanation.push(line);
     emit({ type: 'log', level: 'warn', message: line });
   };
+  const loadingShown = new Set<string>();
   const call = async (m: ChatModel, phase: UsageTotals, req: Parameters<ChatModel['chat']>[0], what: string): Promise<ChatResult> => {
     checkCancel();
     const settle = budget?.reserve(projectCall(m.agent.price, inputTokenBound(req.messages), req.maxTokens ?? UNBOUNDED_OUTPUT_TOKENS), `${what} (${m.agent.id})`);
+    const onSlowStart = (waitedMs: number) => {
+      // Once per agent: a cold model loads once, and n jury calls would otherwise say it n times.
+      if (loadingShown.has(m.agent.id)) return;
+      loadingShown.add(m.agent.id);
+      emit({ type: 'model-loading', agent: m.agent.id, waitedMs });
+    };
     let r: ChatResult;
     try {
-      r = await m.chat({ ...req, signal: abort, seed });
+      r = await m.chat({ ...req, signal: abort, seed, onSlowStart });
     } catch (e) {
       settle?.({ tokens: 0, usd: 0 });
       throw e;
@@ -117,20 +134,34 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
     return r;
   };
 
-  const draftPlan = async (m: ChatModel, round: number, messages: Parameters<ChatModel['chat']>[0]['messages'], phase: UsageTotals): Promise<Draft> => {
-    try {
-      const r = await call(m, phase, {
-        messages,
-        maxTokens: settings.maxPlanTokens,
-        logprobs: settings.useEntropy,
-        temperature: 0.7,
-        onDelta: (text) => emit({ type: 'bid-delta', agent: m.agent.id, round, text }),
-      }, round === 0 ? 'Bid' : 'Refined bid');
-      const problem = planProblem(r.text);
-      return { model: m, round, raw: r.text, tokens: r.outputTokens, entropy: meanEntropy(r.logprobs), bidUsd: r.usd, ...(problem ? { error: problem } : {}) };
-    } catch (e) {
-      if (opts.signal?.cancelled) throw new CancelledError('Auction');
-      return { model: m, round, raw: '', tokens: 0, entropy: null, bidUsd: 0, error: errorMessage(e), ...(e instanceof BudgetError ? { overBudget: true } : {}) };
+  const draftPlan = async (m: ChatModel, round: number, messagesFor: (ctx: RepoContext) => Messages, phase: UsageTotals): Promise<Draft> => {
+    let ctx = opts.repoContext;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const r = await call(m, phase, {
+          messages: messagesFor(ctx),
+          maxTokens: settings.maxPlanTokens,
+          logprobs: settings.useEntropy,
+          temperature: 0.7,
+          purpose: 'bid',
+          onDelta: (text) => emit({ type: 'bid-delta', agent: m.agent.id, round, text }),
+        }, round === 0 ? 'Bid' : 'Refined bid');
+        const thinkingTokens = Math.min(r.outputTokens, r.reasoningTokens ?? 0);
+        const thought = r.thoughts || thinkingTokens ? { ...(r.thoughts ? { thoughts: r.thoughts } : {}), thinkingTokens } : {};
+        const problem = !r.text.trim() && thinkingTokens > 0
+          ? `spent its whole budget thinking (${thinkingTokens} thinking tokens, no plan); set "thinking": {"bid": false} for it in the pool, or give it a larger "budgetTokens"`
+          : planProblem(r.text);
+        // Thoughts are billed (bidUsd) but are not the plan: C counts the plan's own tokens.
+        return { model: m, round, raw: r.text, tokens: r.outputTokens - thinkingTokens, logprobs: r.logprobs, entropy: null, bidUsd: r.usd, ...thought, ...(problem ? { error: problem } : {}) };
+      } catch (e) {
+        if (opts.signal?.cancelled) throw new CancelledError('Auction');
+        if (attempt === 0 && isContextTooLong(e)) {
+          ctx = trimRepoContext(ctx);
+          emit({ type: 'log', level: 'warn', message: `${m.agent.id}: prompt too long for its context window; retrying once with a trimmed repository context.` });
+          continue;
+        }
+        return { model: m, round, raw: '', tokens: 0, entropy: null, bidUsd: 0, error: errorMessage(e), ...(e instanceof BudgetError ? { overBudget: true } : {}) };
+      }
     }
   };
 
@@ -139,9 +170,12 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
   if (tooLong) note(tooLong);
 
   // 1. Bids, in parallel.
-  const drafts = await Promise.all(models.map((m) => draftPlan(m, 0, prompts.bid(m.agent.id, task, opts.repoContext, settings.maxPlanTokens), usage.bids)));
+  const drafts = await Promise.all(models.map((m) => draftPlan(m, 0, (ctx) => prompts.bid(m.agent.id, task, ctx, settings.maxPlanTokens), usage.bids)));
   checkCancel();
   const valid = drafts.filter((d) => !d.error);
+  // One top-k for every bid, so top-20 and top-5 servers give comparable entropies (entropy.ts).
+  const entropyK = commonTopK(valid.map((d) => d.logprobs));
+  for (const d of valid) d.entropy = meanEntropy(d.logprobs, entropyK);
   for (const d of drafts.filter((d) => d.error)) explanation.push(`${d.model.agent.id} did not bid: ${d.error}.`);
   if (valid.length === 0 && drafts.some((d) => d.overBudget)) {
     throw new BudgetError(`No agent could bid within the budget:\n${drafts.map((d) => `  - ${d.model.agent.id}: ${d.error}`).join('\n')}`);
@@ -169,7 +203,7 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
         const order = seededShuffle(plans, `${task.id}|${judge.agent.id}|${seed ?? ''}|${plans[0]?.round}`);
         const labelled = order.map((d, i) => ({ draft: d, label: i + 1 }));
         try {
-          const r = await call(judge, usage.jury, { messages: prompts.juryBatch(judge.agent.id, task, labelled.map((l) => ({ label: l.label, text: l.draft.raw }))), json: true, temperature: 0, maxTokens: 120 + 60 * plans.length }, 'Jury call');
+          const r = await call(judge, usage.jury, { messages: prompts.juryBatch(judge.agent.id, task, labelled.map((l) => ({ label: l.label, text: l.draft.raw }))), json: true, temperature: 0, maxTokens: 120 + 60 * plans.length, purpose: 'judge' }, 'Jury call');
           const parsed = parseBatchScores(r.text, labelled.map((l) => l.label));
           for (const l of labelled) scores.get(l.draft)!.push({ judge: judge.agent.id, ...parsed.get(l.label)! });
         } catch (e) {
@@ -183,7 +217,7 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
       const results = await mapLimit(pairs, concurrency, async ({ judge, d }) => {
         let s: JuryScore;
         try {
-          const r = await call(judge, usage.jury, { messages: prompts.juryPair(judge.agent.id, task, { label: 1, text: d.raw }), json: true, temperature: 0, maxTokens: 120 }, 'Jury call');
+          const r = await call(judge, usage.jury, { messages: prompts.juryPair(judge.agent.id, task, { label: 1, text: d.raw }), json: true, temperature: 0, maxTokens: 120, purpose: 'judge' }, 'Jury call');
           s = { judge: judge.agent.id, ...parsePairScore(r.text) };
         } catch (e) {
           if (opts.signal?.cancelled) throw new CancelledError('Auction');
@@ -206,6 +240,8 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
     explanation.push(`Entropy term dropped for every bid: no logprobs from ${missing.join(', ')} (comparing some bids with it and some without would be unfair).`);
   } else if (!settings.useEntropy) {
     explanation.push('Entropy term off by setting.');
+  } else if (valid.some((d) => availableTopK(d.logprobs) !== entropyK)) {
+    explanation.push(`Entropy measured on the ${entropyK} most likely alternatives of every token, renormalised (the most every bidder sent, up to 5), so bids are comparable.`);
   }
 
   const toBid = (d: Draft, jury: JuryScore[]): Bid => {
@@ -219,6 +255,8 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
       raw: d.raw,
       plan: parsePlan(d.raw),
       tokens: d.tokens,
+      ...(d.thoughts ? { thoughts: d.thoughts } : {}),
+      ...(d.thinkingTokens ? { thinkingTokens: d.thinkingTokens } : {}),
       entropy: d.entropy,
       jury,
       juryMean: juryMean(jury),
@@ -230,7 +268,8 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
   };
   const failedBid = (d: Draft): Bid => ({
     agent: d.model.agent.id, model: d.model.agent.model, round: d.round, refined: d.round > 0, raw: d.raw,
-    plan: parsePlan(d.raw), tokens: d.tokens, entropy: d.entropy, jury: [], juryMean: null,
+    plan: parsePlan(d.raw), tokens: d.tokens, ...(d.thoughts ? { thoughts: d.thoughts } : {}), ...(d.thinkingTokens ? { thinkingTokens: d.thinkingTokens } : {}),
+    entropy: d.entropy, jury: [], juryMean: null,
     pricePerMTok: price.get(d.model.agent.id)!, cost: 0, valueEntropy: 0, valueJury: 0, value: 0,
     score: Number.POSITIVE_INFINITY, estimatedExecUsd: 0, bidUsd: d.bidUsd, error: d.error,
   });
@@ -270,10 +309,11 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
       const refinedDrafts = await Promise.all(
         jobs.map((j) => {
           const m = models.find((x) => x.agent.id === j.b.agent)!;
-          return draftPlan(m, 1, prompts.refine(m.agent.id, task, opts.repoContext, j.b.raw, j.examples, settings.maxPlanTokens), usage.refinement);
+          return draftPlan(m, 1, (ctx) => prompts.refine(m.agent.id, task, ctx, j.b.raw, j.examples, settings.maxPlanTokens), usage.refinement);
         }),
       );
       checkCancel();
+      for (const d of refinedDrafts.filter((x) => !x.error)) d.entropy = meanEntropy(d.logprobs, entropyK || commonTopK([d.logprobs]));
       // A refined plan that could not beat the provisional winner even with every judge at 5 is not judged.
       const hopeless = new Set(settings.skipUselessRefinement
         ? refinedDrafts.filter((d) => !d.error && !couldBeat(bound({ pricePerMTok: price.get(d.model.agent.id)!, planTokens: d.tokens, entropy: useEntropy ? d.entropy : null }), provisional.score))

@@ -31,8 +31,12 @@ export const BidSchema = z.object({
   refined: z.boolean(),
   raw: z.string(),
   plan: ParsedPlanSchema,
-  /** Plan length in output tokens (from the endpoint's usage). */
+  /** Plan length in output tokens (from the endpoint's usage), thinking tokens not included. */
   tokens: z.number().int().nonnegative(),
+  /** The agent's thoughts before the plan (shown folded; never scored, never stored in memory). */
+  thoughts: z.string().optional(),
+  /** Thinking tokens billed for this bid (in `bidUsd`, not in `tokens`). */
+  thinkingTokens: z.number().int().nonnegative().optional(),
   /** Mean per-token entropy in nats, or null when the endpoint gave no logprobs. */
   entropy: z.number().nullable(),
   jury: z.array(JuryScoreSchema),

@@ -58,6 +58,17 @@ export interface RepoContext {
   excerpts?: { path: string; text: string }[];
 }
 
+/**
+ * A smaller repository context for a retry after "context length exceeded": a quarter of the file list and
+ * of each excerpt, half the excerpts. Once only: a prompt still too long then is the user's to shorten.
+ */
+export function trimRepoContext(ctx: RepoContext): RepoContext {
+  const quarter = <T>(xs: T[]) => xs.slice(0, Math.max(1, Math.ceil(xs.length / 4)));
+  const excerpts = (ctx.excerpts ?? []).slice(0, Math.ceil((ctx.excerpts ?? []).length / 2))
+    .map((e) => ({ path: e.path, text: e.text.length > 400 ? `${e.text.slice(0, Math.ceil(e.text.length / 4))}\n… (trimmed)` : e.text }));
+  return { files: ctx.files.length ? [...quarter(ctx.files), ...(ctx.files.length > 4 ? [`… (${ctx.files.length - Math.ceil(ctx.files.length / 4)} more files not shown)`] : [])] : [], ...(ctx.testCommand ? { testCommand: ctx.testCommand } : {}), ...(excerpts.length ? { excerpts } : {}) };
+}
+
 export function repoBlock(ctx: RepoContext): string {
   const parts = [`<repository>\n${ctx.files.join('\n')}\n</repository>`];
   parts.push(`Test command: ${ctx.testCommand ?? '(none found — propose one)'}`);

@@ -282,7 +282,10 @@ export async function runEditTestLoop(opts: EditLoopOptions): Promise<ExecutionR
 
     let res: ChatResult;
     try {
-      res = await callCancellable(opts.model, { messages: [...messages], tools: EXEC_TOOLS, maxTokens, seed: opts.seed }, opts.signal);
+      res = await callCancellable(opts.model, {
+        messages: [...messages], tools: EXEC_TOOLS, maxTokens, seed: opts.seed, purpose: 'execute',
+        ...(turns <= 1 ? { onSlowStart: (waitedMs: number) => emit({ type: 'model-loading', agent, waitedMs }) } : {}),
+      }, opts.signal);
     } catch (e) {
       if (opts.signal?.cancelled) return done('cancelled');
       error = errorMessage(e);

@@ -23,6 +23,9 @@ export interface TokenPrice {
   cachedInputPerMTok?: number;
 }
 
+/** What a call is for: the adapter decides from it whether the agent thinks (the pool's `thinking` option). */
+export type ChatPurpose = 'bid' | 'judge' | 'execute';
+
 /** A tool call as the assistant message carries it back to the model on the next turn. */
 export interface MessageToolCall {
   id: string;
@@ -66,8 +69,11 @@ export interface ChatRequest {
   json?: boolean;
   seed?: number;
   signal?: AbortSignal;
-  /** When set, the call streams and each text delta is passed here. */
+  /** When set, the call streams and each text delta is passed here (answer text only, never thoughts). */
   onDelta?: (text: string) => void;
+  purpose?: ChatPurpose;
+  /** Called once when nothing has arrived after a few seconds (a cold model loading), with the wait so far. */
+  onSlowStart?: (waitedMs: number) => void;
 }
 
 export interface ChatResult {
@@ -85,6 +91,14 @@ export interface ChatResult {
   usageEstimated?: string;
   /** Things the user should see in the log/report (e.g. a Retry-After that was capped). */
   notes?: string[];
+  /** Thoughts, kept apart from `text`: shown folded, billed, never part of a plan, its entropy or memory. */
+  thoughts?: string;
+  /** Thinking tokens billed inside `outputTokens` (reported by the server, or estimated from the thoughts). */
+  reasoningTokens?: number;
+  /** Where thoughts arrived: `<think>` in content, a reasoning field, or only billed. */
+  thoughtsVia?: 'content-tags' | 'reasoning-field' | 'billed-only';
+  /** How tool calls arrived: native `tool_calls`, or Hermes `<tool_call>` text read by the fallback. */
+  toolCallsVia?: 'native' | 'text';
 }
 
 /** One agent's model. */

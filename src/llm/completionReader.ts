@@ -1,0 +1,122 @@
+import { extractTextToolCalls } from './hermesToolCalls';
+import { type NormalisedTokenLogprob, dropLogprobSpan, normaliseLogprobs } from './logprobNormaliser';
+import { reasoningTokenCount, splitThinking } from './thinking';
+
+/**
+ * Turns what an OpenAI-compatible server sent (whole or streamed, already concatenated) into one answer:
+ * thoughts apart from the text, Hermes text tool calls read when there were no native ones, logprobs
+ * normalised and limited to the answer, thinking and cached tokens counted. One function for both paths, so
+ * the quirks are handled once (DESIGN "Provider quirks").
+ */
+
+export interface WireUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number | null } | null;
+  completion_tokens_details?: { reasoning_tokens?: number | null } | null;
+}
+
+export interface RawCompletion {
+  content: string;
+  /** `reasoning_content` or `reasoning` of the message (or its deltas). */
+  reasoningField?: string;
+  nativeToolCalls: { id: string; name: string; arguments: string }[];
+  logprobEntries?: { token?: unknown; logprob?: unknown; top_logprobs?: unknown }[] | null;
+  usage?: WireUsage;
+}
+
+export interface ReadCompletion {
+  text: string;
+  thoughts?: string;
+  thoughtsVia?: 'content-tags' | 'reasoning-field' | 'billed-only';
+  /** The model was cut off while still thinking (no answer at all). */
+  thoughtsUnclosed?: boolean;
+  toolCalls: { id: string; name: string; arguments: string }[];
+  toolCallsVia?: 'native' | 'text';
+  logprobs?: NormalisedTokenLogprob[];
+  /** From usage, or undefined when the server sent none. */
+  promptTokens?: number;
+  completionTokens?: number;
+  reasoningTokens: number;
+  cachedInputTokens: number;
+}
+
+/** Reads the `reasoning_content` / `reasoning` field of a message or delta, whichever the server uses. */
+export function reasoningFieldOf(m: unknown): string | undefined {
+  if (!m || typeof m !== 'object') return undefined;
+  const o = m as { reasoning_content?: unknown; reasoning?: unknown };
+  const v = typeof o.reasoning_content === 'string' ? o.reasoning_content : typeof o.reasoning === 'string' ? o.reasoning : undefined;
+  return v || undefined;
+}
+
+function count(x: unknown): number | undefined {
+  return typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : undefined;
+}
+
+export function readCompletion(raw: RawCompletion, toolNames: readonly string[], idPrefix: string): ReadCompletion {
+  const split = splitThinking(raw.content, raw.reasoningField);
+  let text = split.answer;
+  let toolCalls = raw.nativeToolCalls;
+  let toolCallsVia: ReadCompletion['toolCallsVia'] = toolCalls.length ? 'native' : undefined;
+  if (!toolCalls.length && toolNames.length) {
+    const found = extractTextToolCalls(text, toolNames, idPrefix);
+    if (found.calls.length) {
+      toolCalls = found.calls;
+      text = found.rest;
+      toolCallsVia = 'text';
+    }
+  }
+  const logprobs = dropLogprobSpan(normaliseLogprobs(raw.logprobEntries), split.contentThoughtSpan);
+  const completionTokens = count(raw.usage?.completion_tokens);
+  const reportedReasoning = count(raw.usage?.completion_tokens_details?.reasoning_tokens ?? undefined);
+  const reasoningTokens = completionTokens === undefined ? 0 : reasoningTokenCount(completionTokens, reportedReasoning, split.thoughts, text);
+  const promptTokens = count(raw.usage?.prompt_tokens);
+  const cached = count(raw.usage?.prompt_tokens_details?.cached_tokens ?? undefined) ?? 0;
+  const thoughtsVia = split.via ?? (reasoningTokens > 0 ? 'billed-only' : undefined);
+  return {
+    text,
+    ...(split.thoughts ? { thoughts: split.thoughts } : {}),
+    ...(thoughtsVia ? { thoughtsVia } : {}),
+    ...(split.unclosed ? { thoughtsUnclosed: true } : {}),
+    toolCalls,
+    ...(toolCallsVia ? { toolCallsVia } : {}),
+    ...(logprobs ? { logprobs } : {}),
+    ...(promptTokens !== undefined ? { promptTokens } : {}),
+    ...(completionTokens !== undefined ? { completionTokens } : {}),
+    reasoningTokens,
+    cachedInputTokens: promptTokens === undefined ? 0 : Math.min(cached, promptTokens),
+  };
+}
+
+/**
+ * Streams only the answer to a live preview: text inside a leading `<think>` block is held back until the
+ * block closes. (A reply that starts mid-thought with a bare `</think>` is only known at the end; the final
+ * record is right either way.)
+ */
+export class ThinkStreamFilter {
+  private buf = '';
+  private passthrough = false;
+  constructor(private readonly out: (text: string) => void) {}
+
+  push(delta: string): void {
+    if (this.passthrough) {
+      this.out(delta);
+      return;
+    }
+    this.buf += delta;
+    const lead = this.buf.trimStart();
+    if (lead.length < 7 && '<think>'.startsWith(lead)) return; // could still become a tag
+    if (!/^<think(ing)?>/i.test(lead)) {
+      this.passthrough = true;
+      this.out(this.buf);
+      return;
+    }
+    const close = /<\/think(ing)?>/i.exec(this.buf);
+    if (!close) return;
+    const answer = this.buf.slice(close.index + close[0].length).replace(/^\s+/, '');
+    if (answer) {
+      this.out(answer);
+      this.passthrough = true;
+    }
+  }
+}
