@@ -86,6 +86,12 @@ describe('red team: the sandbox walls and the scrubbed environment (item 1)', fu
     assert.deepEqual(scrubSecrets({ MY_POOL_KEY_NAME: 'x' }, ['my_pool_key_name']).dropped, ['MY_POOL_KEY_NAME']);
   });
 
+  it('drops the launching npm\'s lifecycle context, so `npm test` runs the repository\'s script, not the launcher\'s', () => {
+    const r = scrubSecrets({ PATH: '/bin', npm_config_local_prefix: '/outer', npm_package_json: '/outer/package.json', npm_lifecycle_event: 'test', INIT_CWD: '/outer' });
+    assert.deepEqual(Object.keys(r.env), ['PATH']);
+    assert.deepEqual(r.dropped, [], 'not secrets: not reported as such');
+  });
+
   it('SALE_SANDBOX=off forces "no sandbox", and says why', () => {
     const info = detectSandbox({ ...process.env, SALE_SANDBOX: 'off' });
     assert.deepEqual(info, { kind: 'none', reason: 'switched off (SALE_SANDBOX=off)' });
