@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ChildProcessCommandRunner } from '../core/execution/childProcessRunner';
 import { SaleError } from '../core/errors';
 import { loadSuite } from '../core/suite';
+import { dependencyInstallRunner } from '../suite/dependencyInstall';
 import { mineRepo } from '../suite/mineRepo';
 import { bold, dim, yellow } from './bidTable';
 
@@ -16,8 +17,11 @@ export const SUITE_MINE_USAGE = `sale suite mine --repo DIR (--commits A..B | SH
 
 export async function runSuiteCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === 'materialise' || sub === 'materialize' || sub === 'verify' || sub === 'discover') {
+    return (await import('./suiteRegistryCommand')).runSuiteRegistryCommand(sub === 'materialize' ? 'materialise' : sub, rest);
+  }
   if (sub !== 'mine') {
-    process.stdout.write(`${SUITE_MINE_USAGE}\n`);
+    process.stdout.write(`${SUITE_MINE_USAGE}\n\n${(await import('./suiteRegistryCommand')).SUITE_REGISTRY_USAGE}\n`);
     return sub === '--help' || sub === '-h' ? 0 : 2;
   }
   const { values, positionals } = parseArgs({
@@ -47,6 +51,7 @@ export async function runSuiteCommand(argv: string[]): Promise<number> {
     outDir: out,
     commits: range ? { range } : { shas },
     runner: new ChildProcessCommandRunner(),
+    installRunner: dependencyInstallRunner(),
     ...(values['npm-cache'] ? { cacheDir: resolve(values['npm-cache']) } : {}),
     ...(values.family ? { family: values.family } : {}),
     onOutcome: (o) => {

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ChildProcessCommandRunner } from '../core/execution/childProcessRunner';
 import { type CommandRunner, commandPassed } from '../core/ports/commandRunner';
 
 /**
@@ -13,6 +14,15 @@ export interface InstallResult {
   note?: string;
 }
 
+/**
+ * The runner for `npm ci` / `npm install` of a task's dependencies: outside the sandbox, because npm needs the
+ * network, the user's npm configuration and the shared cache folder (all hidden in it), and it runs no package
+ * code here (--ignore-scripts). The tests themselves still run in the sandbox, which mounts deps/ read-only.
+ */
+export function dependencyInstallRunner(): CommandRunner {
+  return new ChildProcessCommandRunner({ sandbox: { kind: 'none', reason: 'dependency install (npm --ignore-scripts)' } });
+}
+
 export function needsNodeDependencies(repoDir: string): boolean {
   const file = join(repoDir, 'package.json');
   if (!existsSync(file)) return false;
@@ -24,13 +34,54 @@ export function needsNodeDependencies(repoDir: string): boolean {
   }
 }
 
-export async function installNodeDependencies(taskDir: string, repoDir: string, cacheDir: string, runner: CommandRunner): Promise<InstallResult> {
+const IMPORT = /\brequire\(\s*['"]([^'"]+)['"]\s*\)|\bfrom\s+['"]([^'"]+)['"]|\bimport\s*\(?\s*['"]([^'"]+)['"]/g;
+
+/** Bare package names a folder's JavaScript imports (`require('a/b')` → a, `'@s/p/x'` → @s/p), node_modules excluded. */
+export function importedPackages(dir: string): Set<string> {
+  const out = new Set<string>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && /\.[cm]?[jt]sx?$/.test(e.name)) {
+        for (const m of readFileSync(p, 'utf8').matchAll(IMPORT)) {
+          const spec = m[1] ?? m[2] ?? m[3];
+          if (!spec || /^[./]|^node:/.test(spec)) continue;
+          const parts = spec.split('/');
+          out.add(spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]);
+        }
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export interface InstallOptions {
+  /**
+   * 'imported': keep only the devDependencies the repository's files import (a published package's devDependencies
+   * carry linters, bundlers and release tools its tests never load; installing them all costs minutes per task).
+   * The trimmed package.json is installed without a lockfile.
+   */
+  devDependencies?: 'all' | 'imported';
+}
+
+export async function installNodeDependencies(taskDir: string, repoDir: string, cacheDir: string, runner: CommandRunner, opts: InstallOptions = {}): Promise<InstallResult> {
   if (!needsNodeDependencies(repoDir)) return { installed: false, note: 'no dependencies' };
   const depsDir = join(taskDir, 'deps');
   mkdirSync(depsDir, { recursive: true });
-  const lock = ['package-lock.json', 'npm-shrinkwrap.json'].find((f) => existsSync(join(repoDir, f)));
-  for (const f of ['package.json', ...(lock ? [lock] : [])]) {
-    await runner.run(`cp ${JSON.stringify(join(repoDir, f))} ${JSON.stringify(join(depsDir, f))}`, { cwd: depsDir, timeoutMs: 10_000 });
+  let lock = ['package-lock.json', 'npm-shrinkwrap.json'].find((f) => existsSync(join(repoDir, f)));
+  if (opts.devDependencies === 'imported') {
+    const pkg = JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+    const used = importedPackages(repoDir);
+    const dev = Object.fromEntries(Object.entries(pkg.devDependencies ?? {}).filter(([n]) => used.has(n) && !(n in (pkg.dependencies ?? {}))));
+    writeFileSync(join(depsDir, 'package.json'), `${JSON.stringify({ name: 'sale-task-deps', private: true, dependencies: pkg.dependencies ?? {}, optionalDependencies: pkg.optionalDependencies ?? {}, devDependencies: dev }, null, 2)}\n`);
+    lock = undefined;
+  } else {
+    for (const f of ['package.json', ...(lock ? [lock] : [])]) {
+      await runner.run(`cp ${JSON.stringify(join(repoDir, f))} ${JSON.stringify(join(depsDir, f))}`, { cwd: depsDir, timeoutMs: 10_000 });
+    }
   }
   const cache = JSON.stringify(resolve(cacheDir));
   const flags = `--cache ${cache} --prefer-offline --no-audit --no-fund --ignore-scripts --loglevel=error`;

@@ -20,6 +20,11 @@ export interface MineOptions {
   repo: string;
   outDir: string;
   runner: CommandRunner;
+  /**
+   * Runs the dependency install (default: `runner`). The CLI passes an unsandboxed one: npm needs the network, the
+   * user's npm configuration and the cache folder, and runs no package code (--ignore-scripts).
+   */
+  installRunner?: CommandRunner;
   /** Shared npm cache folder for dependency installs. */
   cacheDir: string;
   /** Family of the tasks (memory's notion of "similar"); default: the repository folder's name. */
@@ -29,6 +34,12 @@ export interface MineOptions {
   testTimeoutMs?: number;
   /** More changed source files than this: skipped (not a reviewable task). */
   maxSourceFiles?: number;
+  /** The test command from the caller (e.g. a suite manifest) instead of the detected one; undefined → detect. */
+  testCommand?: (changedTests: string[]) => string | undefined;
+  /** Which devDependencies to install: all (default), or only those the repository's tests and source import. */
+  devDependencies?: 'all' | 'imported';
+  /** Id, title and body from the caller instead of the commit message, and facts for the `mined` block. */
+  naming?: { id?: string; title?: string; body?: string; origin?: Record<string, unknown> };
 }
 
 export type MineOutcome =
@@ -103,11 +114,11 @@ export async function mineCommit(sha: string, opts: MineOptions): Promise<MineOu
   const licence = q.licence;
   const licencePath = q.licence.file;
 
-  const id = taskId(info.subject, info.sha);
+  const id = opts.naming?.id ?? taskId(info.subject, info.sha);
   const taskDir = join(opts.outDir, id);
   if (existsSync(join(taskDir, 'task.json'))) return { sha: info.sha, status: 'exists', id };
 
-  let title = taskTitle(info.subject);
+  let title = opts.naming?.title ?? taskTitle(info.subject);
   if (opts.titles?.has(title.toLowerCase())) title = `${title} (${short(info.sha)})`;
 
   // Build in a temporary folder next to the suite and move it in only when the task checks out.
@@ -128,10 +139,11 @@ export async function mineCommit(sha: string, opts: MineOptions): Promise<MineOu
       if (!isDocPath(f.path)) solutionFiles.push({ path: f.path, before: fileAt(opts.repo, parent, f.path)?.toString('utf8'), after: after.toString('utf8') });
     }
     const testPaths = tests.filter((f) => f.status !== 'D').map((f) => f.path);
-    const detected = detectTestCommand(repoDir, testPaths);
-    if (!detected) return skip(info.sha, 'no test runner detected (npm test, node --test, mocha, jest, vitest, pytest, go test)');
+    const given = opts.testCommand?.(testPaths);
+    const detected = given ? { command: given, narrowed: true } : opts.testCommand ? undefined : detectTestCommand(repoDir, testPaths);
+    if (!detected) return skip(info.sha, opts.testCommand ? 'no test entry point among the changed tests' : 'no test runner detected (npm test, node --test, mocha, jest, vitest, pytest, go test)');
 
-    const deps = await installNodeDependencies(work, repoDir, opts.cacheDir, opts.runner);
+    const deps = await installNodeDependencies(work, repoDir, opts.cacheDir, opts.installRunner ?? opts.runner, { devDependencies: opts.devDependencies });
     if (!deps.installed && deps.note && deps.note !== 'no dependencies') return skip(info.sha, `dependencies: ${deps.note}`);
 
     const verdict = await checkTask(repoDir, solutionDir, detected.command, opts.runner, opts.testTimeoutMs ?? 5 * 60_000);
@@ -140,13 +152,13 @@ export async function mineCommit(sha: string, opts: MineOptions): Promise<MineOu
     const task: SuiteTask = {
       id,
       title,
-      body: taskBody(info.subject, info.body, testPaths),
+      body: opts.naming?.body ?? taskBody(info.subject, info.body, testPaths),
       family: opts.family ?? familyOf(opts.repo),
       minutes: estimateMinutes(changedLineCount(opts.repo, parent, info.sha, source.map((f) => f.path)), source.length),
       testCommand: detected.command,
       keySteps: keyStepsFromDiff(solutionFiles),
     };
-    writeFileSync(join(work, 'task.json'), `${JSON.stringify({ ...task, mined: { repo: basename(opts.repo), commit: info.sha, parent, licence: licence.name, licenceFile: licencePath, narrowed: detected.narrowed } }, null, 2)}\n`);
+    writeFileSync(join(work, 'task.json'), `${JSON.stringify({ ...task, mined: { repo: basename(opts.repo), ...opts.naming?.origin, commit: info.sha, parent, licence: licence.name, licenceFile: licencePath, narrowed: detected.narrowed } }, null, 2)}\n`);
     rmSync(taskDir, { recursive: true, force: true });
     renameDir(work, taskDir);
     if (deps.installed) {
@@ -172,7 +184,7 @@ function applyChange(repo: string, sha: string, f: ChangedFile, dir: string): vo
 }
 
 /** Fail before, pass after — each run on a fresh copy. Undefined when the task checks out, else why not. */
-async function checkTask(repoDir: string, solutionDir: string, command: string, runner: CommandRunner, timeoutMs: number): Promise<string | undefined> {
+export async function checkTask(repoDir: string, solutionDir: string, command: string, runner: CommandRunner, timeoutMs: number): Promise<string | undefined> {
   const tmp = mkdtempSync(join(tmpdir(), 'sale-mine-check-'));
   try {
     const before = join(tmp, 'before');

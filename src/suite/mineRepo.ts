@@ -15,6 +15,7 @@ export interface MineRepoOptions {
   outDir: string;
   commits: { range?: string; shas?: string[]; last?: number };
   runner: CommandRunner;
+  installRunner?: CommandRunner;
   cacheDir?: string;
   family?: string;
   signal?: CancelSignal;
@@ -42,7 +43,7 @@ export async function mineRepo(opts: MineRepoOptions): Promise<MineOutcome[]> {
     if (opts.signal?.cancelled) break;
     let o: MineOutcome;
     try {
-      o = await mineCommit(sha, { repo: opts.repo, outDir: opts.outDir, runner: opts.runner, cacheDir: opts.cacheDir ?? join(opts.outDir, '.npm-cache'), family: opts.family, titles });
+      o = await mineCommit(sha, { repo: opts.repo, outDir: opts.outDir, runner: opts.runner, installRunner: opts.installRunner, cacheDir: opts.cacheDir ?? join(opts.outDir, '.npm-cache'), family: opts.family, titles });
     } catch (e) {
       o = { sha, status: 'skipped', reason: `error: ${(e as Error).message}` };
     }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
 
@@ -72,6 +72,9 @@ export function bwrapArgs(cwd: string, opts: { allowNetwork?: boolean; home?: st
   if (isInside(nodePrefix, home)) back.add(nodePrefix);
   for (const p of back) if (!isInside(root, p) && !isInside(p, root)) a.push('--ro-bind', p, p);
   a.push('--bind', root, root);
+  // Dependencies installed outside the repository and linked in as node_modules (a mined task's deps/): read-only.
+  const deps = linkedDependencies(root);
+  if (deps) a.push('--ro-bind', deps, deps);
   const dotGit = path.join(root, '.git');
   if (isDir(dotGit)) {
     a.push('--ro-bind', dotGit, dotGit);
@@ -83,6 +86,18 @@ export function bwrapArgs(cwd: string, opts: { allowNetwork?: boolean; home?: st
   if (opts.allowNetwork) a.push('--share-net');
   a.push('--die-with-parent', '--new-session', '--chdir', root, '--setenv', 'HOME', home);
   return a;
+}
+
+/** The real folder of `root/node_modules` when it is a symlink to a folder outside `root`. */
+function linkedDependencies(root: string): string | undefined {
+  const link = path.join(root, 'node_modules');
+  try {
+    if (!lstatSync(link).isSymbolicLink()) return undefined;
+    const real = realpathSync(link);
+    return isDir(real) && !isInside(real, root) ? real : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isDir(p: string): boolean {
