@@ -5,7 +5,7 @@
  * On 717bf52 commands ran with the user's full rights and environment.
  */
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -57,6 +57,19 @@ describe('red team: the sandbox walls and the scrubbed environment (item 1)', fu
       rmSync(join(homedir(), `.sale-redteam-marker-${process.pid}`), { force: true });
       srv.close();
     }
+  });
+
+  it('bubblewrap: dependencies linked in as node_modules (a mined task\'s deps/) are readable, not writable', async function () {
+    if (bwrap.kind !== 'bwrap') this.skip();
+    const deps = join(dir, 'deps', 'node_modules');
+    mkdirSync(join(deps, 'lib'), { recursive: true });
+    writeFileSync(join(deps, 'lib', 'index.js'), "module.exports = 'LIB-LOADED';\n");
+    symlinkSync(deps, join(repo, 'node_modules'));
+    const runner = new ChildProcessCommandRunner({ sandbox: bwrap });
+    const r = await runner.run(`node -e "console.log(require('lib'))"; echo w > node_modules/lib/index.js && echo DEPS-WRITTEN`, { cwd: repo, timeoutMs: 30_000 });
+    assert.match(r.output, /LIB-LOADED/);
+    assert.doesNotMatch(r.output, /DEPS-WRITTEN/);
+    assert.equal(readFileSync(join(deps, 'lib', 'index.js'), 'utf8'), "module.exports = 'LIB-LOADED';\n");
   });
 
   for (const sandbox of [bwrap, { kind: 'none', reason: 'forced' } as const]) {

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { ChildProcessCommandRunner } from '../../src/core/execution/childProcessRunner';
 import { loadSuite } from '../../src/core/suite';
 import { importedPackages } from '../../src/suite/dependencyInstall';
-import { type Manifest, expandTestCommand, parseManifest } from '../../src/suite/registry/manifest';
+import { type Manifest, type ManifestTask, expandTestCommand, parseManifest } from '../../src/suite/registry/manifest';
 import { materialiseSuite, verifyTask } from '../../src/suite/registry/materialise';
 import { changelogText } from '../../src/suite/registry/releaseRepo';
 import { mineReleasePair } from '../../src/suite/registry/releasePair';
@@ -57,7 +57,7 @@ function fakeSource(store: string): TarballSource & { calls: string[] } {
 }
 
 const PKG = { name: 'clampy', licence: 'MIT', licenceFile: 'LICENSE', testCommand: 'node --test {tests}', testEntry: '^test/[^/]+\\.js$', lines: 10, why: 'test package' };
-const TASK = { id: 'clampy-1.0.0-1.0.1', package: 'clampy', from: '1.0.0', to: '1.0.1', tests: ['test/clamp.js'], solution: ['CHANGELOG.md', 'index.js'], testCommand: 'node --test test/clamp.js', expect: { before: 'fail', after: 'pass' } } as const;
+const TASK: ManifestTask = { id: 'clampy-1.0.0-1.0.1', package: 'clampy', from: '1.0.0', to: '1.0.1', tests: ['test/clamp.js'], solution: ['CHANGELOG.md', 'index.js'], testCommand: 'node --test test/clamp.js', expect: { before: 'fail', after: 'pass' } };
 const manifest = (over: Partial<Manifest> = {}): Manifest => parseManifest({ name: 'test-suite', packages: [PKG], tasks: [TASK], quick: [TASK.id], ...over });
 
 describe('real-history suite: manifest schema', () => {
