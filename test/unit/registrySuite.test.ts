@@ -23,6 +23,9 @@ function writePackage(dir: string, version: string, licence: string, lib: string
   const files: Record<string, string> = {
     'package.json': JSON.stringify({ name: 'clampy', version, license: 'MIT', main: 'index.js', scripts: { test: 'node --test test/' } }),
     'index.js': lib,
+    // Build output and lint settings change with every release; neither is the task (releaseRepo.ts).
+    'dist/clampy.js': `/* bundle ${version} */\n${lib}`,
+    '.eslintrc': JSON.stringify({ root: true, version }),
     'test/clamp.js': test,
     LICENSE: licence,
     'CHANGELOG.md': `# Changelog\n\n## v${version}\n- [Fix] \`clamp\`: respect the upper bound\n- [Dev Deps] update tape\n\n## v1.0.0\n- Initial\n`,
@@ -56,7 +59,7 @@ function fakeSource(store: string): TarballSource & { calls: string[] } {
   return src;
 }
 
-const PKG = { name: 'clampy', licence: 'MIT', licenceFile: 'LICENSE', testCommand: 'node --test {tests}', testEntry: '^test/[^/]+\\.js$', lines: 10, why: 'test package' };
+const PKG = { name: 'clampy', licence: 'MIT', licenceFile: 'LICENSE', testCommand: 'node --test {tests}', testEntry: '^test/[^/]+\\.js$', generated: ['dist/'], lines: 10, why: 'test package' };
 const TASK: ManifestTask = { id: 'clampy-1.0.0-1.0.1', package: 'clampy', from: '1.0.0', to: '1.0.1', tests: ['test/clamp.js'], solution: ['CHANGELOG.md', 'index.js'], testCommand: 'node --test test/clamp.js', expect: { before: 'fail', after: 'pass' } };
 const manifest = (over: Partial<Manifest> = {}): Manifest => parseManifest({ name: 'test-suite', packages: [PKG], tasks: [TASK], quick: [TASK.id], ...over });
 
@@ -107,6 +110,11 @@ describe('real-history suite: materialiser (npm-packed tarballs, a fake registry
     assert.equal(readFileSync(join(t.repoDir, 'test/clamp.js'), 'utf8'), TEST_V2);
     assert.equal(readFileSync(join(t.repoDir, 'LICENSE'), 'utf8'), MIT);
     assert.equal(readFileSync(join(t.solutionDir, 'index.js'), 'utf8'), LIB_V2);
+    // Metadata comes from the newer release, build output stays the older one's, neither is in solution/.
+    assert.match(readFileSync(join(t.repoDir, 'package.json'), 'utf8'), /"version":"1\.0\.1"/);
+    assert.match(readFileSync(join(t.repoDir, '.eslintrc'), 'utf8'), /1\.0\.1/);
+    assert.match(readFileSync(join(t.repoDir, 'dist/clampy.js'), 'utf8'), /bundle 1\.0\.0/);
+    assert.deepEqual(readdirSync(t.solutionDir).sort(), ['CHANGELOG.md', 'index.js']);
     const mined = (JSON.parse(readFileSync(join(t.dir, 'task.json'), 'utf8')) as { mined: Record<string, unknown> }).mined;
     assert.deepEqual([mined.package, mined.from, mined.to, mined.licence], ['clampy', '1.0.0', '1.0.1', 'MIT']);
 

@@ -14,7 +14,7 @@ import { type TarballCache, unpackTarball } from './tarballs';
  * reviewed and merged into the committed MANIFEST by hand.
  */
 export interface DiscoverOptions {
-  pkg: Omit<ManifestPackage, 'lines' | 'licence' | 'licenceFile'>;
+  pkg: Omit<ManifestPackage, 'lines' | 'licence' | 'licenceFile' | 'generated'> & { generated?: string[] };
   /** Releases to pair, oldest first; default: the registry's list (npm view), stable versions only. */
   versions?: string[];
   /** Only the last N pairs. */
@@ -59,7 +59,7 @@ export async function discoverPackage(o: DiscoverOptions): Promise<Discovered> {
     const [from, to] = [versions[i - 1], versions[i]];
     let r: PairOutcome;
     try {
-      r = await mineReleasePair({ pkg: { ...o.pkg, testCommand: o.pkg.testCommand, testEntry: o.pkg.testEntry }, from, to, tarballs: o.tarballs, outDir: o.outDir, runner: o.runner, installRunner: o.installRunner, npmCacheDir: o.npmCacheDir });
+      r = await mineReleasePair({ pkg: o.pkg, from, to, tarballs: o.tarballs, outDir: o.outDir, runner: o.runner, installRunner: o.installRunner, npmCacheDir: o.npmCacheDir });
     } catch (e) {
       r = { sha: '', status: 'skipped', reason: `error: ${(e as Error).message.split('\n')[0]}` };
     }
@@ -76,7 +76,7 @@ export async function discoverPackage(o: DiscoverOptions): Promise<Discovered> {
     unpackTarball(await o.tarballs.get(o.pkg.name, versions[versions.length - 1]), tmp);
     const licenceFile = readdirSync(tmp).find((f) => isLicencePath(f)) ?? 'LICENSE';
     const licence = String((JSON.parse(readFileSync(join(tmp, 'package.json'), 'utf8')) as { license?: unknown }).license ?? 'unknown');
-    return { pkg: { ...o.pkg, licence, licenceFile, lines: countLines(tmp) }, tasks, skipped };
+    return { pkg: { ...o.pkg, generated: o.pkg.generated ?? [], licence, licenceFile, lines: countLines(tmp) }, tasks, skipped };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

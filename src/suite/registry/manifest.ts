@@ -36,6 +36,8 @@ export const ManifestPackageSchema = z.object({
   /** `{tests}` stands for the changed test entry points (those matching `testEntry`). */
   testCommand: z.string().includes('{tests}'),
   testEntry: z.string().min(1),
+  /** Build output (e.g. `dist/`): kept as in release `from`, never part of a solution. */
+  generated: z.array(z.string().transform((p) => p.replace(/\/+$/, '')).pipe(REL_PATH)).default([]),
   /** Lines of JavaScript in the newest release used (source and tests), for "packages of different sizes". */
   lines: z.number().int().nonnegative(),
   /** Why the package is in the suite. */

@@ -13,7 +13,7 @@ import { type TarballCache, unpackTarball } from './tarballs';
  * mineCommit checks fail-before / pass-after and installs the dependencies the tests import).
  */
 export interface ReleasePairOptions {
-  pkg: Pick<ManifestPackage, 'name' | 'testCommand' | 'testEntry'>;
+  pkg: Pick<ManifestPackage, 'name' | 'testCommand' | 'testEntry'> & { generated?: string[] };
   from: string;
   to: string;
   tarballs: TarballCache;
@@ -36,7 +36,7 @@ export async function mineReleasePair(o: ReleasePairOptions): Promise<PairOutcom
   try {
     unpackTarball(a, join(tmp, 'from'));
     unpackTarball(b, join(tmp, 'to'));
-    const { repo, head } = buildReleaseHistory(join(tmp, 'git'), join(tmp, 'from'), join(tmp, 'to'), { name: o.pkg.name, from: o.from, to: o.to });
+    const { repo, head } = buildReleaseHistory(join(tmp, 'git'), join(tmp, 'from'), join(tmp, 'to'), { name: o.pkg.name, from: o.from, to: o.to }, o.pkg.generated ?? []);
     const q = qualifyCommit(repo, head);
     if ('reason' in q) return { sha: head, status: 'skipped', reason: q.reason };
     const tests = q.tests.filter((f) => f.status !== 'D').map((f) => f.path).sort();

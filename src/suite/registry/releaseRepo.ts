@@ -6,11 +6,14 @@ import { git } from '../gitCommits';
 /**
  * Two consecutive releases as a tiny git history, so a release pair is mined exactly like a commit (mineCommit):
  *   1. release `from` as published;
- *   2. the same with `to`'s package.json (its dependencies and scripts: metadata, not the change to make);
- *   3. release `to` as published.
- * Mining commit 3 gives repo/ = `from` + `to`'s package.json + `to`'s test changes, solution/ = `to`'s other changes.
+ *   2. the same with `to`'s metadata (package.json, root dotfiles, lint configs: dependencies, scripts and tool
+ *      settings, not the change to make);
+ *   3. release `to` as published, except its build output (`generated`, e.g. dist/), which stays as in `from`:
+ *      a bundle rebuilt from the new source would be a second copy of the solution and no task for an agent.
+ * Mining commit 3 gives repo/ = `from` + `to`'s metadata + `to`'s test changes, solution/ = `to`'s other changes.
  * Author, committer and dates are fixed, so the hashes are the same on every machine.
  */
+const METADATA = /^(package\.json|\.[^/]+|eslint\.config\.[cm]?js|tsconfig[^/]*\.json)$/;
 const ENV = {
   GIT_AUTHOR_NAME: 'sale-suite',
   GIT_AUTHOR_EMAIL: 'sale-suite@invalid',
@@ -38,13 +41,23 @@ export interface ReleaseHistory {
 }
 
 /** Builds the history in `repo` (an empty folder) from two unpacked releases. */
-export function buildReleaseHistory(repo: string, fromDir: string, toDir: string, label: { name: string; from: string; to: string }): ReleaseHistory {
+export function buildReleaseHistory(repo: string, fromDir: string, toDir: string, label: { name: string; from: string; to: string }, generated: string[] = []): ReleaseHistory {
   execFileSync('git', ['init', '-q', repo], { stdio: 'pipe' });
   replaceTree(repo, fromDir);
   commitTree(repo, `${label.name} ${label.from}`);
-  if (existsSync(join(toDir, 'package.json'))) cpSync(join(toDir, 'package.json'), join(repo, 'package.json'));
-  commitTree(repo, `${label.name} ${label.from} with the package.json of ${label.to}`);
+  for (const name of new Set([...readdirSync(fromDir), ...readdirSync(toDir)])) {
+    if (name === '.git' || !METADATA.test(name)) continue;
+    rmSync(join(repo, name), { recursive: true, force: true });
+    if (existsSync(join(toDir, name))) cpSync(join(toDir, name), join(repo, name), { recursive: true, verbatimSymlinks: true });
+  }
+  commitTree(repo, `${label.name} ${label.from} with the metadata of ${label.to}`);
   replaceTree(repo, toDir);
+  for (const g of generated) {
+    const rel = g.replace(/\/+$/, '');
+    if (!rel || rel.split('/').includes('..')) continue;
+    rmSync(join(repo, rel), { recursive: true, force: true });
+    if (existsSync(join(fromDir, rel))) cpSync(join(fromDir, rel), join(repo, rel), { recursive: true, verbatimSymlinks: true });
+  }
   return { repo, head: commitTree(repo, `${label.name} ${label.to}`) };
 }
 
@@ -79,7 +92,7 @@ export function changelogText(toDir: string, name: string, version: string): { s
     if (level === 0 && /^v?\d+\.\d+\.\d+\b/.test(l)) break;
     section.push(l);
   }
-  const items = section.map((l) => /^\s*[-*] (.*)$/.exec(l)?.[1]).filter((x): x is string => !!x).map(plain).filter(Boolean);
+  const items = [...new Set(section.map((l) => /^\s*[-*] (.*)$/.exec(l)?.[1]).filter((x): x is string => !!x).map(plain).filter(Boolean))];
   const wanted = items.filter((i) => !UPKEEP.test(i));
   const chosen = wanted.length ? wanted : items;
   if (!chosen.length) return undefined;
