@@ -22,7 +22,7 @@ export const SUITE_REGISTRY_USAGE = `sale suite materialise [--manifest FILE] [-
   Prints the suite folder, for \`sale bench --suite\`.
 sale suite verify [--manifest FILE] [--out DIR] [--quick] [--only ID,…]
   Materialises, then checks every task: licence kept and permissive, tests fail before and pass after.
-sale suite discover --package NAME --test-command 'CMD {tests}' --test-entry REGEX --why TEXT [--generated dist/,…] [--last N] [--out DIR] [--json FILE]
+sale suite discover --package NAME --test-command 'CMD {tests}' --test-entry REGEX --why TEXT [--generated dist/,…] [--versions V1,V2,… | --last N] [--out DIR] [--json FILE]
   Tries consecutive release pairs of a package and writes manifest entries (tasks, and skipped pairs with why).`;
 
 function common(rest: string[], extra: Record<string, { type: 'string' | 'boolean' }> = {}) {
@@ -81,13 +81,14 @@ export async function runSuiteRegistryCommand(sub: string, rest: string[]): Prom
 async function discover(rest: string[]): Promise<number> {
   const { values } = parseArgs({
     args: rest,
-    options: { package: { type: 'string' }, 'test-command': { type: 'string' }, 'test-entry': { type: 'string' }, why: { type: 'string' }, generated: { type: 'string' }, last: { type: 'string' }, out: { type: 'string' }, json: { type: 'string' } },
+    options: { package: { type: 'string' }, 'test-command': { type: 'string' }, 'test-entry': { type: 'string' }, why: { type: 'string' }, generated: { type: 'string' }, versions: { type: 'string' }, last: { type: 'string' }, out: { type: 'string' }, json: { type: 'string' } },
   });
   if (!values.package || !values['test-command'] || !values['test-entry'] || !values.why) throw new SaleError(`--package, --test-command, --test-entry and --why are required.\n\n${SUITE_REGISTRY_USAGE}`, 'usage');
   const outDir = resolve(values.out ?? join(saleCacheDir(), 'suites', 'discover'));
   const found = await discoverPackage({
     pkg: { name: values.package, testCommand: values['test-command'], testEntry: values['test-entry'], why: values.why, generated: values.generated ? values.generated.split(',').filter(Boolean) : [] },
     last: values.last ? Number(values.last) : undefined,
+    ...(values.versions ? { versions: values.versions.split(',').filter(Boolean) } : {}),
     tarballs: tarballCache(join(saleCacheDir(), 'tarballs')),
     outDir,
     runner: new ChildProcessCommandRunner(),
