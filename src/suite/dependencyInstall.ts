@@ -44,7 +44,8 @@ export function importedPackages(dir: string): Set<string> {
       if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.isFile() && /\.[cm]?[jt]sx?$/.test(e.name)) {
+      // Tool configs (eslint.config.mjs, vite.config.ts) load linters and bundlers, not what the tests run on.
+      else if (e.isFile() && /\.[cm]?[jt]sx?$/.test(e.name) && !/\.config\.[cm]?[jt]s$/.test(e.name)) {
         for (const m of readFileSync(p, 'utf8').matchAll(IMPORT)) {
           const spec = m[1] ?? m[2] ?? m[3];
           if (!spec || /^[./]|^node:/.test(spec)) continue;

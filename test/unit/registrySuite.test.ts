@@ -183,6 +183,7 @@ describe('real-history suite: helpers', () => {
       mkdirSync(join(dir, 'node_modules', 'x'), { recursive: true });
       writeFileSync(join(dir, 'test', 'a.js'), "const t = require('tape');\nconst f = require('for-each/x');\nimport y from '@scope/pkg/sub';\nrequire('./local');\nrequire('node:fs');\n");
       writeFileSync(join(dir, 'node_modules', 'x', 'i.js'), "require('hidden')");
+      writeFileSync(join(dir, 'eslint.config.mjs'), "import cfg from '@ljharb/eslint-config';\n");
       assert.deepEqual([...importedPackages(dir)].sort(), ['@scope/pkg', 'for-each', 'tape']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
