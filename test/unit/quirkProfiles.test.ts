@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import OpenAI from 'openai';
 import { defaultSuiteDir } from '../../src/cli/resources';
 import { loadTaskFile } from '../../src/cli/taskFile';
 import { auctionSettings } from '../../src/core/auction/auctionSettings';
@@ -124,6 +125,32 @@ describe('quirk profiles: a whole solve on every simulated twin (src/sim/quirkPr
       }
     });
   }
+
+  it('usage as servers send it: whole answers always, streams only with include_usage; never on the no-usage twin', async () => {
+    const twin = loadPoolFile(join(TWINS, 'no-usage.json'));
+    const plain: PoolConfig = { ...twin, agents: twin.agents.map(({ sim: _s, ...a }) => a) };
+    const usageOf = async (pool: PoolConfig) => {
+      const server = await startSimServer({ pool, suiteDir: defaultSuiteDir(), port: 0 });
+      try {
+        const client = new OpenAI({ baseURL: server.url, apiKey: 'sk-none', maxRetries: 0 });
+        const body = { model: pool.agents[0].model, messages: [{ role: 'user' as const, content: 'Say something about tests.' }], max_tokens: 20 };
+        const whole = await client.chat.completions.create(body);
+        const streamed = async (include: boolean) => {
+          let u: unknown;
+          for await (const c of await client.chat.completions.create({ ...body, stream: true, ...(include ? { stream_options: { include_usage: true } } : {}) })) u ??= c.usage ?? undefined;
+          return u;
+        };
+        return { whole: whole.usage, asked: await streamed(true), unasked: await streamed(false) };
+      } finally {
+        await server.close();
+      }
+    };
+    const openai = await usageOf(plain);
+    assert.ok(openai.whole && openai.whole.completion_tokens > 0);
+    assert.ok(openai.asked, 'a stream carries usage when include_usage asks');
+    assert.equal(openai.unasked, undefined, 'and not otherwise');
+    assert.deepEqual(await usageOf(twin), { whole: undefined, asked: undefined, unasked: undefined });
+  });
 
   it('top-20 logprobs give the same entropies as top-5 (one common k)', async () => {
     const twin = loadPoolFile(join(TWINS, 'openai.json'));
