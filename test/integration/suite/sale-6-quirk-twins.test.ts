@@ -4,6 +4,7 @@
 // Timings are the profiles' own (the cold start's 6 s is above the 4 s "loading model…" threshold, as for a user).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SaleTestApi } from '../../../src/vscode/testApi';
 import type { PanelState } from '../../../src/vscode/webviewMessages';
@@ -20,6 +21,12 @@ const CHECK_LINE: Record<string, RegExp> = {
   'slow-429.json': /rate limited \(429, Retry-After 1 s\)/,
   'vllm.json': /tool calls only through the Hermes fallback/,
 };
+
+function copyToTmp(file: string): string {
+  const to = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sale-twin-')), path.basename(file));
+  fs.copyFileSync(file, to);
+  return to;
+}
 
 describe('SALE: a whole solve on every simulated twin (quirk profiles)', function () {
   this.timeout(600_000);
@@ -40,11 +47,19 @@ describe('SALE: a whole solve on every simulated twin (quirk profiles)', functio
     for (const twin of twins) {
       const t0 = Date.now();
       const checkBefore = api.state().poolCheck?.at;
-      await setSetting('pool.simulatedWorld', path.join(dir(), twin));
-      const checked = () => api.waitFor((st) => !!st.poolCheck && st.poolCheck.at !== checkBefore && st.poolCheck.label.includes(twin), 120_000);
-      // The automatic check (1.5 s after the change) runs first, so its 429s and the solve's do not interleave;
-      // on the cold twin the solve starts at once instead, so its first calls meet the cold model.
-      if (twin !== 'cold-start.json') await checked();
+      // The cold twin is used from a copy, so that it can be made cold again for the solve (below).
+      const file = twin === 'cold-start.json' ? copyToTmp(path.join(dir(), twin)) : path.join(dir(), twin);
+      await setSetting('pool.simulatedWorld', file);
+      // The automatic check (1.5 s after the change) runs alone first: its calls and the solve's do not interleave
+      // (the solve's test preflight would otherwise let the check meet the cold model or the 429s first).
+      const c = (await api.waitFor((st) => !!st.poolCheck && st.poolCheck.at !== checkBefore && st.poolCheck.label.includes(twin), 120_000)).poolCheck!;
+      assert.ok(c.notes.some((n) => CHECK_LINE[twin].test(n)), `${twin}: the pool check says ${CHECK_LINE[twin]}:\n${c.notes.join('\n')}`);
+      // Another pool file content is another simulator (the server is keyed by the pool): a new, cold one for the
+      // solve, without a settings change (which would start another check).
+      if (twin === 'cold-start.json') {
+        const pool = JSON.parse(fs.readFileSync(file, 'utf8')) as { description: string };
+        fs.writeFileSync(file, JSON.stringify({ ...pool, description: `${pool.description} (started again, cold, for the solve)` }));
+      }
       const done = run('sale.solve', { source: 'text', text: `${task.title}\n${task.body}` });
       const s = await review(api, 180_000);
       const valid = s.bids.filter((b) => !b.error);
@@ -68,9 +83,6 @@ describe('SALE: a whole solve on every simulated twin (quirk profiles)', functio
       assert.ok(end.exec.length >= 1 && end.exec[0].tests.length >= 1, `${twin}: the winner ran the tests`);
       if (twin === 'vllm.json') assert.ok(end.exec[0].turn >= 2, 'tool calls read from <tool_call> text drove the edit loop');
       if (end.outcome === 'pending') assert.equal((await run('sale.revert')).ok, true);
-
-      const c = (await checked()).poolCheck!;
-      assert.ok(c.notes.some((n) => CHECK_LINE[twin].test(n)), `${twin}: the pool check says ${CHECK_LINE[twin]}:\n${c.notes.join('\n')}`);
       timings.push(`${twin} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
     console.log(`whole solve + pool check per twin: ${timings.join(', ')}`);
