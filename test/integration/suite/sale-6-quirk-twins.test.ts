@@ -2,6 +2,8 @@
 // (one quirk profile each: thinking in tags or fields, Hermes text tool calls, top-20 / null logprobs, billed hidden
 // reasoning, no usage, 429 with Retry-After, a cold start), with the pool check the setting change starts.
 // Timings are the profiles' own (the cold start's 6 s is above the 4 s "loading model…" threshold, as for a user).
+// To keep the added time small the loop runs commands as child processes (the terminal path is sale-1's), without
+// the refinement round and without escalation: none of them is a quirk.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -33,11 +35,14 @@ describe('SALE: a whole solve on every simulated twin (quirk profiles)', functio
   let api: SaleTestApi;
   const dir = () => path.join(extensionPath(), 'pools', 'examples', 'sim-twins');
 
+  const LOOP_SETTINGS: Record<string, unknown> = { 'terminal.useShellIntegration': false, 'auction.refine': false, 'execution.escalation': false };
+
   before(async () => {
     api = await saleApi();
+    for (const [k, v] of Object.entries(LOOP_SETTINGS)) await setSetting(k, v);
   });
   afterEach(async () => ensureIdle(api));
-  after(async () => resetSettings(['pool.simulatedWorld']));
+  after(async () => resetSettings(['pool.simulatedWorld', ...Object.keys(LOOP_SETTINGS)]));
 
   it('bids, jury, pool check and execution complete on each twin, and each shows what its server lacks', async () => {
     const twins = fs.readdirSync(dir()).filter((f) => f.endsWith('.json')).sort();
@@ -84,6 +89,7 @@ describe('SALE: a whole solve on every simulated twin (quirk profiles)', functio
       if (twin === 'vllm.json') assert.ok(end.exec[0].turn >= 2, 'tool calls read from <tool_call> text drove the edit loop');
       if (end.outcome === 'pending') assert.equal((await run('sale.revert')).ok, true);
       timings.push(`${twin} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      console.log(`  ${timings[timings.length - 1]} (pool check + whole solve)`);
     }
     console.log(`whole solve + pool check per twin: ${timings.join(', ')}`);
   });
