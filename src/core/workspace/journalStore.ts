@@ -4,13 +4,14 @@ import * as path from 'node:path';
 import type { GitControlState } from '../git/gitControl';
 import { crashPoint, syncDir, unlinkDurable, writeDurable } from './durableFile';
 import { repoJournalDir } from './journalLocation';
+import { processStartTime } from './processIdentity';
 
 /**
  * Where the file journal keeps prior bytes: on disk, written ahead and fsynced (the default), or only in memory
  * (bench runs on throw-away copies, and the fallback when the state folder cannot be written).
  *
  * One run of SALE on one repository is one folder `<repoJournalDir>/<run-id>/`:
- *   run.json          who (pid, host), which repository, when; written first
+ *   run.json          who (pid and its start time, host), which repository, when; written first
  *   git.json          .git/config and .git/hooks as they were before the first change (for the record)
  *   packs/<n>.pack    prior bytes, content-addressed (sha256), appended in packs so a snapshot costs one fsync
  *   entries/<n>.json  one per recorded file: its prior state (a blob reference and mode, or "absent")
@@ -49,6 +50,8 @@ export interface RunInfo {
   version: 1;
   root: string;
   pid: number;
+  /** The process's start time (processIdentity.ts), so a reused pid is not taken for this run's process. */
+  pidStart?: string;
   host: string;
   startedAt: number;
 }
@@ -80,7 +83,7 @@ export class JournalStore {
     try {
       for (const sub of ['packs', 'entries', 'dirs']) await fsp.mkdir(path.join(dir, sub), { recursive: true, mode: 0o700 });
       await syncDir(this.baseDir);
-      const info: RunInfo = { version: 1, root: this.root, pid: process.pid, host: hostName, startedAt: Date.now() };
+      const info: RunInfo = { version: 1, root: this.root, pid: process.pid, pidStart: processStartTime(process.pid), host: hostName, startedAt: Date.now() };
       await writeDurable(path.join(dir, 'run.json'), JSON.stringify(info));
       if (git) await writeDurable(path.join(dir, 'git.json'), JSON.stringify(git));
       this.runDir = dir;
