@@ -126,7 +126,7 @@ async function recover(root: string, opts: { baseDir?: string; force?: boolean; 
           note(report.removed, rel(abs));
           return;
         }
-        const bytes = await readBlob(dir, want.blob);
+        const bytes = await readBlob(dir, want.blob, realRoot);
         const st = await fsp.lstat(abs).catch(() => undefined);
         const same = st?.isFile() && (st.mode & 0o7777) === want.mode && (await fsp.readFile(abs)).equals(bytes);
         if (same) return;
