@@ -8,8 +8,9 @@ import * as path from 'node:path';
  * of every file. A file qualifies only when git itself guarantees its working bytes equal the blob in the index:
  *   - stage 0, a regular file, no assume-unchanged or skip-worktree bit (`ls-files -v` tag H);
  *   - not reported by `git diff-files` (git compares its stat cache and re-hashes racily clean files);
- *   - no `filter`, `ident` or `working-tree-encoding` attribute (conversions that could keep the size), and
- *     the blob's size equals the file's size (end-of-line conversion always changes the size when it changes bytes).
+ *   - no `filter`, `ident` or `working-tree-encoding` attribute (conversions that could keep the size), and where
+ *     an end-of-line conversion may apply (`text`/`eol` set, or core.autocrlf), the blob's size equals the file's
+ *     (end-of-line conversion always changes the size when it changes bytes).
  * Anything else — dirty, untracked, ignored, converted, or a repository whose top level is not the root — is
  * copied as before. Reading back verifies the blob's id (sha1 or sha256 over git's "blob <len>\0" header and the
  * bytes), so a missing or altered object is an error, never wrong bytes.
@@ -45,16 +46,30 @@ export async function cleanTrackedBlobs(root: string, sizes: ReadonlyMap<string,
     }
     if (!candidates.size) return out;
     for (const rel of splitZ(await git(root, ['diff-files', '--name-only', '-z']))) candidates.delete(rel);
-    // Attributes: path NUL attribute NUL value NUL, three per path.
-    const attrs = splitZ(await git(root, ['check-attr', '-z', '--stdin', 'filter', 'ident', 'working-tree-encoding'], [...candidates.keys()].join('\0') + '\0'));
-    for (let i = 0; i + 2 < attrs.length; i += 3) if (attrs[i + 2] !== 'unspecified') candidates.delete(attrs[i]);
-    const ids = [...new Set(candidates.values())];
-    const sizeOf = new Map<string, number>();
-    for (const line of (await git(root, ['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], ids.join('\n') + '\n')).toString('utf8').split('\n')) {
-      const [id, type, size] = line.split(' ');
-      if (type === 'blob') sizeOf.set(id, Number(size));
+    // Attributes: path NUL attribute NUL value NUL, five per path. A filter, ident or working-tree-encoding excludes
+    // the file; with an end-of-line conversion possible (text, eol, core.autocrlf) the blob's size must equal the
+    // file's (a conversion that changes bytes changes the size). Sizes are asked only then: it reads object headers.
+    const autocrlf = (await git(root, ['config', '--get', 'core.autocrlf']).catch(() => Buffer.from(''))).toString('utf8').trim().toLowerCase();
+    const eolEverywhere = autocrlf === 'true' || autocrlf === 'input';
+    const needSize = new Set<string>();
+    const attrs = splitZ(await git(root, ['check-attr', '-z', '--stdin', 'filter', 'ident', 'working-tree-encoding', 'text', 'eol'], [...candidates.keys()].join('\0') + '\0'));
+    for (let i = 0; i + 2 < attrs.length; i += 3) {
+      const [rel, name, value] = [attrs[i], attrs[i + 1], attrs[i + 2]];
+      if (value === 'unspecified' || value === 'unset') continue;
+      if (name === 'text' || name === 'eol') needSize.add(rel);
+      else candidates.delete(rel);
     }
-    for (const [rel, id] of candidates) if (sizeOf.get(id) === sizes.get(rel)) out.set(rel, id);
+    const sized = [...candidates.keys()].filter((rel) => eolEverywhere || needSize.has(rel));
+    const sizeOf = new Map<string, number>();
+    if (sized.length) {
+      const ids = [...new Set(sized.map((rel) => candidates.get(rel)!))];
+      for (const line of (await git(root, ['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], ids.join('\n') + '\n')).toString('utf8').split('\n')) {
+        const [id, type, size] = line.split(' ');
+        if (type === 'blob') sizeOf.set(id, Number(size));
+      }
+    }
+    const checkSize = new Set(sized);
+    for (const [rel, id] of candidates) if (!checkSize.has(rel) || sizeOf.get(id) === sizes.get(rel)) out.set(rel, id);
   } catch {
     out.clear();
   }
