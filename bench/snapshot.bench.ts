@@ -2,8 +2,9 @@
  * What one command snapshot (src/core/workspace/treeSnapshot.ts) costs on a large repository: a generated git
  * repository (default 5,000 files, 200 MB, committed) with a few uncommitted edits and untracked files, a durable
  * journal in a temporary state folder, and the snapshot taken twice (the first run of a task, then a later test run
- * whose unchanged files are found in the snapshotter's cache). Prints time, bytes written to the journal, files
- * copied vs referenced in git, and files left uncopied (not revertible). Asserts nothing.
+ * whose unchanged files are found in the snapshotter's cache), three ways on the same repository: copying with the
+ * 64 MB cap (before git blobs), copying without a cap, and naming clean tracked files by their git blob. Prints
+ * time, bytes written to the journal, files copied vs named by blob, and files not revertible. Asserts nothing.
  * Run: npx tsx bench/snapshot.bench.ts [files=5000] [megabytes=200]
  */
 import { execFileSync } from 'node:child_process';
@@ -41,22 +42,31 @@ async function main(): Promise<void> {
   // The user's work in progress: 10 uncommitted edits and 10 untracked files.
   for (let i = 0; i < 10; i++) writeFileSync(join(repo, `pkg0/f${i}.txt`), `edited ${i}\n`);
   for (let i = 0; i < 10; i++) writeFileSync(join(repo, `notes${i}.md`), `untracked ${i}\n`);
-  const store = JournalStore.forRoot(repo, { baseDir: base });
-  await store.begin(undefined, 'bench');
-  const snap = new TreeSnapshotter(repo, store);
   console.log(`repository: ${files} files, ${mb} MB committed; 10 uncommitted edits, 10 untracked files`);
-  for (const label of ['first snapshot', 'second snapshot (cache warm)']) {
-    const before = dirBytes(base);
-    const t = process.hrtime.bigint();
-    const s = await snap.before('npm test');
-    const ms = Number(process.hrtime.bigint() - t) / 1e6;
-    const list = [...s.files.values()];
-    const inGit = list.filter((f) => (f.blob as { git?: string } | undefined)?.git).length;
-    const copied = list.filter((f) => f.blob && !(f.blob as { git?: string }).git).length;
-    console.log(`${label}: ${ms.toFixed(0)} ms, ${((dirBytes(base) - before) / 1024 / 1024).toFixed(1)} MB written to the journal, ${copied} files with bytes in the journal, ${inGit} referenced in git, ${s.uncopied} not copied (not revertible)`);
-    await store.setPending(undefined);
+  // The same repository and load for each way: copying (as before git blobs; capped, and uncapped for full cover),
+  // then naming clean tracked files by their git blob (the default).
+  const ways: [string, { maxBytes?: number; gitMinBytes?: number }][] = [
+    ['copy, 64 MB cap (before)', { gitMinBytes: Infinity }],
+    ['copy, no cap', { gitMinBytes: Infinity, maxBytes: Infinity }],
+    ['git blobs (now)', {}],
+  ];
+  for (const [way, opts] of ways) {
+    const store = JournalStore.forRoot(repo, { baseDir: base });
+    await store.begin(undefined, 'bench');
+    const snap = new TreeSnapshotter(repo, store, opts);
+    for (const label of ['first snapshot', 'second (cache warm)']) {
+      const before = dirBytes(base);
+      const t = process.hrtime.bigint();
+      const s = await snap.before('npm test');
+      const ms = Number(process.hrtime.bigint() - t) / 1e6;
+      const list = [...s.files.values()];
+      const inGit = list.filter((f) => f.blob?.git).length;
+      const copied = list.filter((f) => f.blob && !f.blob.git).length;
+      console.log(`${way}, ${label}: ${ms.toFixed(0)} ms, ${((dirBytes(base) - before) / 1024 / 1024).toFixed(1)} MB written to the journal, ${copied} files copied, ${inGit} named by git blob, ${s.uncopied} not revertible`);
+      await store.setPending(undefined);
+    }
+    await store.close();
   }
-  await store.close();
 }
 
 main().finally(() => rmSync(dir, { recursive: true, force: true }));
