@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 
 /**
@@ -15,6 +16,10 @@ import * as path from 'node:path';
  * copied as before. Reading back verifies the blob's id (sha1 or sha256 over git's "blob <len>\0" header and the
  * bytes), so a missing or altered object is an error, never wrong bytes.
  *
+ * The index is trusted only as it was before the task's first command (`trustedIndex`, from gitIndexStamp): without
+ * a sandbox a command could rewrite it so that a changed file looks clean and names the wrong blob. Once anything
+ * rewrote it (the agent, or the user staging meanwhile), the rest of the task copies, as before.
+ *
  * git runs with the fsmonitor hook off: the snapshot starts no program the repository's config names.
  */
 const GIT_SAFE = ['-c', 'core.fsmonitor=false'];
@@ -29,14 +34,27 @@ function git(root: string, args: string[], input?: string): Promise<Buffer> {
 
 const splitZ = (b: Buffer) => b.toString('utf8').split('\0').filter((s) => s.length > 0);
 
+/** Identity of the repository's index file (inode, size, times), or undefined outside a git work tree. */
+export async function gitIndexStamp(root: string): Promise<string | undefined> {
+  try {
+    const rel = (await git(root, ['rev-parse', '--git-path', 'index'])).toString('utf8').trim();
+    const st = await fsp.stat(path.resolve(root, rel));
+    return `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Blob ids of the files in `sizes` (relative, '/'-separated → size now) whose bytes git holds exactly (see the
- * module comment). Empty when `root` is not the top of a git work tree or git fails: the caller copies everything.
+ * module comment). Empty when `root` is not the top of a git work tree, the index is not `trustedIndex` any more, or
+ * git fails: the caller copies everything.
  */
-export async function cleanTrackedBlobs(root: string, sizes: ReadonlyMap<string, number>): Promise<Map<string, string>> {
+export async function cleanTrackedBlobs(root: string, sizes: ReadonlyMap<string, number>, trustedIndex: string | undefined): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  if (!sizes.size) return out;
+  if (!sizes.size || !trustedIndex) return out;
   try {
+    if ((await gitIndexStamp(root)) !== trustedIndex) return out;
     const top = (await git(root, ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
     if (path.resolve(top) !== path.resolve(root)) return out;
     const candidates = new Map<string, string>();

@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { cleanTrackedBlobs } from '../git/gitBlobs';
+import { cleanTrackedBlobs, gitIndexStamp } from '../git/gitBlobs';
 import type { GitControlState } from '../git/gitControl';
 import { type BlobRef, type JournalStore, type PendingManifest, gitBlobRef } from './journalStore';
 import { walkWorkspace } from './workspaceGate';
@@ -92,6 +92,8 @@ const VCS_DIRS: ReadonlySet<string> = new Set(['.git', '.hg', '.svn']);
 export class TreeSnapshotter {
   /** Blob of each file state seen before, so unchanged files are not read again. */
   private readonly cache = new Map<CacheKey, BlobRef>();
+  /** The git index as it was at the first snapshot, before any command ran (gitBlobs.ts); null until then. */
+  private trustedIndex: string | undefined | null = null;
 
   constructor(private readonly root: string, private readonly store: JournalStore, private readonly opts: { maxBytes?: number; maxEntries?: number; gitMinBytes?: number } = {}) {}
 
@@ -99,6 +101,7 @@ export class TreeSnapshotter {
   async before(command: string, git?: GitControlState): Promise<TreeSnapshot> {
     const maxBytes = this.opts.maxBytes ?? DEFAULT_SNAPSHOT_MAX_BYTES;
     const startedAt = Date.now();
+    if (this.trustedIndex === null) this.trustedIndex = await gitIndexStamp(this.root);
     const s = await scan(this.root, this.opts.maxEntries ?? DEFAULT_SNAPSHOT_MAX_ENTRIES);
     let copied = 0;
     let uncopied = 0;
@@ -110,7 +113,7 @@ export class TreeSnapshotter {
     });
     const uncachedBytes = uncached.reduce((n, f) => n + f.size, 0);
     const inGit = uncachedBytes >= (this.opts.gitMinBytes ?? DEFAULT_SNAPSHOT_GIT_MIN_BYTES)
-      ? await cleanTrackedBlobs(this.root, new Map(uncached.map((f) => [f.rel, f.size])))
+      ? await cleanTrackedBlobs(this.root, new Map(uncached.map((f) => [f.rel, f.size])), this.trustedIndex)
       : new Map<string, string>();
     for (const f of uncached) {
       const id = inGit.get(f.rel);

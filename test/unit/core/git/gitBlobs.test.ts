@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { cleanTrackedBlobs, gitBlobId, readGitBlob } from '../../../../src/core/git/gitBlobs';
+import { cleanTrackedBlobs, gitBlobId, gitIndexStamp, readGitBlob } from '../../../../src/core/git/gitBlobs';
 import { FileJournal } from '../../../../src/core/workspace/fileJournal';
 import { JournalStore } from '../../../../src/core/workspace/journalStore';
 import { recoverJournals } from '../../../../src/core/workspace/journalRecovery';
@@ -39,12 +39,17 @@ describe('gitBlobs: the snapshot names git blobs for clean tracked files, copies
 
   it('only files whose working bytes git holds exactly: not dirty, assume-unchanged, filtered, converted or untracked', async () => {
     const all = ['clean.txt', 'dirty.txt', 'assumed.txt', 'lfs.bin', 'crlf.txt', '.gitattributes', 'sub/deep.js', 'notes.md'];
-    const ids = await cleanTrackedBlobs(root, await sizes(all));
+    const stamp = await gitIndexStamp(root);
+    const ids = await cleanTrackedBlobs(root, await sizes(all), stamp);
     assert.deepEqual([...ids.keys()].sort(), ['.gitattributes', 'clean.txt', 'sub/deep.js']);
     assert.equal(ids.get('clean.txt'), git('rev-parse', 'HEAD:clean.txt').trim());
     // Not the top of the work tree: nothing (the caller copies).
-    assert.equal((await cleanTrackedBlobs(path.join(root, 'sub'), new Map([['deep.js', 20]]))).size, 0);
-    assert.equal((await cleanTrackedBlobs(dir, new Map([['repo/clean.txt', BIG.length]]))).size, 0, 'not a git repository');
+    assert.equal((await cleanTrackedBlobs(path.join(root, 'sub'), new Map([['deep.js', 20]]), await gitIndexStamp(path.join(root, 'sub')))).size, 0);
+    assert.equal((await cleanTrackedBlobs(dir, new Map([['repo/clean.txt', BIG.length]]), await gitIndexStamp(dir))).size, 0, 'not a git repository');
+    // The index rewritten since the task began (a command could forge entries): git is not trusted, all is copied.
+    git('add', 'dirty.txt');
+    assert.equal((await cleanTrackedBlobs(root, await sizes(all), stamp)).size, 0);
+    assert.ok((await cleanTrackedBlobs(root, await sizes(all), await gitIndexStamp(root))).size > 0);
   });
 
   it('reading back checks the blob id and length', async () => {
