@@ -224,7 +224,7 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
           }),
           budget: state.budget,
           escalation: { enabled: !paper, maxEscalations: 1, by: options.capabilityEscalation ? 'capability' as const : 'price' as const, handoff: options.handoff },
-          ...(!paper ? { routing: { ...(state.routing ?? routingSettings()), enabled: options.routing } } : {}),
+          ...(!paper ? { routing: { ...(state.routing ?? routingSettings()), enabled: options.routing, planFromMemory: options.routedPlan } } : {}),
         };
         const root = copy();
         // No preflight: the suite's test commands are known to run, and the bench measures the flow after it.

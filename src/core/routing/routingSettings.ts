@@ -21,6 +21,11 @@ export const RoutingSettingsSchema = z.strictObject({
    * posteriors) than this multiple of what an auction costs here: otherwise the auction is worth holding.
    */
   regretPerAuction: z.number().nonnegative().default(5),
+  /**
+   * A routed agent writes its plan from the winning plans of the repository's most similar past tasks (one call,
+   * routedPlan.ts) and executes it; off: it runs without a plan.
+   */
+  planFromMemory: z.boolean().default(true),
   /** Bounded exploration: share of routable tasks on which the auction is held anyway (seeded, reproducible). */
   exploreRate: z.number().min(0).max(1).default(0.05),
   /**
