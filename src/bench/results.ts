@@ -82,8 +82,12 @@ export const TaskRunSchema = z.object({
   /** Agents that executed, in order (escalation and cascade add more). */
   executed: z.array(z.string()),
   passed: z.boolean(),
+  /** Bids, jury and refinement of an auction held for this task (zero when the task was routed from memory). */
   auction: TokensUsdSchema,
+  /** A routed task's plan from memory (core/routing/routedPlan.ts): no auction, but overhead all the same. */
+  routedPlan: TokensUsdSchema.optional(),
   execution: TokensUsdSchema,
+  /** auction + routedPlan + execution. */
   totalUsd: z.number(),
   totalTokens: z.number(),
   /** At least one cheaper agent wrote a refined bid from memory. */

@@ -112,7 +112,7 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
     const routedModel = routing?.mode === 'routed' ? opts.models.find((m) => m.agent.id === routing!.agent) : undefined;
     if (routing && routedModel) {
       const plan = rs.planFromMemory
-        ? await planFromMemory({ model: routedModel, task, repoContext, memory, settings: settings.auction, budget: { maxUsd: settings.budget.maxUsd, maxTokens: settings.budget.maxTokens }, signal: opts.signal })
+        ? await planFromMemory({ model: routedModel, task, repoContext, memory, settings: settings.auction, examples: rs.planExamples, budget: { maxUsd: settings.budget.maxUsd, maxTokens: settings.budget.maxTokens }, signal: opts.signal })
         : undefined;
       if (plan) opts.onEvent?.({ type: 'log', level: 'info', message: plan.note });
       auction = routedAuctionRecord(task.id, routedModel, routing, settings.auction, plan);

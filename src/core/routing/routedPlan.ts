@@ -22,7 +22,9 @@ export interface RoutedPlanInput {
   task: CodingTask;
   repoContext: RepoContext;
   memory: AuctionMemory;
-  settings: Pick<AuctionSettings, 'k' | 'memoryLabels' | 'maxPlanTokens' | 'seed'>;
+  settings: Pick<AuctionSettings, 'memoryLabels' | 'maxPlanTokens' | 'seed'>;
+  /** Past tasks to show (routing's planExamples). */
+  examples: number;
   budget?: { maxUsd: number; maxTokens: number };
   signal?: CancelSignal;
 }
@@ -41,7 +43,7 @@ export async function planFromMemory(input: RoutedPlanInput): Promise<RoutedPlan
   const { model, task, settings } = input;
   const usage = emptyUsage();
   const placeholder = placeholderBid(model);
-  const examples = input.memory.retrieveWins(task, settings.k, settings.memoryLabels);
+  const examples = input.memory.retrieveWins(task, input.examples, settings.memoryLabels);
   if (examples.length === 0) {
     return { bid: placeholder, usage, examples: 0, note: 'No winning plan of a similar past task to learn from: the agent works without a plan.' };
   }

@@ -26,6 +26,11 @@ export const RoutingSettingsSchema = z.strictObject({
    * routedPlan.ts) and executes it; off: it runs without a plan.
    */
   planFromMemory: z.boolean().default(true),
+  /**
+   * Past tasks shown for that plan. Few: a plan call costs about a tenth of a small agent's execution with eight
+   * examples, and the first few similar examples carry most of what they teach.
+   */
+  planExamples: z.number().int().min(1).max(50).default(3),
   /** Bounded exploration: share of routable tasks on which the auction is held anyway (seeded, reproducible). */
   exploreRate: z.number().min(0).max(1).default(0.05),
   /**

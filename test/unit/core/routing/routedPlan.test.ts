@@ -64,7 +64,7 @@ describe('a routed agent plans from memory (issue 8, core/routing/routedPlan)', 
   it('writes the plan in one budgeted call with the examples in the prompt, and bills it', async () => {
     const m = await memoryWithHistory();
     const model = new FakeModel(agent('small', 0.05), () => ({ text: PLAN('from memory') }));
-    const p = await planFromMemory({ model, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: ['src/csv.js'] }, memory: m, settings: auctionSettings() });
+    const p = await planFromMemory({ model, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: ['src/csv.js'] }, memory: m, settings: auctionSettings(), examples: 3 });
     assert.equal(model.calls.length, 1);
     const sys = String(model.calls[0].req.messages[0].content);
     assert.ok(sys.startsWith(PROMPT_HEADERS.refine), 'shares the refine header (a refinement from memory)');
@@ -86,19 +86,19 @@ describe('a routed agent plans from memory (issue 8, core/routing/routedPlan)', 
   it('makes no call when memory has no winning plan, and falls back to no plan when the call fails or does not fit the budget', async () => {
     const empty = await AuctionMemory.open(new InMemoryStore());
     const idle = new FakeModel(agent('small', 0.05), () => ({ text: PLAN('x') }));
-    const none = await planFromMemory({ model: idle, task: task('d', 'Fix parseCsv'), repoContext: { files: [] }, memory: empty, settings: auctionSettings() });
+    const none = await planFromMemory({ model: idle, task: task('d', 'Fix parseCsv'), repoContext: { files: [] }, memory: empty, settings: auctionSettings(), examples: 3 });
     assert.equal(idle.calls.length, 0);
     assert.equal(none.bid.raw, NO_PLAN);
     assert.equal(none.usage.usd, 0);
 
     const m = await memoryWithHistory();
     const failing = new FakeModel(agent('small', 0.05), () => ({ error: new Error('connection refused') }));
-    const failed = await planFromMemory({ model: failing, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: [] }, memory: m, settings: auctionSettings() });
+    const failed = await planFromMemory({ model: failing, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: [] }, memory: m, settings: auctionSettings(), examples: 3 });
     assert.equal(failed.bid.raw, NO_PLAN);
     assert.match(failed.note, /could not write a plan from memory \(connection refused\): it works without a plan/);
 
     const dear = new FakeModel(agent('small', 50), () => ({ text: PLAN('x') }));
-    const over = await planFromMemory({ model: dear, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: [] }, memory: m, settings: auctionSettings(), budget: { maxUsd: 0.0001, maxTokens: 400_000 } });
+    const over = await planFromMemory({ model: dear, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: [] }, memory: m, settings: auctionSettings(), examples: 3, budget: { maxUsd: 0.0001, maxTokens: 400_000 } });
     assert.equal(dear.calls.length, 0, 'the worst case did not fit: no call');
     assert.equal(over.bid.raw, NO_PLAN);
     assert.match(over.note, /not started/);
@@ -111,7 +111,7 @@ describe('a routed agent plans from memory (issue 8, core/routing/routedPlan)', 
       cancel.cancel();
       return { error: new Error('aborted') };
     });
-    await assert.rejects(planFromMemory({ model, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: [] }, memory: m, settings: auctionSettings(), signal: cancel }), /cancel/i);
+    await assert.rejects(planFromMemory({ model, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: [] }, memory: m, settings: auctionSettings(), examples: 3, signal: cancel }), /cancel/i);
   });
 
   it('what an auction costs here counts held auctions only, not routed plans', () => {
