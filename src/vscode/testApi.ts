@@ -48,6 +48,8 @@ export interface SaleTestApi {
   terminalNoticeShown(): boolean;
   /** The walkthrough context keys set in this window (package.json's completionEvents name them), and all it can set. */
   walkthroughContexts(): { set: string[]; all: string[] };
+  /** Starts the walkthrough's progress over in this window (clears its context keys), so a test sees each step happen. */
+  walkthroughReset(): Promise<void>;
   /** What "SALE: Solve a Sample Task…" offers (without the quick pick). */
   sampleTasks(): Promise<{ id: string; title: string; fitsHere: boolean; todo?: { rel: string; line: number } }[]>;
   /** How long activate() took, measured inside it (ms). */
@@ -113,6 +115,9 @@ export function testApiFor(p: TestApiParts): SaleTestApi | undefined {
     repoLabel: async (folderPath) => (await readRepoInfo(folderPath)).label,
     terminalNoticeShown: () => p.terminalNotice.isShown,
     walkthroughContexts: () => ({ set: p.walkthrough.done.map((m) => WALKTHROUGH_CONTEXT_KEYS[m]), all: Object.values(WALKTHROUGH_CONTEXT_KEYS) }),
+    walkthroughReset: async () => {
+      for (const m of p.walkthrough.reset()) await vscode.commands.executeCommand('setContext', WALKTHROUGH_CONTEXT_KEYS[m], false);
+    },
     sampleTasks: async () => (await p.samples.choices()).map(({ id, title, fitsHere, todo }) => ({ id, title, fitsHere, ...(todo ? { todo } : {}) })),
     activationMs: () => p.activationMs,
     workspaceTodos: async () => (await p.sources.workspaceTodos()).map((t) => ({ rel: t.rel, line: t.todo.line, tag: t.todo.tag, text: t.todo.text })),

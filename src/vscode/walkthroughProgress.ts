@@ -41,4 +41,11 @@ export class WalkthroughProgress {
   get done(): WalkthroughMilestone[] {
     return [...this.reached];
   }
+
+  /** Forgets what was reached (tests start the walkthrough over; the keys are cleared by the caller). */
+  reset(): WalkthroughMilestone[] {
+    const was = [...this.reached];
+    this.reached.clear();
+    return was;
+  }
 }

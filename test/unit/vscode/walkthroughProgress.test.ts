@@ -27,6 +27,8 @@ describe('the Getting Started walkthrough (vscode/walkthroughProgress)', () => {
     assert.deepEqual(p.update(state({})), []);
     assert.deepEqual(p.update(state({ winner: 'b', outcome: 'accepted' })), ['settled']);
     assert.deepEqual(p.done.sort(), ['auctionDone', 'settled']);
+    assert.deepEqual(p.reset().sort(), ['auctionDone', 'settled']);
+    assert.deepEqual(p.update(state({ winner: 'a' })), ['auctionDone'], 'after a reset, reached again');
   });
 
   it('package.json: five steps, each with its media file in the package and completed by a command, a setting or a key the extension sets', () => {
