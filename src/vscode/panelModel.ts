@@ -169,7 +169,7 @@ export function deltaUiDue(lastMs: number, nowMs: number, everyMs = DELTA_UI_MS)
  * Where a test run ran, in the panel's words ("failed (exit 1, in the SALE terminal)"): the same facts as the
  * fallback notice, so the two never disagree (CommandResult.runner ids: see core/ports/commandRunner.ts).
  */
-export function testRunnerLabel(runner: string | undefined): string {
+export function testRunnerLabel(runner: string): string {
   switch (runner) {
     case 'terminal':
       return 'in the SALE terminal';
@@ -178,6 +178,6 @@ export function testRunnerLabel(runner: string | undefined): string {
     case 'child-process':
       return 'as a child process';
     default:
-      return runner ?? 'unknown runner';
+      return runner;
   }
 }

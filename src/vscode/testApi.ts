@@ -52,6 +52,8 @@ export interface SaleTestApi {
   walkthroughReset(): Promise<void>;
   /** What "SALE: Solve a Sample Task…" offers (without the quick pick). */
   sampleTasks(): Promise<{ id: string; title: string; fitsHere: boolean; todo?: { rel: string; line: number } }[]>;
+  /** Node warnings (process 'warning' events) raised in the host since activation, each with its stack. */
+  nodeWarnings(): string[];
   /** How long activate() took, measured inside it (ms). */
   activationMs(): number;
   /** What "SALE: Pick a TODO" lists (without the quick pick). */
@@ -82,6 +84,16 @@ export function testApiFor(p: TestApiParts): SaleTestApi | undefined {
   const testMode = p.context.extensionMode !== vscode.ExtensionMode.Production || process.env.SALE_TEST_API === '1';
   if (!testMode) return undefined;
   const { context, controller } = p;
+  // Node warnings raised in the host (MaxListenersExceededWarning…) go to the SALE log with the stack that caused them,
+  // so integration tests can fail on them; only in test mode, since the host's warnings are not all SALE's.
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => {
+    const text = `Node warning ${w.name}: ${w.message}\n${w.stack ?? ''}`;
+    if (warnings.length < 50) warnings.push(text);
+    p.log.log('warn', text);
+  };
+  process.on('warning', onWarning);
+  context.subscriptions.push({ dispose: () => process.off('warning', onWarning) });
   return {
     state: () => controller.current,
     waitFor: (pred, timeoutMs = 60_000) => new Promise((resolve, reject) => {
@@ -120,6 +132,7 @@ export function testApiFor(p: TestApiParts): SaleTestApi | undefined {
     },
     sampleTasks: async () => (await p.samples.choices()).map(({ id, title, fitsHere, todo }) => ({ id, title, fitsHere, ...(todo ? { todo } : {}) })),
     activationMs: () => p.activationMs,
+    nodeWarnings: () => [...warnings],
     workspaceTodos: async () => (await p.sources.workspaceTodos()).map((t) => ({ rel: t.rel, line: t.todo.line, tag: t.todo.tag, text: t.todo.text })),
   };
 }

@@ -48,6 +48,10 @@ describe('SALE: onboarding (walkthrough, sample tasks)', function () {
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${ext.id}#${wt.id}`, false);
   });
 
+  it('no Node warning was raised while the earlier files ran auctions with refinement (MaxListenersExceededWarning, …)', () => {
+    assert.deepEqual(api.nodeWarnings(), []);
+  });
+
   it('each step is completed by doing it: choose a pool, check it, solve a sample TODO, run a bid, revert', async () => {
     const key = (k: string) => api.walkthroughContexts().set.includes(`sale.walkthrough.${k}`);
     await api.walkthroughReset(); // earlier test files solved tasks in this window too
