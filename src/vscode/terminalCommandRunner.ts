@@ -39,6 +39,8 @@ interface SaleTerminal {
   /** Set once shell integration failed to come up: later runs go straight to the fallback. */
   integrationFailed: boolean;
   createdAt: number;
+  /** The folder the terminal's shell started in. */
+  createdCwd?: string;
   /** Ms after creation when the shell process had started (its pid known); undefined until then. */
   shellStartedAtMs?: number;
   /** Ms after creation when shell integration came up (logged and learned once). */
@@ -127,10 +129,13 @@ export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
         : `shell integration did not come up within ${waited - st.shellStartedAtMs} ms of the shell's start`;
       return this.fallback(command, opts, why);
     }
-    // Move to the working directory first when the shell is elsewhere.
-    const here = si.cwd?.fsPath;
+    // Move to the working directory first when the shell is elsewhere. A fresh terminal (nothing typed into it yet)
+    // is where it was created, even before shell integration has reported a cwd: no `cd` then (on a loaded machine
+    // that extra command alone could time out and force the fallback).
+    const fresh = !st.terminal.state.isInteractedWith && st.createdCwd !== undefined;
+    const here = si.cwd?.fsPath ?? (fresh ? st.createdCwd : undefined);
     if (!here || path.resolve(here) !== path.resolve(opts.cwd)) {
-      const cd = await this.execute(st, si, `cd ${shellQuote(opts.cwd)}`, 10_000, undefined);
+      const cd = await this.execute(st, si, `cd ${shellQuote(opts.cwd)}`, 30_000, undefined);
       if (cd.exitCode !== 0) {
         this.opts.log('warn', `Could not cd to ${opts.cwd} in the SALE terminal (exit ${cd.exitCode ?? 'unknown'}).`);
         return this.fallback(command, opts, 'the SALE terminal could not change to the repository folder');
@@ -166,7 +171,7 @@ export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
       env: { NO_COLOR: '1', FORCE_COLOR: '0', NODE_TEST_CONTEXT: null },
       isTransient: true,
     });
-    const st: SaleTerminal = { terminal, integrationFailed: false, createdAt: Date.now() };
+    const st: SaleTerminal = { terminal, integrationFailed: false, createdAt: Date.now(), createdCwd: cwd };
     terminal.processId.then(
       () => (st.shellStartedAtMs = Date.now() - st.createdAt),
       () => undefined,

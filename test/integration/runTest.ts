@@ -16,6 +16,8 @@ import * as esbuild from 'esbuild';
 import { runTests } from '@vscode/test-electron';
 import { hostPaths, HostError } from '../../scripts/lib/code-server';
 import { makeFixtureRepo } from '../../scripts/lib/fixture';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { nodeHostDefines } = require('../../esbuild.js') as { nodeHostDefines: Record<string, string> };
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SUITE_DIR = path.join(__dirname, 'suite');
@@ -33,6 +35,8 @@ async function bundleTests(): Promise<string> {
     target: 'node20',
     external: ['vscode', 'mocha'],
     logLevel: 'warning',
+    // The test bundles carry zod too: like the extension's, they must not read the host's guarded `navigator`.
+    define: nodeHostDefines,
   });
   return path.join(OUT_DIR, 'index.js');
 }
