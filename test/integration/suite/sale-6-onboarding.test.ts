@@ -44,8 +44,10 @@ describe('SALE: onboarding (walkthrough, sample tasks)', function () {
       }
       for (const [, c] of s.description.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(commands.has(c), `${s.id}: button ${c} is registered`);
     }
-    // The walkthrough opens (VS Code resolves it by "<publisher>.<name>#<id>").
-    await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${ext.id}#${wt.id}`, false);
+  });
+
+  it('the walkthrough opens by its id ("<publisher>.<name>#<id>")', async () => {
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', 'sale-dev.sale-vscode#sale.gettingStarted', false);
   });
 
   it('no Node warning was raised while the earlier files ran auctions with refinement (MaxListenersExceededWarning, …)', () => {
@@ -54,7 +56,9 @@ describe('SALE: onboarding (walkthrough, sample tasks)', function () {
 
   it('each step is completed by doing it: choose a pool, check it, solve a sample TODO, run a bid, revert', async () => {
     const key = (k: string) => api.walkthroughContexts().set.includes(`sale.walkthrough.${k}`);
-    await api.walkthroughReset(); // earlier test files solved tasks in this window too
+    // Earlier test files solved tasks in this window: start over. (A state change also carries the last run's
+    // fields, so each step below starts from a reset.)
+    await api.walkthroughReset();
     assert.deepEqual(api.walkthroughContexts().set, []);
     const chosen = await run('sale.choosePool', 'simulated');
     assert.deepEqual(chosen, { ok: true, detail: 'simulated' });
@@ -62,6 +66,7 @@ describe('SALE: onboarding (walkthrough, sample tasks)', function () {
 
     assert.equal((await run('sale.checkPool')).ok, true);
     assert.ok(key('poolChecked'), 'pool check → poolChecked');
+    await api.walkthroughReset();
 
     const task = fixtureTask();
     const samples = await api.sampleTasks();
