@@ -11,7 +11,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
 import type { Bid } from '../src/core/auction/auctionRecord';
-import { type ExecView, type PanelState, type WebviewMessage, cancelButtonTitle, initialPanelState, WebviewMessageSchema } from '../src/vscode/webviewMessages';
+import { type ExecView, type PanelState, type WebviewMessage, NO_SANDBOX_HEADLINE, cancelButtonTitle, initialPanelState, WebviewMessageSchema } from '../src/vscode/webviewMessages';
 import { type Child, button, h, svg } from './dom';
 import { auctionChart, roundForPeople } from './auctionChart';
 import { receiveHostMessage } from './hostInbox';
@@ -253,7 +253,10 @@ function execCard(s: PanelState, e: ExecView, i: number): HTMLElement {
 
 function execSection(s: PanelState): HTMLElement | null {
   if (!s.exec.length) return null;
-  return h('section', { class: 'execution', 'aria-label': 'Execution' }, h('h3', {}, 'Execution'), ...s.exec.map((e, i) => execCard(s, e, i)));
+  // Persistent while commands run without a sandbox (src/vscode/noSandboxView.ts says what and how to fix it).
+  const ns = s.noSandbox;
+  const warn = ns ? h('div', { class: 'notice warn no-sandbox', role: 'note', 'data-key': 'no-sandbox' }, `${NO_SANDBOX_HEADLINE} (${ns.reason}.)`, ns.install ? h('div', { class: 'small' }, ns.install) : null) : null;
+  return h('section', { class: 'execution', 'aria-label': 'Execution' }, h('h3', {}, 'Execution'), warn, ...s.exec.map((e, i) => execCard(s, e, i)));
 }
 
 function resultSection(s: PanelState): HTMLElement | null {

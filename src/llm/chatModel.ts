@@ -4,10 +4,10 @@ import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/reso
 import { SaleError } from '../core/errors';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResult, ToolCall, ToolSpec } from '../core/ports/chatModel';
 import { usageCostUsd } from '../core/pricing';
-import { type ReadCompletion, type RawCompletion, ThinkStreamFilter, readCompletion, reasoningFieldOf } from './completionReader';
+import { type ReadCompletion, type RawCompletion, type ReasoningFieldName, ThinkStreamFilter, parseCompletionBody, readCompletion, reasoningFieldOf } from './completionReader';
 import type { AgentConfig } from './poolConfig';
 import { MAX_RETRY_WAIT_MS, abortableSleep, retryWait } from './retryAfter';
-import { type DeadlineKind, attemptDeadline } from './streamDeadlines';
+import { type AttemptDeadline, type DeadlineKind, attemptDeadline, readBodyWithin } from './streamDeadlines';
 import { checkUsage, estimateTokens } from './usageGuard';
 import { type ProviderErrorKind, describeProviderError, providerAction } from './providerErrors';
 import { thinkingRequestParts, thinkingSwitchFor, wantsThinking } from './thinking';
@@ -129,9 +129,9 @@ export class OpenAIChatModel implements ChatModel {
     // A truncated attempt may well be billed: it is counted (estimated) in the result of the retry.
     let wasted = { inputTokens: 0, outputTokens: 0 };
     for (let attempt = 0; ; attempt++) {
-      const deadline = attemptDeadline({ overallMs, idleMs: req.onDelta ? idleMs : undefined, signal: req.signal });
+      const deadline = attemptDeadline({ overallMs, idleMs, idleFromFirstTouch: !req.onDelta, signal: req.signal });
       try {
-        const r = req.onDelta ? await this.streamed(body, req, started, deadline, firstToken) : await this.once(body, req, started, deadline.signal, firstToken);
+        const r = req.onDelta ? await this.streamed(body, req, started, deadline, firstToken) : await this.once(body, req, started, deadline, firstToken);
         if (wasted.outputTokens || wasted.inputTokens) {
           const inputTokens = r.inputTokens + wasted.inputTokens;
           const outputTokens = r.outputTokens + wasted.outputTokens;
@@ -177,26 +177,32 @@ export class OpenAIChatModel implements ChatModel {
     }
   }
 
+  /** The error after the last attempt: the one place that says how many attempts were made. */
   private finalError(e: unknown, fired: DeadlineKind | undefined, why: string, attempts: number): Error {
-    if (fired) return new ModelCallError(this.agent.id, `${why} at ${this.baseURL} (${attempts} attempt${attempts > 1 ? 's' : ''})`);
+    const count = `(${attempts} attempt${attempts > 1 ? 's' : ''})`;
+    if (fired) return new ModelCallError(this.agent.id, `${why} at ${this.baseURL} ${count}`);
     const wrapped = this.wrap(e);
     if (!(wrapped instanceof ModelCallError)) return wrapped;
     // Keep what the user does next (providerErrors.ts); the action is appended again by the constructor.
     const message = wrapped.message.replace(/^Agent [^:]+: /, '').replace(wrapped.action ? ` — ${wrapped.action}` : '', '');
-    return new ModelCallError(this.agent.id, `${message} (${attempts} attempt${attempts > 1 ? 's' : ''})`, wrapped.status, wrapped.kind, wrapped.action, wrapped.retryAfterS);
+    return new ModelCallError(this.agent.id, `${message} ${count}`, wrapped.status, wrapped.kind, wrapped.action, wrapped.retryAfterS);
   }
 
-  private async once(body: Record<string, unknown>, req: ChatRequest, started: number, signal: AbortSignal, firstToken: () => void): Promise<ChatResult> {
-    const res = await this.client.chat.completions.create({ ...(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming), stream: false }, { signal });
+  private async once(body: Record<string, unknown>, req: ChatRequest, started: number, deadline: AttemptDeadline, firstToken: () => void): Promise<ChatResult> {
+    // The raw response, so the body is read under the idle deadline too (the SDK's own read has only the overall one).
+    const raw = await this.client.chat.completions.create({ ...(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming), stream: false }, { signal: deadline.signal }).asResponse();
+    const res = parseCompletionBody(await readBodyWithin(raw, deadline));
     firstToken();
     const choice = res.choices?.[0];
     if (!choice) throw new ModelCallError(this.agent.id, 'the endpoint returned no choices');
     const nativeToolCalls: ToolCall[] = (choice.message?.tool_calls ?? [])
       .filter((t) => t.type === 'function')
       .map((t) => ({ id: t.id, name: (t as { function: { name: string } }).function.name, arguments: (t as { function: { arguments: string } }).function.arguments ?? '' }));
+    const reasoning = reasoningFieldOf(choice.message);
     return this.result(req, {
       content: choice.message?.content ?? '',
-      reasoningField: reasoningFieldOf(choice.message),
+      reasoningField: reasoning?.text,
+      reasoningFieldName: reasoning?.field,
       nativeToolCalls,
       logprobEntries: choice.logprobs?.content,
       usage: res.usage ?? undefined,
@@ -210,6 +216,7 @@ export class OpenAIChatModel implements ChatModel {
     );
     let text = '';
     let reasoning = '';
+    let reasoningFieldName: ReasoningFieldName | undefined;
     let finish: string | null = null;
     let usage: OpenAI.CompletionUsage | undefined;
     const logprobs: RawCompletion['logprobEntries'] & object = [];
@@ -223,7 +230,10 @@ export class OpenAIChatModel implements ChatModel {
       const d = choice.delta;
       const r = reasoningFieldOf(d);
       if (r || d?.content || d?.tool_calls?.length) firstToken();
-      if (r) reasoning += r;
+      if (r) {
+        reasoning += r.text;
+        reasoningFieldName = r.field;
+      }
       if (d?.content) {
         text += d.content;
         preview.push(d.content);
@@ -241,7 +251,7 @@ export class OpenAIChatModel implements ChatModel {
     // The SDK ends a stream's iteration quietly when its signal aborts: a deadline or cancel is not an answer.
     if (deadline.signal.aborted) throw new Error('aborted');
     if (!finish) throw new TruncatedStreamError('the stream ended without a finish reason', text.length + reasoning.length + [...calls.values()].reduce((n, c) => n + c.arguments.length, 0));
-    return this.result(req, { content: text, reasoningField: reasoning || undefined, nativeToolCalls: [...calls.values()], logprobEntries: logprobs, usage }, finish, started);
+    return this.result(req, { content: text, reasoningField: reasoning || undefined, reasoningFieldName, nativeToolCalls: [...calls.values()], logprobEntries: logprobs, usage }, finish, started);
   }
 
   private result(req: ChatRequest, raw: RawCompletion, finishReason: string | null, started: number): ChatResult {
@@ -271,21 +281,23 @@ export class OpenAIChatModel implements ChatModel {
       ...(reasoningTokens ? { reasoningTokens } : {}),
       ...(r.toolCallsVia ? { toolCallsVia: r.toolCallsVia } : {}),
       ...(r.thoughtsVia ? { thoughtsVia: r.thoughtsVia } : {}),
+      ...(r.thoughtsField ? { thoughtsField: r.thoughtsField } : {}),
     };
   }
 
+  /** One failed call in words, with what to do next; how many attempts were made is said once, by finalError. */
   private wrap(e: unknown): Error {
     if (e instanceof ModelCallError) return e;
     if (e instanceof OpenAI.APIUserAbortError) return new ModelCallError(this.agent.id, 'cancelled');
     if (e instanceof OpenAI.APIConnectionTimeoutError) {
-      return new ModelCallError(this.agent.id, `timed out after ${this.agent.timeoutMs ?? 60_000} ms (${1 + (this.agent.maxRetries ?? 2)} attempts) at ${this.baseURL}`, undefined, 'timeout', providerAction('timeout', this.agent));
+      return new ModelCallError(this.agent.id, `timed out after ${this.agent.timeoutMs ?? 60_000} ms at ${this.baseURL}`, undefined, 'timeout', providerAction('timeout', this.agent));
     }
     if (e instanceof OpenAI.APIConnectionError) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      return new ModelCallError(this.agent.id, `cannot reach ${this.baseURL} (${cause?.code ?? cause?.message ?? e.message}) after ${1 + (this.agent.maxRetries ?? 2)} attempts`, undefined, 'unreachable', providerAction('unreachable', { ...this.agent, baseUrl: this.baseURL }));
+      return new ModelCallError(this.agent.id, `cannot reach ${this.baseURL} (${cause?.code ?? cause?.message ?? e.message})`, undefined, 'unreachable', providerAction('unreachable', { ...this.agent, baseUrl: this.baseURL }));
     }
     if (e instanceof OpenAI.APIError) {
-      const info = describeProviderError(e.status, e.message, { ...this.agent, baseUrl: this.baseURL }, { code: e.code, retries: e.status === 429 ? this.agent.maxRetries ?? 2 : undefined });
+      const info = describeProviderError(e.status, e.message, { ...this.agent, baseUrl: this.baseURL }, { code: e.code });
       const retryAfter = Number((e.headers as Record<string, string> | undefined)?.['retry-after'] ?? (e.headers as Headers | undefined)?.get?.('retry-after'));
       return new ModelCallError(this.agent.id, `HTTP ${e.status ?? '?'} from ${this.baseURL}: ${e.message}`, e.status, info.kind, info.action, Number.isFinite(retryAfter) ? retryAfter : undefined);
     }
