@@ -24,16 +24,22 @@ const zodEnglishOnly = {
   },
 };
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
+// The extension host is Node. Node 21+ has a global `navigator`, and VS Code's extension host guards it with a getter
+// that logs "PendingMigrationError: navigator is now a global" whenever a library looks at it; zod (allowsEval),
+// openai (platform detection) and debug (colours) all do, only to tell a browser from Node. In this bundle they see
+// Node, as they would on Node 20: `navigator` is replaced by `undefined` at build time.
+const nodeHostDefines = { navigator: 'undefined', 'globalThis.navigator': 'undefined' };
+
+/** The extension host bundle (exported for test/unit/build/extensionBundle.test.ts). */
+const extensionBuild = { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node',
+  format: 'cjs', target: 'node20', external: ['vscode'], plugins: [zodEnglishOnly], define: nodeHostDefines };
 
 async function main() {
   const builds = [
     { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20',
       banner: { js: '#!/usr/bin/env node' } },
   ];
-  if (fs.existsSync('src/vscode/extension.ts')) {
-    builds.push({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node',
-      format: 'cjs', target: 'node20', external: ['vscode'], plugins: [zodEnglishOnly] });
-  }
+  if (fs.existsSync('src/vscode/extension.ts')) builds.push(extensionBuild);
   if (fs.existsSync('media/panel.ts')) {
     builds.push({ ...common, entryPoints: ['media/panel.ts'], outfile: 'dist/media/panel.js', platform: 'browser',
       format: 'iife', target: 'es2022', plugins: [zodEnglishOnly] });
@@ -46,5 +52,5 @@ async function main() {
   }
   fs.chmodSync(path.join(__dirname, 'dist/cli.js'), 0o755);
 }
-module.exports = { zodEnglishOnly };
+module.exports = { zodEnglishOnly, nodeHostDefines, extensionBuild };
 if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });

@@ -12,6 +12,9 @@
 //   SALE_HOST_START_TIMEOUT_MS  code-server /healthz, default 60000
 //   SALE_HOST_VERBOSE=1    also print code-server's own log, workbench logs and browser console
 //   SALE_KEEP_TMP=1        keep the temp folder (code-server log, profile) for debugging
+//   SALE_HOST_WORKSPACE_TRUST=1  workspace trust on (Restricted Mode until trusted; no startup prompt). A test then
+//                          asks for a click in the workbench by logging "[sale-it] click-button: <name>" (for
+//                          example "Trust" in the workspace trust editor): smoke-test mode refuses the trust dialog.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -98,8 +101,16 @@ async function main() {
   }
 
   try {
+    const workspaceTrust = process.env.SALE_HOST_WORKSPACE_TRUST === '1';
+    if (workspaceTrust) {
+      const user = path.join(args.userDataDir || sandbox.userDataDir, 'User');
+      fs.mkdirSync(user, { recursive: true });
+      fs.writeFileSync(path.join(user, 'settings.json'), JSON.stringify({
+        'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never',
+      }, null, 2));
+    }
     server = await host.startCodeServer({
-      sandbox, smoke: true, userDataDir: args.userDataDir, extensionsDir: args.extensionsDir,
+      sandbox, smoke: true, workspaceTrust, userDataDir: args.userDataDir, extensionsDir: args.extensionsDir,
       inheritOutput: verbose,
     });
     console.log(`${TAG} code-server up at ${server.url} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -119,6 +130,12 @@ async function main() {
     await page.exposeFunction('codeAutomationLog', (type, message) => {
       if (finished && !verbose) return; // shutdown chatter
       const text = Array.isArray(message) ? message.join(' ') : String(message);
+      const click = /\[sale-it\] click-button: (.+)$/.exec(text);
+      if (click) {
+        const name = click[1].trim();
+        page.getByRole('button', { name, exact: true }).first().click({ timeout: 20000 })
+          .then(() => console.log(`${TAG} clicked the "${name}" button`), (e) => console.error(`${TAG} could not click "${name}": ${e.message.split('\n')[0]}`));
+      }
       if (!verbose && NOISE.some((re) => re.test(text))) return;
       (type === 'error' ? process.stderr : process.stdout).write(`${text}\n`);
     });

@@ -108,7 +108,8 @@ async function killGroup(child, graceMs = 3000) {
 
 /**
  * Start code-server detached (own process group) on 127.0.0.1 and wait until /healthz answers.
- * opts: { sandbox, folder?, port?, smoke?: boolean, extraArgs?: string[], env?: object, startTimeoutMs?, logFile?, inheritOutput? }
+ * opts: { sandbox, folder?, port?, smoke?: boolean, workspaceTrust?: boolean (default off: --disable-workspace-trust),
+ *   extraArgs?: string[], env?: object, startTimeoutMs?, logFile?, inheritOutput? }
  * Returns { url, port, child, logFile, stop() }.
  */
 async function startCodeServer(opts) {
@@ -118,7 +119,8 @@ async function startCodeServer(opts) {
   const logFile = opts.logFile || path.join(sandbox.dir, 'code-server.log');
   const args = [
     entry, '--config', sandbox.config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-telemetry', '--disable-update-check', ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
+    '--disable-getting-started-override',
     '--ignore-last-opened', '--user-data-dir', opts.userDataDir || sandbox.userDataDir,
     '--extensions-dir', opts.extensionsDir || sandbox.extensionsDir,
   ];

@@ -1,7 +1,9 @@
 // A throwaway git repository to open in the test host or in `npm run try-it`: a temp copy of a task's
 // repo/ from test/fixtures/suite (by default the first task of complexity bin 2, i.e. 5–14 human minutes),
 // or a tiny embedded repo when the suite is not there. Usable from code and as a CLI:
-//   node scripts/lib/fixture.js [--task <id>] [--parent <dir>]   → prints the repo folder and writes task.json beside it
+//   node scripts/lib/fixture.js [--task <id>] [--parent <dir>] [--todo]   → prints the repo folder and writes task.json beside it
+// --todo (npm run try-it): the task's title goes into the code as a TODO comment, in the first file its solution
+// changes, so a new user finds the "Solve with SALE" CodeLens where the work is.
 'use strict';
 const cp = require('node:child_process');
 const fs = require('node:fs');
@@ -50,6 +52,33 @@ const EMBEDDED_TASK = {
   family: 'strings', minutes: 5, testCommand: 'node --test', keySteps: ['subtract ellipsis length in truncate slice'],
 };
 
+/** Line-comment prefix by file extension (the files the suite's solutions change). */
+const COMMENT = { '.js': '//', '.cjs': '//', '.mjs': '//', '.ts': '//', '.py': '#', '.rb': '#', '.sh': '#', '.go': '//', '.rs': '//' };
+
+/**
+ * Writes `TODO: <title>` into the first file (by path) the task's solution changes that exists in the repo, after a
+ * shebang, 'use strict' or encoding line. Returns the file (relative) and the 0-based line, or undefined.
+ */
+function addTodoComment(folder, solutionDir, title) {
+  const files = [];
+  const walk = (d, rel) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (e.isDirectory()) walk(path.join(d, e.name), path.join(rel, e.name));
+      else files.push(path.join(rel, e.name));
+    }
+  };
+  if (solutionDir && fs.existsSync(solutionDir)) walk(solutionDir, '');
+  const rel = files.find((f) => COMMENT[path.extname(f)] && fs.existsSync(path.join(folder, f)));
+  if (!rel) return undefined;
+  const file = path.join(folder, rel);
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  let at = 0;
+  while (at < lines.length && /^(#!|['"]use strict['"]|# -\*- coding)/.test(lines[at])) at++;
+  lines.splice(at, 0, `${COMMENT[path.extname(rel)]} TODO: ${title.replace(/[\r\n]+/g, ' ')}`);
+  fs.writeFileSync(file, lines.join('\n'));
+  return { rel, line: at };
+}
+
 function git(cwd, ...args) {
   const r = cp.spawnSync('git', ['-c', 'user.name=SALE fixture', '-c', 'user.email=fixture@sale.invalid', '-c', 'commit.gpgsign=false',
     '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' });
@@ -75,17 +104,18 @@ function makeFixtureRepo(opts = {}) {
     }
   }
   fs.writeFileSync(path.join(parent, 'task.json'), JSON.stringify(task, null, 2) + '\n');
+  const todo = opts.todo ? addTodoComment(folder, picked ? path.join(picked.dir, 'solution') : undefined, task.title) : undefined;
   git(folder, 'init', '-q');
   git(folder, 'add', '-A');
   git(folder, 'commit', '-q', '-m', `Starting state of ${task.id}`);
-  return { folder, task, source: picked ? picked.dir : 'embedded' };
+  return { folder, task, source: picked ? picked.dir : 'embedded', todo };
 }
 
-module.exports = { SUITE, bin, suiteTasks, pickTask, makeFixtureRepo };
+module.exports = { SUITE, bin, suiteTasks, pickTask, makeFixtureRepo, addTodoComment };
 
 if (require.main === module) {
   const argv = process.argv.slice(2);
   const opt = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
-  const r = makeFixtureRepo({ taskId: opt('--task'), parent: opt('--parent') });
+  const r = makeFixtureRepo({ taskId: opt('--task'), parent: opt('--parent'), todo: argv.includes('--todo') });
   process.stdout.write(`${r.folder}\n`);
 }

@@ -1,5 +1,6 @@
 // Build the extension (node esbuild.js) and package it with vsce (--no-dependencies: the bundle carries its deps).
 // Used by test/e2e/harness.ts and scripts/try-it.sh. CLI: node scripts/lib/package-vsix.js <out.vsix> [--no-build]
+// (`npm run package`); the CLI also checks that every file package.json references is inside the .vsix.
 'use strict';
 const cp = require('node:child_process');
 const fs = require('node:fs');
@@ -38,15 +39,64 @@ function packageExtension(vsix, opts = {}) {
   return vsix;
 }
 
-module.exports = { packageExtension, PackageError };
+/** Files package.json points at (icons, walkthrough media): each must be inside the package. */
+function referencedFiles(pkg) {
+  const out = new Set();
+  const add = (p) => {
+    if (typeof p === 'string' && !p.startsWith('$(') && !/^https?:/.test(p)) out.add(p.replace(/^\.\//, ''));
+    else if (p && typeof p === 'object') for (const v of Object.values(p)) add(v); // { light, dark }
+  };
+  add(pkg.icon);
+  const c = pkg.contributes || {};
+  for (const list of Object.values(c.viewsContainers || {})) for (const v of list) add(v.icon);
+  for (const list of Object.values(c.views || {})) for (const v of list) add(v.icon);
+  for (const w of c.walkthroughs || []) {
+    for (const step of w.steps || []) {
+      const m = step.media || {};
+      add(m.markdown);
+      add(m.svg);
+      add(m.image);
+    }
+  }
+  return [...out].sort();
+}
+
+/** The file names inside a .vsix (a zip; entries under extension/). yauzl comes with @vscode/vsce. */
+function vsixEntries(vsix) {
+  const yauzl = require('yauzl');
+  return new Promise((resolve, reject) => {
+    yauzl.open(vsix, { lazyEntries: true }, (err, zip) => {
+      if (err) return reject(err);
+      const names = [];
+      zip.on('entry', (e) => { names.push(e.fileName); zip.readEntry(); });
+      zip.on('end', () => resolve(names));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+/** Rejects with the missing ones when a file package.json references is not in the .vsix (.vscodeignore too strict). */
+async function checkVsixReferences(vsix) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const inside = new Set((await vsixEntries(vsix)).map((n) => n.replace(/^extension\//, '')));
+  const wanted = referencedFiles(pkg);
+  const missing = wanted.filter((f) => !inside.has(f));
+  if (missing.length) throw new PackageError(`${path.basename(vsix)} lacks files package.json references (check .vscodeignore): ${missing.join(', ')}`);
+  return wanted;
+}
+
+module.exports = { packageExtension, PackageError, referencedFiles, vsixEntries, checkVsixReferences };
 
 if (require.main === module) {
   const out = process.argv[2];
   if (!out) { console.error('usage: node scripts/lib/package-vsix.js <out.vsix> [--no-build]'); process.exit(2); }
-  try {
+  (async () => {
     packageExtension(out, { build: !process.argv.includes('--no-build') });
-  } catch (e) {
+    const files = await checkVsixReferences(out);
+    console.log(`[package] all ${files.length} files package.json references are inside (icons, walkthrough media)`);
+  })().catch((e) => {
     console.error(`[package] ERROR: ${e.message}`);
     process.exit(1);
-  }
+  });
 }

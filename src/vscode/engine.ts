@@ -64,6 +64,8 @@ export interface EngineOptions {
   signal: CancelSignal;
   onEvent: (e: SaleEvent) => void;
   simulated: boolean;
+  /** Restricted Mode: false runs nothing of the workspace before review — not even the test-command preflight. */
+  trusted: boolean;
 }
 
 export function solveSettings(input: EngineSettingsInput): SolveSettings {
@@ -92,6 +94,8 @@ export async function runEngine(opts: EngineOptions): Promise<EngineRun> {
     signal: opts.signal,
     onEvent: opts.onEvent,
     simulated: opts.simulated,
+    // The preflight runs the test command (workspace code: npm scripts, conftest.py…): never untrusted.
+    preflight: opts.trusted,
   });
   const exec = result.execution;
   const final = exec?.final;

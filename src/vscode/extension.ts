@@ -17,6 +17,7 @@ import { PoolService } from './poolSetup';
 import { registerReviewCommands } from './reviewCommands';
 import { registerRoutingCommands } from './routingCommands';
 import { RoutingViewProvider } from './routingView';
+import { SampleTaskPicker, announceSimulatedSamples } from './sampleTaskPicker';
 import { SettingsReader } from './settingsReader';
 import { registerSetupCommands } from './setupCommands';
 import { registerSolveCommands } from './solveCommands';
@@ -24,8 +25,10 @@ import { SolveController } from './solveController';
 import { SaleStatusBar } from './statusBar';
 import { TaskSources } from './taskSources';
 import { TerminalCommandRunner } from './terminalCommandRunner';
+import { TerminalFallbackNotification } from './terminalNotice';
 import { type SaleTestApi, testApiFor } from './testApi';
 import { TodoCodeActionProvider, TodoCodeLensProvider } from './todoProviders';
+import { WALKTHROUGH_CONTEXT_KEYS, WalkthroughProgress } from './walkthroughProgress';
 import { currentRepo } from './workspaceRepo';
 
 export function activate(context: vscode.ExtensionContext): SaleTestApi | undefined {
@@ -37,13 +40,14 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
   const status = new SaleStatusBar();
   const memory = new MemoryService(context.workspaceState, () => settings(undefined)['memory.maxRecords']);
   const pools = new PoolService(context.extensionPath, context.secrets, log.log, async () => (await import('../sim/server')).startSimServer);
+  const terminalNotice = new TerminalFallbackNotification();
   const terminal = new TerminalCommandRunner({
     shellIntegrationTimeoutMs: () => settings(undefined)['terminal.shellIntegrationTimeoutMs'],
     useShellIntegration: () => settings(undefined)['terminal.useShellIntegration'],
     fallback: new ChildProcessCommandRunner(),
     wrapCommand: terminalCommandLine,
     log: log.log,
-    notify: (m) => void vscode.window.showWarningMessage(m, 'Show Log').then((p) => p && log.show()),
+    notice: terminalNotice,
   });
   const runner = new LoggingRunner(terminal, log.log);
   const sources = new TaskSources(log.log, settings);
@@ -75,10 +79,16 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
   });
   // The panel exists before the controller that drives it; its actions go to the controller from here on.
   panel.handleActionsWith((msg) => controller.handlePanelMessage(msg));
+  // The Getting Started walkthrough's steps complete when the panel shows they were done (walkthroughProgress.ts).
+  const walkthrough = new WalkthroughProgress();
+  context.subscriptions.push(controller.onState((s) => {
+    for (const m of walkthrough.update(s)) void vscode.commands.executeCommand('setContext', WALKTHROUGH_CONTEXT_KEYS[m], true);
+  }));
   const codeLens = new TodoCodeLensProvider(() => settings(undefined)['todoCodeLens.enabled']);
 
   const commands = new CommandRegistry(context, log);
-  registerSolveCommands(commands, sources, controller);
+  const samples = new SampleTaskPicker(sources, pools.suiteDir);
+  registerSolveCommands(commands, sources, controller, samples);
   registerReviewCommands(commands, controller);
   commands.register('sale.showPanel', async () => panel.reveal());
   commands.register('sale.showLog', async () => log.show());
@@ -92,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
     status,
     panel,
     terminal,
+    terminalNotice,
     routing,
     codeLens,
     { dispose: () => void pools.dispose() },
@@ -114,13 +125,14 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
   // After activation, off its critical path: the offer to restore an unfinished run, and the sandbox notice.
   setTimeout(() => {
     announceSandboxOnce(log.log, (v) => controller.showNoSandbox(v));
+    announceSimulatedSamples(context.workspaceState, settings, log.log);
     void offerRecovery(log.log);
   }, 0);
   const ms = Date.now() - started;
   log.log('info', `SALE activated in ${ms} ms (VS Code ${vscode.version}, ${vscode.env.appName}).`);
   context.globalState.update('sale.lastActivationMs', ms);
 
-  return testApiFor({ context, controller, commands, panel, memory, runner, terminal, pools, log, status, routing, sources });
+  return testApiFor({ context, controller, commands, panel, memory, runner, terminal, terminalNotice, pools, log, status, routing, sources, samples, walkthrough, activationMs: ms });
 }
 
 export function deactivate(): void {

@@ -101,7 +101,7 @@ export function applyEvent(state: PanelState, ev: SaleEvent): PanelState {
         ...state,
         exec: updateExec(state.exec, ev.agent, (e) => ({
           ...e,
-          tests: [...e.tests, { passed: ev.passed, exitCode: ev.exitCode ?? null, runner: ev.runner, outputTail: tail(ev.outputTail, MAX_OUTPUT_TAIL) }],
+          tests: [...e.tests, { passed: ev.passed, exitCode: ev.exitCode ?? null, runner: testRunnerLabel(ev.runner), outputTail: tail(ev.outputTail, MAX_OUTPUT_TAIL) }],
         })),
       };
     case 'exec-done': {
@@ -163,4 +163,21 @@ export const DELTA_UI_MS = 250;
 /** Whether a bid-delta may update the status bar and the progress notification now. Pure. */
 export function deltaUiDue(lastMs: number, nowMs: number, everyMs = DELTA_UI_MS): boolean {
   return nowMs - lastMs >= everyMs;
+}
+
+/**
+ * Where a test run ran, in the panel's words ("failed (exit 1, in the SALE terminal)"): the same facts as the
+ * fallback notice, so the two never disagree (CommandResult.runner ids: see core/ports/commandRunner.ts).
+ */
+export function testRunnerLabel(runner: string): string {
+  switch (runner) {
+    case 'terminal':
+      return 'in the SALE terminal';
+    case 'terminal-fallback':
+      return 'as a child process, not in the SALE terminal';
+    case 'child-process':
+      return 'as a child process';
+    default:
+      return runner;
+  }
 }

@@ -31,11 +31,17 @@ export class RestrictedMode {
   }
 }
 
-/** Refuses to run a bid in an untrusted workspace, offering to manage trust. */
-export async function refuseUntrustedRun(): Promise<never> {
-  const pick = await vscode.window.showWarningMessage('SALE does not run agents in an untrusted workspace (Restricted Mode). Trust the workspace to run the winner.', 'Manage Workspace Trust');
-  if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
-  throw new SaleError('Execution is disabled in an untrusted workspace.', 'untrusted');
+export const UNTRUSTED_RUN_REFUSED = 'SALE does not run agents in an untrusted workspace (Restricted Mode): trust the workspace ("Workspaces: Manage Workspace Trust") to run a bid.';
+
+/**
+ * Refuses to run a bid in an untrusted workspace, offering to manage trust. The refusal does not wait for the
+ * notification's answer (which may never come: a closed toast, smoke-test mode).
+ */
+export function refuseUntrustedRun(): never {
+  void vscode.window.showWarningMessage(UNTRUSTED_RUN_REFUSED, 'Manage Workspace Trust').then((pick) => {
+    if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+  });
+  throw new SaleError(UNTRUSTED_RUN_REFUSED, 'untrusted');
 }
 
 /** Commands other than the test command: refused outright in Restricted Mode, else the user is asked with a modal. */

@@ -35,7 +35,8 @@ export const SETTINGS_SPEC = {
   'execution.maxTokens': z.number().int().min(1000).max(100_000_000).default(BUDGET_DEFAULTS.maxTokens),
   testCommand: z.string().default(''),
   'terminal.useShellIntegration': z.boolean().default(true),
-  'terminal.shellIntegrationTimeoutMs': z.number().int().min(500).max(60_000).default(5000),
+  // Measured in code-server at load ~28 on 2 cores: integration came up ~8 s after the shell started (3 terminals).
+  'terminal.shellIntegrationTimeoutMs': z.number().int().min(500).max(60_000).default(15_000),
   'memory.maxRecords': z.number().int().min(10).max(100_000).default(500),
   'routing.pinnedAgents': z.array(z.string()).default([]),
   'routing.excludedAgents': z.array(z.string()).default([]),

@@ -166,7 +166,7 @@ export class SolveController implements vscode.Disposable {
     if (!run || !record) throw new SaleError('There is no auction waiting for review.', 'no-review');
     if (d.action === 'run') {
       const bid = runnableBid(record, d.bidIndex);
-      if (!vscode.workspace.isTrusted) await refuseUntrustedRun();
+      if (!vscode.workspace.isTrusted) refuseUntrustedRun();
       this.deps.log('info', d.bidIndex === record.winnerBidIndex ? `Running the winner, ${bid.agent}.` : `Override: running ${bid.agent}'s bid instead of ${record.winner}'s.`);
     } else {
       this.deps.log('info', 'Review: cancelled by the user.');

@@ -106,6 +106,7 @@ export class TaskRun {
         signal: this.cancel,
         onEvent: (ev) => this.onEvent(ev),
         simulated: pool.simulated,
+        trusted: this.plan.trusted,
       });
       this.engine = run;
       if (run.cancelled) await this.endCancelled(run);

@@ -4,20 +4,27 @@ import { HeadTailBuffer } from '../core/execution/childProcessRunner';
 import { hasControlChars, stripControlSequences } from '../core/controlChars';
 import type { CancelSignal } from '../core/ports/cancel';
 import type { CommandResult, CommandRunner } from '../core/ports/commandRunner';
+import { FallbackNotice, nextIntegrationWait } from './shellIntegrationWait';
 import { shellQuote, stripTerminalControls, terminalResultDecision } from './terminalText';
 
 export interface TerminalRunnerOptions {
   /** Terminal name shown in the terminal list. */
   name?: string;
-  /** How long to wait for the shell integration of a new terminal before falling back (read at each run). */
+  /**
+   * How long to wait for the shell integration of a new terminal before falling back, counted from the start of its
+   * shell process (read at each run; see shellIntegrationWait.ts for how the wait adapts).
+   */
   shellIntegrationTimeoutMs: () => number;
   /** Whether to use the terminal at all (false: always the fallback); read at each run. */
   useShellIntegration: () => boolean;
   /** Runs commands when the terminal cannot (a ChildProcessCommandRunner). */
   fallback: CommandRunner;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
-  /** Tells the user once that the terminal fell back (a notification in the extension). */
-  notify: (message: string) => void;
+  /**
+   * The notice that commands run as child processes: shown when a run falls back, withdrawn as soon as a later run
+   * uses the terminal (a notification in the extension that can be closed from code).
+   */
+  notice: { show(message: string): void; withdraw(): void };
   headChars?: number;
   tailChars?: number;
   /**
@@ -31,20 +38,30 @@ interface SaleTerminal {
   terminal: vscode.Terminal;
   /** Set once shell integration failed to come up: later runs go straight to the fallback. */
   integrationFailed: boolean;
+  createdAt: number;
+  /** The folder the terminal's shell started in. */
+  createdCwd?: string;
+  /** Ms after creation when the shell process had started (its pid known); undefined until then. */
+  shellStartedAtMs?: number;
+  /** Ms after creation when shell integration came up (logged and learned once). */
+  activatedAfterMs?: number;
 }
 
 /**
  * Runs commands (the test command above all) in a visible "SALE" terminal through VS Code's shell integration
  * API: the exit code comes from `onDidEndTerminalShellExecution`, the output from `execution.read()` called right
- * after `executeCommand`, so nothing is missed. When shell integration does not come up within a few seconds (a
- * shell without it, a remote without it), commands run as child processes and the user is told so once.
+ * after `executeCommand`, so nothing is missed. When shell integration does not come up in time (a shell without it,
+ * a remote without it; the wait adapts to a slowly starting shell, see shellIntegrationWait.ts), commands run as
+ * child processes and a notice says so until a later run uses the terminal again.
  * A missing exit code is never a pass. Only the test command (see `setRerunnable`) is then run again as a child
  * process; any other command already ran once in the terminal, so its result stands, with a note.
  */
 export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
   private current: SaleTerminal | undefined;
   private queue: Promise<unknown> = Promise.resolve();
-  private notified = false;
+  private readonly notice = new FallbackNotice();
+  /** Slowest shell-integration activation seen in this window (ms from terminal creation): later terminals wait as long. */
+  private slowestSeenMs: number | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly name: string;
   /** Commands that may be run again as a child process when the terminal loses their result (the test command). */
@@ -55,6 +72,14 @@ export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
     this.disposables.push(
       vscode.window.onDidCloseTerminal((t) => {
         if (this.current?.terminal === t) this.current = undefined;
+      }),
+      // Also after a fallback: a late activation is learned, and the next run uses the terminal again.
+      vscode.window.onDidChangeTerminalShellIntegration((e) => {
+        const st = this.current;
+        if (!st || e.terminal !== st.terminal || st.activatedAfterMs !== undefined) return;
+        st.activatedAfterMs = Date.now() - st.createdAt;
+        this.slowestSeenMs = Math.max(this.slowestSeenMs ?? 0, st.activatedAfterMs);
+        this.opts.log('info', `SALE terminal: shell integration active after ${st.activatedAfterMs} ms (shell process started after ${st.shellStartedAtMs ?? '?'} ms).`);
       }),
     );
   }
@@ -95,16 +120,22 @@ export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
     const st = this.ensureTerminal(opts.cwd);
     if (st.integrationFailed && !st.terminal.shellIntegration) return this.fallback(command, opts, 'shell integration is not available in the SALE terminal');
     st.terminal.show(true);
-    const waitMs = this.opts.shellIntegrationTimeoutMs();
-    const si = await this.waitForIntegration(st.terminal, waitMs);
+    const si = await this.waitForIntegration(st);
     if (!si) {
       st.integrationFailed = true;
-      return this.fallback(command, opts, `shell integration did not come up within ${waitMs} ms`);
+      const waited = Date.now() - st.createdAt;
+      const why = st.shellStartedAtMs === undefined
+        ? `the terminal's shell did not start within ${waited} ms`
+        : `shell integration did not come up within ${waited - st.shellStartedAtMs} ms of the shell's start`;
+      return this.fallback(command, opts, why);
     }
-    // Move to the working directory first when the shell is elsewhere.
-    const here = si.cwd?.fsPath;
+    // Move to the working directory first when the shell is elsewhere. A fresh terminal (nothing typed into it yet)
+    // is where it was created, even before shell integration has reported a cwd: no `cd` then (on a loaded machine
+    // that extra command alone could time out and force the fallback).
+    const fresh = !st.terminal.state.isInteractedWith && st.createdCwd !== undefined;
+    const here = si.cwd?.fsPath ?? (fresh ? st.createdCwd : undefined);
     if (!here || path.resolve(here) !== path.resolve(opts.cwd)) {
-      const cd = await this.execute(st, si, `cd ${shellQuote(opts.cwd)}`, 10_000, undefined);
+      const cd = await this.execute(st, si, `cd ${shellQuote(opts.cwd)}`, 30_000, undefined);
       if (cd.exitCode !== 0) {
         this.opts.log('warn', `Could not cd to ${opts.cwd} in the SALE terminal (exit ${cd.exitCode ?? 'unknown'}).`);
         return this.fallback(command, opts, 'the SALE terminal could not change to the repository folder');
@@ -118,6 +149,10 @@ export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
     if (d.action === 'rerun') {
       this.opts.log('warn', `SALE terminal: ${d.why} for "${command}"; running it again as a child process (it is the test command).`);
       return this.fallback(command, opts, d.why, r.exitCode === undefined ? r.result.output : undefined);
+    }
+    if (this.notice.terminalUsed() === 'withdraw') {
+      this.opts.log('info', 'SALE terminal: shell integration works again; commands run in the SALE terminal.');
+      this.opts.notice.withdraw();
     }
     if (d.action === 'note') {
       this.opts.log('warn', `"${command}": ${d.note.slice(1, -1)}.`);
@@ -136,12 +171,33 @@ export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
       env: { NO_COLOR: '1', FORCE_COLOR: '0', NODE_TEST_CONTEXT: null },
       isTransient: true,
     });
-    this.current = { terminal, integrationFailed: false };
-    return this.current;
+    const st: SaleTerminal = { terminal, integrationFailed: false, createdAt: Date.now(), createdCwd: cwd };
+    terminal.processId.then(
+      () => (st.shellStartedAtMs = Date.now() - st.createdAt),
+      () => undefined,
+    );
+    this.current = st;
+    return st;
   }
 
-  private waitForIntegration(terminal: vscode.Terminal, timeoutMs: number): Promise<vscode.TerminalShellIntegration | undefined> {
-    if (terminal.shellIntegration) return Promise.resolve(terminal.shellIntegration);
+  /** Waits as nextIntegrationWait says: on while the shell is still starting, then the (learned) budget from its start. */
+  private async waitForIntegration(st: SaleTerminal): Promise<vscode.TerminalShellIntegration | undefined> {
+    for (;;) {
+      if (st.terminal.shellIntegration) return st.terminal.shellIntegration;
+      if (st.terminal.exitStatus !== undefined) return undefined;
+      const wait = nextIntegrationWait({
+        elapsedMs: Date.now() - st.createdAt,
+        configuredMs: this.opts.shellIntegrationTimeoutMs(),
+        shellStartedAtMs: st.shellStartedAtMs,
+        slowestSeenMs: this.slowestSeenMs,
+      });
+      if (wait === 'give-up') return undefined;
+      const si = await this.integrationWithin(st.terminal, wait);
+      if (si) return si;
+    }
+  }
+
+  private integrationWithin(terminal: vscode.Terminal, timeoutMs: number): Promise<vscode.TerminalShellIntegration | undefined> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         sub.dispose();
@@ -248,10 +304,7 @@ export class TerminalCommandRunner implements CommandRunner, vscode.Disposable {
   private async fallback(command: string, opts: { cwd: string; timeoutMs: number; signal?: CancelSignal }, why: string, earlierOutput?: string): Promise<CommandResult> {
     const message = `SALE runs "${command}" as a child process, not in the SALE terminal: ${why}. The panel shows its result and output.`;
     this.opts.log('warn', message);
-    if (!this.notified) {
-      this.notified = true;
-      this.opts.notify(message);
-    }
+    if (this.notice.fallback(why) === 'show') this.opts.notice.show(message);
     const r = await this.opts.fallback.run(command, opts);
     const note = earlierOutput ? `[terminal run gave no exit code; its output began: ${earlierOutput.slice(0, 500)}]\n` : '';
     return { ...r, output: note + r.output, runner: 'terminal-fallback' };

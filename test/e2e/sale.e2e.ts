@@ -164,7 +164,7 @@ describe('SALE in the browser (packaged extension)', function () {
       const after = await panelText(panel);
       assert.match(after, new RegExp(`${pick}`));
       assert.match(after, /your choice/, 'the override is marked');
-      assert.match(after, /Last test run: (passed|failed) \(exit \d+, terminal/, 'tests ran in the SALE terminal');
+      assert.match(after, /Last test run: (passed|failed) \(exit \d+, in the SALE terminal\)/, 'tests ran in the SALE terminal');
       await panel.locator('section.result').scrollIntoViewIfNeeded();
       await screenshot(page, 'sale-3-executed');
 

@@ -5,7 +5,8 @@
 //  4. runTests() of @vscode/test-electron with scripts/code-server-exe.js as the "VS Code executable": it runs the
 //     suite in code-server's Node extension host (see /work/shared/VSCODE_TESTING.md).
 // Needs `npm run host:install` first. Environment: SALE_IT_GREP (mocha grep), SALE_IT_TIMEOUT_MS (per test),
-// SALE_IT_TASK (suite task id for the fixture), SALE_IT_SKIP_BUILD=1 (use the existing dist/), SALE_TEST_TIMEOUT_MS
+// SALE_IT_TASK (suite task id for the fixture), SALE_IT_SKIP_BUILD=1 (use the existing dist/), SALE_IT_SKIP_RESTRICTED=1
+// (skip the second launch, workspace trust on, that runs suite/restricted-*.test.ts), SALE_TEST_TIMEOUT_MS
 // (whole run), SALE_HOST_VERBOSE=1, SALE_KEEP_TMP=1.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,6 +16,8 @@ import * as esbuild from 'esbuild';
 import { runTests } from '@vscode/test-electron';
 import { hostPaths, HostError } from '../../scripts/lib/code-server';
 import { makeFixtureRepo } from '../../scripts/lib/fixture';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { nodeHostDefines } = require('../../esbuild.js') as { nodeHostDefines: Record<string, string> };
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SUITE_DIR = path.join(__dirname, 'suite');
@@ -32,6 +35,8 @@ async function bundleTests(): Promise<string> {
     target: 'node20',
     external: ['vscode', 'mocha'],
     logLevel: 'warning',
+    // The test bundles carry zod too: like the extension's, they must not read the host's guarded `navigator`.
+    define: nodeHostDefines,
   });
   return path.join(OUT_DIR, 'index.js');
 }
@@ -62,6 +67,21 @@ async function main(): Promise<number> {
       extensionTestsEnv: { SALE_IT_WORKSPACE: fixture.folder, SALE_IT_TASK_JSON: path.join(tmp, 'workspace', 'task.json') },
     });
     console.log(`[integration] passed in ${secs()} s`);
+    // Second launch: workspace trust on, a fresh profile and copy; only restricted-*.test.ts (see suite/index.ts).
+    if (process.env.SALE_IT_SKIP_RESTRICTED !== '1') {
+      const untrusted = makeFixtureRepo({ parent: path.join(tmp, 'untrusted'), taskId: process.env.SALE_IT_TASK });
+      await runTests({
+        vscodeExecutablePath: path.join(ROOT, 'scripts', 'code-server-exe.js'),
+        extensionDevelopmentPath: ROOT,
+        extensionTestsPath: testsIndex,
+        launchArgs: [untrusted.folder, `--user-data-dir=${path.join(tmp, 'user-data-untrusted')}`, `--extensions-dir=${path.join(tmp, 'extensions')}`],
+        extensionTestsEnv: {
+          SALE_IT_WORKSPACE: untrusted.folder, SALE_IT_TASK_JSON: path.join(tmp, 'untrusted', 'task.json'),
+          SALE_IT_RESTRICTED: '1', SALE_HOST_WORKSPACE_TRUST: '1',
+        },
+      });
+      console.log(`[integration] Restricted Mode launch passed; all passed in ${secs()} s`);
+    }
     return 0;
   } catch (e) {
     // runTests rejects with TestRunFailedError (message "Test run failed with code N") on a non-zero exit.

@@ -17,7 +17,10 @@ export async function run(): Promise<void> {
     timeout: Number(process.env.SALE_IT_TIMEOUT_MS) || 60000,
     grep: process.env.SALE_IT_GREP || undefined,
   });
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  // restricted-*.test.js run in their own launch with workspace trust on (runTest.ts sets SALE_IT_RESTRICTED=1); the
+  // other files need a trusted workspace.
+  const restricted = process.env.SALE_IT_RESTRICTED === '1';
+  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js') && f.startsWith('restricted-') === restricted).sort();
   if (files.length === 0) throw new Error(`no *.test.js bundles in ${__dirname}`);
   for (const f of files) mocha.addFile(path.join(__dirname, f));
   const failures = await new Promise<number>((resolve, reject) => {

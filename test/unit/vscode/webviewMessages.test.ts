@@ -96,6 +96,9 @@ describe('panel state from engine events (vscode/panelModel)', () => {
     s = applyEvent(s, { type: 'exec-done', agent: 'a', passed: true, reason: 'passed', turns: 3, tokens: 300, usd: 0.015 });
     assert.equal(s.exec.length, 1);
     assert.equal(s.exec[0].tests.length, 2);
+    assert.equal(s.exec[0].tests[0].runner, 'in the SALE terminal', 'said in words, as the fallback notice says it');
+    assert.equal(applyEvent(s, { type: 'exec-test', agent: 'a', passed: false, exitCode: 1, outputTail: '', runner: 'terminal-fallback' }).exec[0].tests[2].runner,
+      'as a child process, not in the SALE terminal');
     assert.equal(s.exec[0].lastTool, 'read_file');
     assert.ok(Math.abs(s.totalUsd - 0.045) < 1e-12, `total ${s.totalUsd}`);
     assert.deepEqual(s.exec[0].done, { passed: true, reason: 'passed', turns: 3, tokens: 300, usd: 0.015 });
