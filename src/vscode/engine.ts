@@ -5,6 +5,7 @@
 import type { AuctionMemory } from '../core/memory/auctionMemory';
 import type { AuctionRecord } from '../core/auction/auctionRecord';
 import { auctionSettings } from '../core/auction/auctionSettings';
+import { routingSettings } from '../core/routing/routingSettings';
 import type { SaleEvent } from '../core/events';
 import type { CancelSignal } from '../core/ports/cancel';
 import type { CommandApprover, CommandRunner } from '../core/ports/commandRunner';
@@ -64,6 +65,10 @@ export interface EngineOptions {
   signal: CancelSignal;
   onEvent: (e: SaleEvent) => void;
   simulated: boolean;
+  /** "Hold the auction anyway" on a new run: routing is not consulted. */
+  forceAuction?: boolean;
+  /** "Retry with another bid": the auction already held, run again without a new one. */
+  reuseAuction?: AuctionRecord;
 }
 
 export function solveSettings(input: EngineSettingsInput): SolveSettings {
@@ -71,6 +76,8 @@ export function solveSettings(input: EngineSettingsInput): SolveSettings {
     auction: auctionSettings(input.auction),
     budget: input.budget,
     escalation: input.escalation,
+    // Off: no routing decision at all (every task gets an auction, as before issue 8).
+    ...(input.routing.enabled ? { routing: routingSettings() } : {}),
   };
 }
 
@@ -92,6 +99,8 @@ export async function runEngine(opts: EngineOptions): Promise<EngineRun> {
     signal: opts.signal,
     onEvent: opts.onEvent,
     simulated: opts.simulated,
+    ...(opts.forceAuction ? { forceAuction: true } : {}),
+    ...(opts.reuseAuction ? { reuseAuction: opts.reuseAuction } : {}),
   });
   const exec = result.execution;
   const final = exec?.final;

@@ -15,6 +15,8 @@ import { secretKeyFor } from './poolPresets';
 import type { PoolService } from './poolSetup';
 import { readRepoInfo } from './repoInfo';
 import type { RoutingViewProvider } from './routingView';
+import type { RoutingPictureProvider } from './routingPictureView';
+import type { RoutingPicture } from './routingPictureMessages';
 import type { SolveController } from './solveController';
 import type { SaleStatusBar } from './statusBar';
 import type { TaskSources } from './taskSources';
@@ -40,6 +42,8 @@ export interface SaleTestApi {
   log(): { level: string; message: string }[];
   statusText(): string;
   routing(): ReturnType<RoutingViewProvider['summary']>;
+  /** The Routing Picture's data, computed now (what the view draws). */
+  routingPicture(): Promise<RoutingPicture | null>;
   repoLabel(folderPath: string): Promise<string>;
   /** What "SALE: Pick a TODO" lists (without the quick pick). */
   workspaceTodos(): Promise<{ rel: string; line: number; tag: string; text: string }[]>;
@@ -57,6 +61,7 @@ export interface TestApiParts {
   log: SaleLog;
   status: SaleStatusBar;
   routing: RoutingViewProvider;
+  routingPicture: RoutingPictureProvider;
   sources: TaskSources;
 }
 
@@ -95,6 +100,7 @@ export function testApiFor(p: TestApiParts): SaleTestApi | undefined {
     log: () => [...p.log.recent],
     statusText: () => p.status.text,
     routing: () => p.routing.summary(),
+    routingPicture: () => p.routingPicture.update(),
     repoLabel: async (folderPath) => (await readRepoInfo(folderPath)).label,
     workspaceTodos: async () => (await p.sources.workspaceTodos()).map((t) => ({ rel: t.rel, line: t.todo.line, tag: t.todo.tag, text: t.todo.text })),
   };
