@@ -151,6 +151,8 @@ export class TaskRun {
   private async reviewStep(record: AuctionRecord): Promise<ReviewDecision> {
     if (!this.deps.isCurrent(this) || this.cancel.cancelled) return { action: 'cancel' };
     this.progress.done();
+    // The engine attaches its routing decision to the record after the auction's own 'auction-done' event.
+    if (record.routing) this.deps.hub.set({ ...this.state, routing: record.routing });
     const title = this.plan.task.title;
     const winnerIdx = record.winnerBidIndex;
     const start = this.plan.start;
