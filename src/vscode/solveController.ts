@@ -160,7 +160,7 @@ export class SolveController implements vscode.Disposable {
     const run = this.run;
     const retry = this.hub.current.retry;
     if (!run?.engine || this.busy || !retry) throw new SaleError('There is no other bid to retry with.', 'no-retry');
-    await this.again(run, { kind: 'retry', auction: run.engine.auction, bidIndex: retry.bidIndex }, `Retrying with ${retry.agent}'s bid of the same auction.`);
+    await this.again(run, { kind: 'retry', auction: run.engine.auction, bidIndex: retry.bidIndex, tried: run.triedAgents() }, `Retrying with ${retry.agent}'s bid of the same auction.`);
   }
 
   private async again(run: TaskRun, start: RunStart, why: string): Promise<void> {

@@ -47,7 +47,8 @@ export interface RunPlan {
   start?: RunStart;
 }
 
-export type RunStart = { kind: 'auction' } | { kind: 'retry'; auction: AuctionRecord; bidIndex: number };
+/** `tried`: agents that already ran on this auction in earlier runs (a retry never offers them again). */
+export type RunStart = { kind: 'auction' } | { kind: 'retry'; auction: AuctionRecord; bidIndex: number; tried: string[] };
 
 export interface TaskRunDeps {
   hub: PanelStateHub;
@@ -200,9 +201,8 @@ export class TaskRun {
     const changes = changedFiles(run.diff);
     await this.originals.load(run.diff);
     const tried = [...run.escalatedFrom, run.executedBy].filter((a): a is string => !!a);
-    const chosenAgent = run.auction.bids[run.raw.chosenBidIndex ?? -1]?.agent;
     // A run that changed nothing says so, and offers the next-best bid of the same auction (no new auction).
-    const retry = changes.length ? undefined : nextBestBid(run.auction, chosenAgent ? [...tried, chosenAgent] : tried);
+    const retry = changes.length ? undefined : nextBestBid(run.auction, this.triedAgents());
     const done: PanelState = { ...this.state, phase: 'done', changes, diff: capDiff(run.diff), outcome: changes.length ? 'pending' : null, retry: retry ?? null, totalUsd: Math.max(this.state.totalUsd, run.totalUsd) };
     this.deps.hub.set(changes.length ? done : addNotice(done, run.passed ? 'info' : 'warn', noChangeText(tried, run.passed, retry?.agent, run.auction.routing?.mode === 'routed')), true);
     this.deps.panel.focus('actions');
@@ -216,6 +216,14 @@ export class TaskRun {
       revert: () => stillPending() && void this.deps.revert(),
       showDiff: () => stillPending() && this.state.changes[0] && void this.deps.openDiff(this.state.changes[0].path),
     });
+  }
+
+  /** Every agent that ran on this run's auction: in earlier runs (retries), chosen here, escalated to. */
+  triedAgents(): string[] {
+    const run = this.engine;
+    const earlier = this.plan.start?.kind === 'retry' ? this.plan.start.tried : [];
+    const chosen = run?.auction.bids[run.raw.chosenBidIndex ?? -1]?.agent;
+    return [...new Set([...earlier, ...(run?.escalatedFrom ?? []), ...(run?.executedBy ? [run.executedBy] : []), ...(chosen ? [chosen] : [])])];
   }
 
   private endFailed(e: unknown): void {
