@@ -92,7 +92,7 @@ describe('SALE routing from memory in the browser (packaged extension)', functio
   it('routed from memory: the panel says why, Hold the auction anyway holds it; the Routing Picture draws what was learned', async () => {
     const { page } = host!;
     // Import the memory through the palette and VS Code's own file dialog (a path typed into its quick input).
-    await runCommand(page, 'SALE: Import Memory');
+    await runCommand(page, 'SALE: Import Memory (JSON Lines)');
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible' });
     await input.fill(path.join(tmp, 'seed.jsonl'));
@@ -103,7 +103,7 @@ describe('SALE routing from memory in the browser (packaged extension)', functio
     // Exploration holds the auction on a seeded 5% of routable tasks: then cancel and describe the task again.
     let panel: FrameLocator | undefined;
     for (let attempt = 0; attempt < 4 && !panel; attempt++) {
-      await runCommand(page, 'SALE: Describe a Task');
+      await runCommand(page, 'SALE: Describe a Task…');
       await input.waitFor({ state: 'visible' });
       await input.fill(fixture.task.title);
       await page.keyboard.press('Enter');
