@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { type E2EHost, makeFixtureRepo, packageExtension, panelFrame, runCommand, screenshotOf, startHost } from './harness';
+import { type E2EHost, makeFixtureRepo, packageExtension, panelFrame, runCommand, screenshot, screenshotOf, startHost } from './harness';
 
 const VIEWPORT = { width: 1500, height: 950 };
 const AGENTS = ['sim-qwen3-4b', 'sim-qwen3-8b', 'sim-qwen3-14b', 'sim-qwen3-32b'];
@@ -83,6 +83,10 @@ describe('SALE routing from memory in the browser (packaged extension)', functio
     fs.writeFileSync(path.join(tmp, 'seed.jsonl'), lines.join('\n') + '\n');
     host = await startHost({ folder: fixture.folder, vsix, viewport: VIEWPORT, settings: { 'sale.review.mode': 'wait' } });
   });
+  afterEach(async function () {
+    // What the page showed when a step failed (ignored folder), to see why.
+    if (this.currentTest?.state === 'failed' && host) await screenshot(host.page, 'sale-routing-failed').catch(() => undefined);
+  });
   after(async () => {
     await host?.close();
     if (fixture) fs.rmSync(path.dirname(fixture.folder), { recursive: true, force: true });
@@ -95,9 +99,14 @@ describe('SALE routing from memory in the browser (packaged extension)', functio
     await runCommand(page, 'SALE: Import Memory (JSON Lines)');
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible' });
+    // The dialog fills in its starting folder once it has read it: type the path only after that.
+    await page.waitForFunction(() => (document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value.startsWith('/'), undefined, { timeout: 30_000 }).catch(() => undefined);
+    await page.waitForTimeout(1000);
     await input.fill(path.join(tmp, 'seed.jsonl'));
-    await page.waitForTimeout(500);
+    await page.waitForTimeout(1000);
     await page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: 30_000 }).catch(() => undefined);
+    await screenshot(page, 'sale-routing-import');
     await page.locator('.notifications-toasts', { hasText: 'imported 14 record' }).waitFor({ timeout: 30_000 });
 
     // Exploration holds the auction on a seeded 5% of routable tasks: then cancel and describe the task again.
