@@ -96,7 +96,8 @@ describe('SALE routing from memory in the browser (packaged extension)', functio
   it('routed from memory: the panel says why, Hold the auction anyway holds it; the Routing Picture draws what was learned', async () => {
     const { page } = host!;
     // Import the memory through the palette and VS Code's own file dialog (a path typed into its quick input).
-    await runCommand(page, 'SALE: Import Memory (JSON Lines)');
+    // A loaded machine can take minutes to activate a new extension: its commands show in the palette only then.
+    await runCommand(page, 'SALE: Import Memory (JSON Lines)', { timeoutMs: 300_000 });
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible' });
     // The dialog fills in its starting folder once it has read it: type the path only after that.
