@@ -143,6 +143,12 @@ describe('SALE routing from memory in the browser (packaged extension)', functio
     await panel.getByText('Cancelled').first().waitFor({ timeout: 60_000 });
 
     await runCommand(page, 'SALE: Show Routing Preferences');
+    // Room for the picture in the side bar: fold the bid panel and the figures (a person would drag or fold too).
+    for (const name of ['Bids', 'Routing Preferences']) {
+      const header = page.locator('.pane-header', { hasText: name }).first();
+      if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+    }
+    await page.waitForTimeout(1000);
     const pic = await frameWith(page, 'Learned in', 60_000);
     await pic.locator('svg.routing-chart').waitFor({ timeout: 30_000 });
     assert.equal(await pic.locator('svg.routing-chart .pt').count(), 4, 'one point per agent that ran');
