@@ -106,6 +106,9 @@ describe('SALE routing from memory in the browser (packaged extension)', functio
     await input.fill(path.join(tmp, 'seed.jsonl'));
     await page.waitForTimeout(1000);
     await page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+    // A loaded machine may drop the Enter: the dialog's own OK button then accepts the typed path.
+    if (await input.isVisible()) await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click({ timeout: 5000 }).catch(() => undefined);
     await input.waitFor({ state: 'hidden', timeout: 30_000 }).catch(() => undefined);
     await screenshot(page, 'sale-routing-import');
     await page.locator('.notifications-toasts', { hasText: 'imported 12 record' }).waitFor({ timeout: 30_000 });
