@@ -2,7 +2,7 @@
  * What execution did (webview): one card per attempt (escalations included), then the changed files with Accept /
  * Revert, or — when nothing changed — what the user can do next, and the diff.
  */
-import type { ExecView, PanelState } from '../src/vscode/webviewMessages';
+import { type ExecView, type PanelState, NO_SANDBOX_HEADLINE } from '../src/vscode/webviewMessages';
 import { button, h } from './dom';
 import { clip, details, fmtUsd, send } from './panelContext';
 
@@ -25,7 +25,10 @@ function execCard(s: PanelState, e: ExecView, i: number): HTMLElement {
 
 export function execSection(s: PanelState): HTMLElement | null {
   if (!s.exec.length) return null;
-  return h('section', { class: 'execution', 'aria-label': 'Execution' }, h('h3', {}, 'Execution'), ...s.exec.map((e, i) => execCard(s, e, i)));
+  // Persistent while commands run without a sandbox (src/vscode/noSandboxView.ts says what and how to fix it).
+  const ns = s.noSandbox;
+  const warn = ns ? h('div', { class: 'notice warn no-sandbox', role: 'note', 'data-key': 'no-sandbox' }, `${NO_SANDBOX_HEADLINE} (${ns.reason}.)`, ns.install ? h('div', { class: 'small' }, ns.install) : null) : null;
+  return h('section', { class: 'execution', 'aria-label': 'Execution' }, h('h3', {}, 'Execution'), warn, ...s.exec.map((e, i) => execCard(s, e, i)));
 }
 
 export function resultSection(s: PanelState): HTMLElement | null {

@@ -8,7 +8,7 @@
 // code the workbench reports through window.codeAutomationExit. See /work/shared/VSCODE_TESTING.md.
 //
 // Environment:
-//   SALE_TEST_TIMEOUT_MS   whole test run, default 600000 (10 min); then exit 124
+//   SALE_TEST_TIMEOUT_MS   whole test run, default 1500000 (25 min: the quirk-twin loop alone takes 3–7 min); then exit 124
 //   SALE_HOST_START_TIMEOUT_MS  code-server /healthz, default 60000
 //   SALE_HOST_VERBOSE=1    also print code-server's own log, workbench logs and browser console
 //   SALE_KEEP_TMP=1        keep the temp folder (code-server log, profile) for debugging
@@ -142,7 +142,7 @@ async function main() {
 
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60000 });
     console.log(`${TAG} workbench opened${folder ? ` on ${folder}` : ''}; running ${testsFile}`);
-    const timeoutMs = Number(process.env.SALE_TEST_TIMEOUT_MS) || 600000;
+    const timeoutMs = Number(process.env.SALE_TEST_TIMEOUT_MS) || 1_500_000;
     let timer;
     const timeout = new Promise((resolve) => {
       timer = setTimeout(() => resolve({ code: 124, why: `tests did not finish within ${timeoutMs / 1000} s (SALE_TEST_TIMEOUT_MS)` }), timeoutMs);

@@ -190,8 +190,8 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
     const executed = r.executed ?? r.attempts.map((a) => a.agent);
     return {
       ...base, ...r, executed,
-      totalUsd: r.auction.usd + r.execution.usd,
-      totalTokens: r.auction.tokens + r.execution.tokens,
+      totalUsd: r.auction.usd + (r.routedPlan?.usd ?? 0) + r.execution.usd,
+      totalTokens: r.auction.tokens + (r.routedPlan?.tokens ?? 0) + r.execution.tokens,
       largestExecuted: executed.includes(largest),
       wallMs: Date.now() - started,
     };
@@ -224,7 +224,7 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
           }),
           budget: state.budget,
           escalation: { enabled: !paper, maxEscalations: 1, by: options.capabilityEscalation ? 'capability' as const : 'price' as const, handoff: options.handoff },
-          ...(!paper ? { routing: { ...(state.routing ?? routingSettings()), enabled: options.routing } } : {}),
+          ...(!paper ? { routing: { ...(state.routing ?? routingSettings()), enabled: options.routing, planFromMemory: options.routedPlan } } : {}),
         };
         const root = copy();
         // No preflight: the suite's test commands are known to run, and the bench measures the flow after it.
@@ -241,7 +241,10 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
           return attemptOf(x, !!best?.refined);
         });
         return finish({
-          chosen: a.winner, passed: r.passed, auction: auctionUsage(a), execution: execUsage(r.execution?.attempts ?? []),
+          chosen: a.winner, passed: r.passed,
+          // A routed task held no auction: its only overhead is the plan from memory, reported on its own.
+          ...(a.routing?.mode === 'routed' ? { auction: zeroUsage(), routedPlan: auctionUsage(a) } : { auction: auctionUsage(a) }),
+          execution: execUsage(r.execution?.attempts ?? []),
           refined: a.bids.some((b) => b.refined && !b.error), refinedWon: a.winnerBidIndex !== null && !!a.bids[a.winnerBidIndex]?.refined,
           escalations: r.execution?.escalatedFrom.length ?? 0, memoryBefore, attempts,
           bids: a.routing?.mode === 'routed' ? [] : a.bids.filter((b) => !b.error).map(bidFeatures),

@@ -8,11 +8,12 @@ export type BasePolicyName = (typeof POLICIES)[number];
 export type PolicyName = BasePolicyName | SaleVariantName;
 export const AUCTION_POLICIES: readonly PolicyName[] = ['sale', 'sale-paper', 'sale-no-memory'];
 /** What `sale bench` runs without --policies: every base policy and issue 8's ablation rows. */
-export const DEFAULT_POLICIES: readonly PolicyName[] = [...POLICIES, 'sale-routing', 'sale-capabilityEscalation', 'sale-handoff'];
+export const DEFAULT_POLICIES: readonly PolicyName[] = [...POLICIES, 'sale-routing', 'sale-routedPlan', 'sale-capabilityEscalation', 'sale-handoff'];
 
 /** Issue 8's ablation rows: `sale` with one of its parts switched off (and the cascade climbing by price: item 4). */
 export const ABLATIONS: Partial<Record<PolicyName, string>> = {
   'sale-routing': 'item 1 off: an auction for every task (no learned routing)',
+  'sale-routedPlan': 'item 1, plan from memory only: a routed agent runs without a plan (no in-context use of memory)',
   'sale-capabilityEscalation': 'item 3 off: escalation climbs by price, no expected-value gate',
   'sale-handoff': 'item 3, hand-off only: the escalated agent is not told what the failed attempt learned',
   'cascade-by-price': 'item 4 off (baseline): the cascade climbs by price instead of by capability',
@@ -81,8 +82,12 @@ export const TaskRunSchema = z.object({
   /** Agents that executed, in order (escalation and cascade add more). */
   executed: z.array(z.string()),
   passed: z.boolean(),
+  /** Bids, jury and refinement of an auction held for this task (zero when the task was routed from memory). */
   auction: TokensUsdSchema,
+  /** A routed task's plan from memory (core/routing/routedPlan.ts): no auction, but overhead all the same. */
+  routedPlan: TokensUsdSchema.optional(),
   execution: TokensUsdSchema,
+  /** auction + routedPlan + execution. */
   totalUsd: z.number(),
   totalTokens: z.number(),
   /** At least one cheaper agent wrote a refined bid from memory. */

@@ -129,6 +129,8 @@ export async function runBenchCommand(args: string[]): Promise<number> {
 
   // Worker mode: run some orders, write the partial results, report progress to the parent.
   if (values['worker-orders'] !== undefined) {
+    // A worker whose parent died (killed, Ctrl-C) has no one to report to: it stops instead of running on for minutes.
+    process.on('disconnect', () => process.exit(130));
     const subset = values['worker-orders'].split(',').filter(Boolean).map(Number);
     const part = await runBench({
       ...opts, orderSubset: subset, ...(values['test-cache-dir'] ? { testCacheDir: values['test-cache-dir'] } : {}),

@@ -20,6 +20,7 @@ import { blendedPrice } from './pricing';
 import { auctionJury, capabilityFor, estimatesFor, routeTask } from './routing/routeTask';
 import type { RoutingDecision } from './routing/routingRecord';
 import { type RoutingSettings, routingSettings } from './routing/routingSettings';
+import { planFromMemory } from './routing/routedPlan';
 import { routedAuctionRecord } from './routing/routedRecord';
 
 export interface SolveSettings {
@@ -130,7 +131,11 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
       }
       const routedModel = routing?.mode === 'routed' ? opts.models.find((m) => m.agent.id === routing!.agent) : undefined;
       if (routing && routedModel) {
-        auction = routedAuctionRecord(task.id, routedModel, routing, settings.auction);
+        const plan = rs.planFromMemory
+          ? await planFromMemory({ model: routedModel, task, repoContext, memory, settings: settings.auction, examples: rs.planExamples, budget: { maxUsd: settings.budget.maxUsd, maxTokens: settings.budget.maxTokens }, signal: opts.signal })
+          : undefined;
+        if (plan) opts.onEvent?.({ type: 'log', level: 'info', message: plan.note });
+        auction = routedAuctionRecord(task.id, routedModel, routing, settings.auction, plan);
         opts.onEvent?.({ type: 'auction-done', record: auction });
         // Routed: the user may still ask for the auction before anything runs; then the auction's record is reviewed.
         early = opts.review ? await opts.review(auction) : undefined;

@@ -4,10 +4,10 @@ import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/reso
 import { SaleError } from '../core/errors';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResult, ToolCall, ToolSpec } from '../core/ports/chatModel';
 import { usageCostUsd } from '../core/pricing';
-import { type ReadCompletion, type RawCompletion, type ReasoningFieldName, ThinkStreamFilter, readCompletion, reasoningFieldOf } from './completionReader';
+import { type ReadCompletion, type RawCompletion, type ReasoningFieldName, ThinkStreamFilter, parseCompletionBody, readCompletion, reasoningFieldOf } from './completionReader';
 import type { AgentConfig } from './poolConfig';
 import { MAX_RETRY_WAIT_MS, abortableSleep, retryWait } from './retryAfter';
-import { type DeadlineKind, attemptDeadline } from './streamDeadlines';
+import { type AttemptDeadline, type DeadlineKind, attemptDeadline, readBodyWithin } from './streamDeadlines';
 import { checkUsage, estimateTokens } from './usageGuard';
 import { type ProviderErrorKind, describeProviderError, providerAction } from './providerErrors';
 import { thinkingRequestParts, thinkingSwitchFor, wantsThinking } from './thinking';
@@ -129,9 +129,9 @@ export class OpenAIChatModel implements ChatModel {
     // A truncated attempt may well be billed: it is counted (estimated) in the result of the retry.
     let wasted = { inputTokens: 0, outputTokens: 0 };
     for (let attempt = 0; ; attempt++) {
-      const deadline = attemptDeadline({ overallMs, idleMs: req.onDelta ? idleMs : undefined, signal: req.signal });
+      const deadline = attemptDeadline({ overallMs, idleMs, idleFromFirstTouch: !req.onDelta, signal: req.signal });
       try {
-        const r = req.onDelta ? await this.streamed(body, req, started, deadline, firstToken) : await this.once(body, req, started, deadline.signal, firstToken);
+        const r = req.onDelta ? await this.streamed(body, req, started, deadline, firstToken) : await this.once(body, req, started, deadline, firstToken);
         if (wasted.outputTokens || wasted.inputTokens) {
           const inputTokens = r.inputTokens + wasted.inputTokens;
           const outputTokens = r.outputTokens + wasted.outputTokens;
@@ -188,8 +188,10 @@ export class OpenAIChatModel implements ChatModel {
     return new ModelCallError(this.agent.id, `${message} ${count}`, wrapped.status, wrapped.kind, wrapped.action, wrapped.retryAfterS);
   }
 
-  private async once(body: Record<string, unknown>, req: ChatRequest, started: number, signal: AbortSignal, firstToken: () => void): Promise<ChatResult> {
-    const res = await this.client.chat.completions.create({ ...(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming), stream: false }, { signal });
+  private async once(body: Record<string, unknown>, req: ChatRequest, started: number, deadline: AttemptDeadline, firstToken: () => void): Promise<ChatResult> {
+    // The raw response, so the body is read under the idle deadline too (the SDK's own read has only the overall one).
+    const raw = await this.client.chat.completions.create({ ...(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming), stream: false }, { signal: deadline.signal }).asResponse();
+    const res = parseCompletionBody(await readBodyWithin(raw, deadline));
     firstToken();
     const choice = res.choices?.[0];
     if (!choice) throw new ModelCallError(this.agent.id, 'the endpoint returned no choices');

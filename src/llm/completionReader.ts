@@ -1,3 +1,5 @@
+import type OpenAI from 'openai';
+import { z } from 'zod';
 import { extractTextToolCalls } from './hermesToolCalls';
 import { type NormalisedTokenLogprob, dropLogprobSpan, normaliseLogprobs } from './logprobNormaliser';
 import { reasoningTokenCount, splitThinking } from './thinking';
@@ -121,4 +123,23 @@ export class ThinkStreamFilter {
       this.passthrough = true;
     }
   }
+}
+
+/** Just enough shape to read a non-streamed answer safely; fields are read defensively after this. */
+const CompletionBodySchema = z.object({ choices: z.array(z.object({}).passthrough()).optional() }).passthrough();
+
+/**
+ * A non-streamed answer's body, read by us (under the idle deadline) rather than by the SDK. Anything that is not
+ * a JSON object with an optional `choices` list is a clear error (the caller names the agent), never a raw exception.
+ */
+export function parseCompletionBody(text: string): OpenAI.Chat.ChatCompletion {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`the endpoint's answer is not JSON (${text.length} bytes)`);
+  }
+  const r = CompletionBodySchema.safeParse(json);
+  if (!r.success) throw new Error("the endpoint's answer is not a chat completion");
+  return r.data as unknown as OpenAI.Chat.ChatCompletion;
 }

@@ -119,7 +119,7 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
 
   // After activation, off its critical path: the offer to restore an unfinished run, and the sandbox notice.
   setTimeout(() => {
-    announceSandboxOnce(log.log);
+    announceSandboxOnce(log.log, (v) => controller.showNoSandbox(v));
     void offerRecovery(log.log);
   }, 0);
   const ms = Date.now() - started;

@@ -18,8 +18,9 @@ export class PanelStateHub {
   }
 
   set(next: PanelState, immediate = false, status = true): void {
-    // The last pool check outlives runs (a new run's state starts without one).
+    // The last pool check and the no-sandbox notice outlive runs (a new run's state starts without them).
     if (next.poolCheck === undefined && this.state.poolCheck) next = { ...next, poolCheck: this.state.poolCheck };
+    if (next.noSandbox === undefined && this.state.noSandbox) next = { ...next, noSandbox: this.state.noSandbox };
     this.state = next;
     this.panel.setState(next, immediate);
     if (status) this.status.update(next);

@@ -3,6 +3,8 @@ import { detectSandbox, sandboxNotice, sandboxedShellLine } from '../core/execut
 import { isSecretName } from '../core/execution/secretEnv';
 import { errorMessage } from '../core/errors';
 import { discardJournals, inspectUnfinishedJournals, recoverJournals, recoveryHasWork } from '../core/workspace/journalRecovery';
+import { noSandboxView } from './noSandboxView';
+import type { NoSandboxView } from './webviewMessages';
 
 type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -42,13 +44,17 @@ export async function offerRecovery(log: Log): Promise<void> {
 }
 
 let announced = false;
-/** Says once, in the log (and as a warning when there is none), whether commands run in a sandbox. */
-export function announceSandboxOnce(log: Log): void {
+/**
+ * Says once, in the log (and as a warning when there is none), whether commands run in a sandbox; without one the
+ * panel keeps a notice on its execution section (`showInPanel`).
+ */
+export function announceSandboxOnce(log: Log, showInPanel?: (view: NoSandboxView | null) => void): void {
   if (announced) return;
   announced = true;
   const info = detectSandbox();
   log(info.kind === 'bwrap' ? 'info' : 'warn', sandboxNotice(info));
   if (info.kind === 'none') void vscode.window.showWarningMessage(`SALE: ${sandboxNotice(info)}`);
+  showInPanel?.(noSandboxView(info));
 }
 
 /** For the terminal runner: the same sandbox and the same scrubbed environment as the child-process runner. */

@@ -20,7 +20,7 @@ import type { ExtensionSettings } from './settings';
 import { StartGuard } from './startGuard';
 import type { SaleStatusBar } from './statusBar';
 import { type LastRun, type RunStart, TaskRun, type TaskRunDeps } from './taskRun';
-import type { PanelAction, PanelState, PoolCheckView } from './webviewMessages';
+import type { NoSandboxView, PanelAction, PanelState, PoolCheckView } from './webviewMessages';
 
 export interface SolveDeps {
   panel: BidPanelProvider;
@@ -104,6 +104,11 @@ export class SolveController implements vscode.Disposable {
 
   get busy(): boolean {
     return !!this.run && BUSY_PHASES.includes(this.hub.current.phase);
+  }
+
+  /** Shows (or clears, with null) the no-sandbox notice on the panel's execution section; kept across runs. */
+  showNoSandbox(view: NoSandboxView | null): void {
+    this.hub.set({ ...this.hub.current, noSandbox: view }, true, false);
   }
 
   /** Shows a pool check in the panel; the hub keeps it there across runs until the next check. */

@@ -53,6 +53,16 @@ export const PoolCheckViewSchema = z.strictObject({
 });
 export type PoolCheckView = z.infer<typeof PoolCheckViewSchema>;
 
+/** Commands run without a sandbox (commandSandbox.detectSandbox): the panel says so on its execution section. */
+export const NoSandboxViewSchema = z.strictObject({
+  /** Why there is none (not installed, switched off, another platform). */
+  reason: z.string().max(500),
+  /** How to get one, where one exists for the platform. */
+  install: z.string().max(300).nullable(),
+});
+export type NoSandboxView = z.infer<typeof NoSandboxViewSchema>;
+export const NO_SANDBOX_HEADLINE = 'Tests run without a sandbox: model-written test code can write anywhere your user can.';
+
 export const PanelStateSchema = z.strictObject({
   phase: PanelPhaseSchema,
   /** Id of the current run. Every action the webview sends must carry it; stale or forged ids are refused. */
@@ -61,6 +71,8 @@ export const PanelStateSchema = z.strictObject({
   /** Short description of the pool, e.g. "simulated models (4 agents)" or "OpenAI preset". */
   poolLabel: z.string(),
   poolCheck: PoolCheckViewSchema.nullable().optional(),
+  /** Set when commands run without a sandbox; kept across runs (panelStateHub). */
+  noSandbox: NoSandboxViewSchema.nullable().optional(),
   reviewMode: z.enum(['wait', 'auto']),
   budgetUsd: z.number().nonnegative().nullable(),
   task: z.strictObject({ title: z.string(), source: z.string(), repo: z.string(), testCommand: z.string().nullable() }).nullable(),

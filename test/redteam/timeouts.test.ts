@@ -3,11 +3,18 @@
  * slept an hour; cancel could not interrupt the wait. The real `openai` client against the hostile server.
  */
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runAuction } from '../../src/core/auction/auction';
 import { auctionSettings } from '../../src/core/auction/auctionSettings';
 import type { CodingTask } from '../../src/core/task';
+import { ChildProcessCommandRunner } from '../../src/core/execution/childProcessRunner';
+import { runEditTestLoop } from '../../src/core/execution/editLoop';
+import { FileJournal } from '../../src/core/workspace/fileJournal';
+import { NODE_REPO, approveAll, nodeTask, writeTree } from '../unit/helpers/execHelpers';
 import { withHostileServer } from './hostileServer';
-import { GOOD_USAGE, PLAN, byAgent, model, within } from './redteamHelpers';
+import { GOOD_USAGE, PLAN, byAgent, isJury, model, within } from './redteamHelpers';
 
 const msgs = [{ role: 'user' as const, content: 'plan it' }];
 
@@ -69,5 +76,45 @@ describe('red team: time-outs hold after the headers (item 4)', function () {
       assert.equal(rec.winner, 'ok');
       assert.match(rec.bids.find((b) => b.agent === 'slow')!.error ?? '', /idle-stream deadline/);
     });
+  });
+
+  // Jury and execution calls are not streamed: before the fix only the overall deadline (20 s here) bounded a body
+  // trickled after the headers. Now the idle deadline (400 ms) starts at the headers and ends them.
+  it('a jury call whose body trickles after the headers fails on the idle deadline; the auction goes on', async () => {
+    const task: CodingTask = { id: 't', title: 'Fix truncate', body: 'off by one', source: 'text', repo: 'r' };
+    const trickle = { content: '{"scores":[]}', fault: { kind: 'trickle' as const, intervalMs: 1000, prefixBytes: 10 } };
+    await withHostileServer((_n, rec) => (isJury(rec) ? trickle : { content: PLAN, usage: GOOD_USAGE }), async (srv) => {
+      const models = ['a', 'b'].map((id) => model(id, srv.baseUrl, { timeoutMs: 20_000, idleTimeoutMs: 400 }));
+      const started = Date.now();
+      const rec = await within(8_000, runAuction({ task, repoContext: { files: ['a.js'] }, models, settings: auctionSettings({ refine: false, useEntropy: false, juryPanel: 'all' }) }), 'auction with a trickling jury');
+      assert.ok(Date.now() - started < 6_000, `took ${Date.now() - started} ms`);
+      assert.ok(srv.requests.some(isJury), 'the jury was asked');
+      const notes = rec.bids.flatMap((b) => b.jury.map((j) => j.note ?? ''));
+      assert.ok(notes.length > 0 && notes.every((n) => /idle-stream deadline/.test(n)), notes.join('\n'));
+      assert.ok(rec.winner, 'a winner without the jury');
+    });
+  });
+
+  it('an execution turn whose body trickles after the headers fails on the idle deadline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sale-redteam-trickle-exec-'));
+    try {
+      await writeTree(dir, NODE_REPO);
+      await withHostileServer([{ content: 'x', fault: { kind: 'trickle', intervalMs: 1000, prefixBytes: 10 } }], async (srv) => {
+        const m = model('exec', srv.baseUrl, { timeoutMs: 20_000, idleTimeoutMs: 400 });
+        const journal = await FileJournal.open(dir);
+        const started = Date.now();
+        const r = await within(8_000, runEditTestLoop({
+          model: m, agentId: 'exec', task: nodeTask(), plan: 'p', root: dir, runner: new ChildProcessCommandRunner({ sandbox: { kind: 'none', reason: 'test' } }),
+          approver: approveAll, journal, budget: { maxTurns: 5, maxTokens: 1e9, maxUsd: 100 },
+        }), 'execution turn with a trickling body');
+        assert.ok(Date.now() - started < 6_000, `took ${Date.now() - started} ms`);
+        assert.equal(r.stoppedBy, 'model-error');
+        assert.match(r.error ?? '', /idle-stream deadline/);
+        await journal.revert();
+        await journal.close();
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -131,7 +131,8 @@ export function juryPairMessages(task: CodingTask, plan: PlanForJury) {
 
 export interface ContrastExample {
   task: { title: string; body: string };
-  losing: { agent: string; plan: string };
+  /** Absent for a past task that had no other plan (routed from memory, or a single bid). */
+  losing?: { agent: string; plan: string };
   winning: { agent: string; plan: string; passed: boolean | null };
 }
 
@@ -139,7 +140,7 @@ export function examplesBlock(examples: ContrastExample[]): string {
   const ex = examples
     .map((e, i) =>
       `<example n="${i + 1}">\n${taskBlock(e.task, 'past-task')}\n` +
-      `<losing-plan agent="${e.losing.agent}">\n${e.losing.plan.trim()}\n</losing-plan>\n` +
+      (e.losing ? `<losing-plan agent="${e.losing.agent}">\n${e.losing.plan.trim()}\n</losing-plan>\n` : '') +
       `<winning-plan agent="${e.winning.agent}" tests-passed="${e.winning.passed === null ? 'unknown' : e.winning.passed}">\n` +
       `${e.winning.plan.trim()}\n</winning-plan>\n</example>`)
     .join('\n\n');
@@ -162,6 +163,24 @@ export function refineMessages(agentId: string, task: CodingTask, ctx: RepoConte
       role: 'user' as const,
       content: `${examplesBlock(examples)}\n\n${taskBlock(task)}\n\n${repoBlock(ctx)}\n\n<your-plan>\n${ownPlan.trim()}\n</your-plan>`,
     },
+  ];
+}
+
+/**
+ * A task routed from memory (no auction) still gets a plan: the routed agent writes it with the winning plans of
+ * this repository's most similar past tasks in front of it, the in-context use of memory that refinement makes in
+ * an auction (DESIGN §1.5). It shares the refine header: it is a refinement from memory, only without an own bid.
+ */
+export const routedPlanInstruction = (agentId: string, maxTokens: number) =>
+  `You are ${agentId}. This repository's memory chose you for the task below without an auction. Here are past tasks ` +
+  `in this repository similar to it, each with the plan that won it (and a plan that lost, where there was one) and ` +
+  `whether its tests passed. Consider briefly what made the winning plans work here. Then write your plan for the ` +
+  `current task (at most ${maxTokens} tokens).\n${planFormat}\nOutput only the plan.`;
+
+export function routedPlanMessages(agentId: string, task: CodingTask, ctx: RepoContext, examples: ContrastExample[], maxTokens: number) {
+  return [
+    { role: 'system' as const, content: `${PROMPT_HEADERS.refine}\n${routedPlanInstruction(agentId, maxTokens)}` },
+    { role: 'user' as const, content: `${examplesBlock(examples)}\n\n${taskBlock(task)}\n\n${repoBlock(ctx)}` },
   ];
 }
 

@@ -4,7 +4,7 @@ import { type AuctionRecord, auctionUsageTotals } from '../auction/auctionRecord
 import type { MemoryBid, MemoryRecord, OutcomeInput } from './memoryRecord';
 import type { MemoryStore } from '../ports/memoryStore';
 import { MEMORY_SCHEMA_VERSION, OutcomeSchema } from './memoryRecord';
-import type { ContrastExample } from '../auction/prompts';
+import { type ContrastExample, NO_PLAN } from '../auction/prompts';
 import { TaskIndex } from './bm25TaskIndex';
 import { type CodingTask, taskText } from '../task';
 import type { SimilarRecord } from '../routing/agentEstimates';
@@ -12,6 +12,13 @@ import type { SimilarRecord } from '../routing/agentEstimates';
 export type MemoryLabels = 'outcome' | 'auction';
 
 export interface RetrievedPair extends ContrastExample {
+  recordId: string;
+  similarity: number;
+  losing: { agent: string; plan: string };
+}
+
+/** A past task's winning plan (and its best losing plan, when it had one), whoever wrote it. */
+export interface RetrievedWin extends ContrastExample {
   recordId: string;
   similarity: number;
 }
@@ -143,15 +150,43 @@ export class AuctionMemory {
     return pairs.slice(0, k).map(({ tier: _t, rank: _r, ...p }) => p);
   }
 
+  /**
+   * The winning plans of the k most similar past tasks, whoever wrote them (a routed agent's plan from memory,
+   * routedPlan.ts). Same labels and order as retrievePairs; a record with no plan for its win is skipped.
+   */
+  retrieveWins(task: Pick<CodingTask, 'title' | 'body'>, k: number, labels: MemoryLabels): RetrievedWin[] {
+    const ranked = this.index.rank(taskText(task), Math.max(50, k * 10));
+    const wins: (RetrievedWin & { tier: number; rank: number })[] = [];
+    ranked.forEach(({ id, score }, rank) => {
+      const r = this.byId.get(id);
+      const win = r && this.winLabel(r, labels);
+      const winBid = r && win && bestBidOf(r, win.agent);
+      if (!r || !win || !winBid) return;
+      const losing = r.bids.filter((b) => b.agent !== win.agent).sort((a, b) => a.score - b.score)[0];
+      wins.push({
+        recordId: r.id,
+        similarity: score,
+        task: splitTaskText(r.task.text),
+        ...(losing ? { losing: { agent: losing.agent, plan: losing.plan } } : {}),
+        winning: { agent: winBid.agent, plan: winBid.plan, passed: win.passed },
+        tier: win.tier,
+        rank,
+      });
+    });
+    wins.sort((a, b) => a.tier - b.tier || a.rank - b.rank);
+    return wins.slice(0, k).map(({ tier: _t, rank: _r, ...w }) => w);
+  }
+
   async recordAuction(task: CodingTask, auction: AuctionRecord): Promise<MemoryRecord> {
     const rec: MemoryRecord = {
       schema: MEMORY_SCHEMA_VERSION,
       id: randomUUID(),
       time: new Date().toISOString(),
       task: { id: task.id, text: clipWithNotice(taskText(task), MAX_MEMORY_TASK_CHARS, 'task text'), source: task.source, repo: task.repo },
-      // A routed task had no auction: its placeholder plan is no example for refinement and no jury opinion.
-      bids: auction.routing?.mode === 'routed' ? [] : auction.bids
-        .filter((b) => !b.error)
+      // A routed task had no auction: its placeholder (no plan) is no example. A plan written from memory
+      // (routedPlan.ts) is kept: it can be a later routed task's example, though never a jury opinion (no jury).
+      bids: auction.bids
+        .filter((b) => !b.error && !(auction.routing?.mode === 'routed' && b.raw === NO_PLAN))
         .map((b) => ({
           agent: b.agent,
           plan: clipWithNotice(b.raw, MAX_MEMORY_PLAN_CHARS, 'plan'),

@@ -17,9 +17,12 @@ export function estimatesFor(memory: AuctionMemory, task: TaskView, agents: Rout
   return estimateAgents({ agents, similar: memory.similar(task, rs.neighbours), all: memory.records(), repo: task.repo, settings: rs, ...(jury ? { jury } : {}) });
 }
 
-/** Mean dollars of the auctions held in this memory (what routing weighs an auction's information against). */
-export function auctionCostHere(records: { auctionUsd: number }[]): number | undefined {
-  const held = records.filter((r) => r.auctionUsd > 0);
+/**
+ * Mean dollars of the auctions held in this memory (what routing weighs an auction's information against). A
+ * routed task's plan from memory is no auction and does not count.
+ */
+export function auctionCostHere(records: { auctionUsd: number; routing?: { mode: string } }[]): number | undefined {
+  const held = records.filter((r) => r.auctionUsd > 0 && r.routing?.mode !== 'routed');
   return held.length ? held.reduce((s, r) => s + r.auctionUsd, 0) / held.length : undefined;
 }
 

@@ -4,6 +4,7 @@ import { type AuctionRecord, type Bid, emptyUsage } from '../auction/auctionReco
 import type { AuctionSettings } from '../auction/auctionSettings';
 import { parsePlan } from '../auction/planParser';
 import { NO_PLAN } from '../auction/prompts';
+import type { RoutedPlan } from './routedPlan';
 import type { RoutingDecision } from './routingRecord';
 
 /** A bid nobody wrote: an agent that runs without a plan of its own (routed, or escalated to without a bid). */
@@ -16,24 +17,25 @@ export function placeholderBid(model: ChatModel): Bid {
 }
 
 /**
- * The record of a task routed from memory: no auction was held, so one placeholder bid (the routed agent, no
- * plan), no usage, and the routing decision as the explanation. Everything that reads auction records (memory,
+ * The record of a task routed from memory: no auction was held, so one bid (the routed agent's plan from memory,
+ * or a placeholder without a plan), only the plan's usage, and the routing decision as the explanation. Everything that reads auction records (memory,
  * CLI, panel) keeps working; `routing.mode === 'routed'` tells them apart.
  */
-export function routedAuctionRecord(taskId: string, model: ChatModel, decision: RoutingDecision, settings: AuctionSettings): AuctionRecord {
+export function routedAuctionRecord(taskId: string, model: ChatModel, decision: RoutingDecision, settings: AuctionSettings, plan?: RoutedPlan): AuctionRecord {
   return {
     taskId,
     startedAt: new Date().toISOString(),
     durationMs: 0,
     juryMode: settings.juryMode,
     weights: settings.weights,
-    bids: [placeholderBid(model)],
+    bids: [plan?.bid ?? placeholderBid(model)],
     provisionalWinner: model.agent.id,
     winner: model.agent.id,
     winnerBidIndex: 0,
     refinements: [],
-    explanation: [decision.reason],
-    usage: { bids: emptyUsage(), jury: emptyUsage(), refinement: emptyUsage() },
+    explanation: plan ? [decision.reason, plan.note] : [decision.reason],
+    // The plan from memory is a refinement from memory's examples (routedPlan.ts), and is billed as one.
+    usage: { bids: emptyUsage(), jury: emptyUsage(), refinement: plan?.usage ?? emptyUsage() },
     routing: decision,
   };
 }

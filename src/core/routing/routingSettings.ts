@@ -21,6 +21,16 @@ export const RoutingSettingsSchema = z.strictObject({
    * posteriors) than this multiple of what an auction costs here: otherwise the auction is worth holding.
    */
   regretPerAuction: z.number().nonnegative().default(5),
+  /**
+   * A routed agent writes its plan from the winning plans of the repository's most similar past tasks (one call,
+   * routedPlan.ts) and executes it; off: it runs without a plan.
+   */
+  planFromMemory: z.boolean().default(true),
+  /**
+   * Past tasks shown for that plan. Few: a plan call costs about a tenth of a small agent's execution with eight
+   * examples, and the first few similar examples carry most of what they teach.
+   */
+  planExamples: z.number().int().min(1).max(50).default(3),
   /** Bounded exploration: share of routable tasks on which the auction is held anyway (seeded, reproducible). */
   exploreRate: z.number().min(0).max(1).default(0.05),
   /**

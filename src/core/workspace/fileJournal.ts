@@ -77,6 +77,8 @@ export interface FileJournalOptions {
   /** Journal folder of this repository (default: journalLocation.repoJournalDir). */
   baseDir?: string;
   snapshotMaxBytes?: number;
+  /** Ask git for clean tracked files only from this many bytes to read on (treeSnapshot.ts). */
+  snapshotGitMinBytes?: number;
 }
 
 export class FileJournal {
@@ -88,7 +90,7 @@ export class FileJournal {
   private readonly snapshotter: TreeSnapshotter;
 
   constructor(readonly gate: WorkspaceGate, readonly store: JournalStore = JournalStore.forRoot(gate.root, { durable: false }), opts: FileJournalOptions = {}) {
-    this.snapshotter = new TreeSnapshotter(gate.root, store, { maxBytes: opts.snapshotMaxBytes });
+    this.snapshotter = new TreeSnapshotter(gate.root, store, { maxBytes: opts.snapshotMaxBytes, gitMinBytes: opts.snapshotGitMinBytes });
   }
 
   static async open(root: string, opts: FileJournalOptions = {}): Promise<FileJournal> {

@@ -5,6 +5,7 @@ import { type GitControlState, gitControlChanges, restoreGitControl } from '../g
 import { removeDirIfEmpty, restoreFile } from './fileJournal';
 import { repoJournalDir } from './journalLocation';
 import { type BlobRef, type PendingManifest, type RunInfo, type StoredEntry, readBlob } from './journalStore';
+import { processAlive } from './processIdentity';
 import { walkWorkspace } from './workspaceGate';
 
 /**
@@ -17,7 +18,8 @@ import { walkWorkspace } from './workspaceGate';
  *   3. folders the run created, removed when empty;
  *   4. with a command in flight: .git/hooks and .git/config back to their state right before it (a finished
  *      command's changes there were put back when it ended; the user's own changes are left alone).
- * A run whose process is still alive is skipped (another SALE is working on it) unless `force`.
+ * A run whose process is still alive (same pid and, where known, same start time: processIdentity.ts) is skipped
+ * (another SALE is working on it) unless `force`.
  */
 export interface RecoveryReport {
   /** Unfinished runs found (with something to restore or not). */
@@ -70,16 +72,6 @@ async function readRun(dir: string): Promise<RunState> {
   };
 }
 
-export function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Run folders of this repository, oldest first. */
 async function runDirs(realRoot: string, baseDir?: string): Promise<string[]> {
   const base = baseDir ?? repoJournalDir(realRoot);
@@ -119,7 +111,7 @@ async function recover(root: string, opts: { baseDir?: string; force?: boolean; 
       continue;
     }
     if (run.info.root !== realRoot) continue;
-    if (!opts.force && processAlive(run.info.pid)) {
+    if (!opts.force && processAlive(run.info.pid, run.info.pidStart)) {
       report.skippedLive.push({ pid: run.info.pid, startedAt: run.info.startedAt });
       continue;
     }
@@ -134,7 +126,7 @@ async function recover(root: string, opts: { baseDir?: string; force?: boolean; 
           note(report.removed, rel(abs));
           return;
         }
-        const bytes = await readBlob(dir, want.blob);
+        const bytes = await readBlob(dir, want.blob, realRoot);
         const st = await fsp.lstat(abs).catch(() => undefined);
         const same = st?.isFile() && (st.mode & 0o7777) === want.mode && (await fsp.readFile(abs)).equals(bytes);
         if (same) return;
@@ -195,7 +187,7 @@ export async function discardJournals(root: string, opts: { baseDir?: string } =
   let n = 0;
   for (const dir of await runDirs(realRoot, opts.baseDir)) {
     const info = await readJson<RunInfo>(path.join(dir, 'run.json'));
-    if (info && (info.root !== realRoot || processAlive(info.pid))) continue;
+    if (info && (info.root !== realRoot || processAlive(info.pid, info.pidStart))) continue;
     await fsp.rm(dir, { recursive: true, force: true });
     n++;
   }

@@ -1,18 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { readGitBlob } from '../git/gitBlobs';
 import type { GitControlState } from '../git/gitControl';
 import { crashPoint, syncDir, unlinkDurable, writeDurable } from './durableFile';
 import { repoJournalDir } from './journalLocation';
+import { processStartTime } from './processIdentity';
 
 /**
  * Where the file journal keeps prior bytes: on disk, written ahead and fsynced (the default), or only in memory
  * (bench runs on throw-away copies, and the fallback when the state folder cannot be written).
  *
  * One run of SALE on one repository is one folder `<repoJournalDir>/<run-id>/`:
- *   run.json          who (pid, host), which repository, when; written first
+ *   run.json          who (pid and its start time, host), which repository, when; written first
  *   git.json          .git/config and .git/hooks as they were before the first change (for the record)
- *   packs/<n>.pack    prior bytes, content-addressed (sha256), appended in packs so a snapshot costs one fsync
+ *   packs/<n>.pack    prior bytes, content-addressed (sha256), appended in packs so a snapshot costs one fsync;
+ *                     a clean tracked file's bytes are not copied: its reference names the git blob instead
  *   entries/<n>.json  one per recorded file: its prior state (a blob reference and mode, or "absent")
  *   dirs/<n>.json     one per folder the agent created (removed again on restore when empty)
  *   pending.json      the manifest of a command in flight (every file's prior blob, and .git/hooks and
@@ -25,6 +28,13 @@ export interface BlobRef {
   len: number;
   pack?: string;
   off?: number;
+  /** A clean tracked file's blob id in the repository (core/git/gitBlobs.ts): its bytes are in git, not in a pack. */
+  git?: string;
+}
+
+/** A reference to bytes git holds for a clean tracked file (no copy in the journal). */
+export function gitBlobRef(id: string, len: number): BlobRef {
+  return { sha: `git:${id}`, len, git: id };
 }
 
 export type StoredPrior = { kind: 'absent' } | { kind: 'file'; blob: BlobRef; mode: number };
@@ -49,6 +59,8 @@ export interface RunInfo {
   version: 1;
   root: string;
   pid: number;
+  /** The process's start time (processIdentity.ts), so a reused pid is not taken for this run's process. */
+  pidStart?: string;
   host: string;
   startedAt: number;
 }
@@ -80,7 +92,7 @@ export class JournalStore {
     try {
       for (const sub of ['packs', 'entries', 'dirs']) await fsp.mkdir(path.join(dir, sub), { recursive: true, mode: 0o700 });
       await syncDir(this.baseDir);
-      const info: RunInfo = { version: 1, root: this.root, pid: process.pid, host: hostName, startedAt: Date.now() };
+      const info: RunInfo = { version: 1, root: this.root, pid: process.pid, pidStart: processStartTime(process.pid), host: hostName, startedAt: Date.now() };
       await writeDurable(path.join(dir, 'run.json'), JSON.stringify(info));
       if (git) await writeDurable(path.join(dir, 'git.json'), JSON.stringify(git));
       this.runDir = dir;
@@ -128,10 +140,11 @@ export class JournalStore {
   }
 
   async getBlob(ref: BlobRef): Promise<Buffer> {
+    if (ref.git) return readGitBlob(this.root, ref.git, ref.len);
     const hit = this.blobs.get(ref.sha);
     if (hit) return hit;
     if (!this.runDir || !ref.pack) throw new Error(`journal blob ${ref.sha.slice(0, 12)} is missing`);
-    return readBlob(this.runDir, ref);
+    return readBlob(this.runDir, ref, this.root);
   }
 
   async addEntry(e: StoredEntry): Promise<void> {
@@ -183,7 +196,9 @@ export class JournalStore {
   }
 }
 
-export async function readBlob(runDir: string, ref: BlobRef): Promise<Buffer> {
+/** The bytes of a reference: from the run's packs, or from the repository at `root` for a git blob. */
+export async function readBlob(runDir: string, ref: BlobRef, root: string): Promise<Buffer> {
+  if (ref.git) return readGitBlob(root, ref.git, ref.len);
   if (!ref.pack || ref.off === undefined) throw new Error(`journal blob ${ref.sha.slice(0, 12)} was never written to disk`);
   const fh = await fsp.open(path.join(runDir, 'packs', path.basename(ref.pack)), 'r');
   try {

@@ -1,7 +1,8 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { cleanTrackedBlobs, gitIndexStamp } from '../git/gitBlobs';
 import type { GitControlState } from '../git/gitControl';
-import type { BlobRef, JournalStore, PendingManifest } from './journalStore';
+import { type BlobRef, type JournalStore, type PendingManifest, gitBlobRef } from './journalStore';
 import { walkWorkspace } from './workspaceGate';
 
 /**
@@ -9,9 +10,13 @@ import { walkWorkspace } from './workspaceGate';
  * (outside workspaceGate's SKIPPED_DIR_NAMES: dependencies, build output, caches, VCS folders) with its bytes stored in
  * the journal, and afterwards the list of files the command created, changed or deleted.
  *
- * Bytes are read again only for files whose inode, size, mtime, ctime or mode changed since the last snapshot, so
- * a test run after a test run costs a walk and a few stats. Files beyond `maxBytes` in total are listed but not
- * copied: their changes are reported as not revertible.
+ * Clean tracked files are not copied: git already holds their bytes, so the manifest names the blob (gitBlobs.ts
+ * says when a file qualifies; reading back checks the blob's id). Only dirty, untracked and ignored files are copied,
+ * and a large repository snapshots at the cost of a walk and a few git queries (asked only when there are at least
+ * `gitMinBytes` to read; below that, copying is cheaper). Bytes are read again only for files
+ * whose inode, size, mtime, ctime or mode changed since the last snapshot, so a test run after a test run costs a
+ * walk and a few stats. Copied files beyond `maxBytes` in total are listed but not copied: their changes are
+ * reported as not revertible.
  *
  * The skipped folders are not copied (a `node_modules` can hold gigabytes, and test runs legitimately write to
  * caches and build folders). Their top-level state (each skipped folder's existence and mtime) is compared, so a
@@ -19,6 +24,8 @@ import { walkWorkspace } from './workspaceGate';
  */
 export const DEFAULT_SNAPSHOT_MAX_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_SNAPSHOT_MAX_ENTRIES = 50_000;
+/** Below this many bytes to read, copying is cheaper than asking git (four git processes). */
+export const DEFAULT_SNAPSHOT_GIT_MIN_BYTES = 4 * 1024 * 1024;
 
 export interface SnapshotFile {
   abs: string;
@@ -85,21 +92,35 @@ const VCS_DIRS: ReadonlySet<string> = new Set(['.git', '.hg', '.svn']);
 export class TreeSnapshotter {
   /** Blob of each file state seen before, so unchanged files are not read again. */
   private readonly cache = new Map<CacheKey, BlobRef>();
+  /** The git index as it was at the first snapshot, before any command ran (gitBlobs.ts); null until then. */
+  private trustedIndex: string | undefined | null = null;
 
-  constructor(private readonly root: string, private readonly store: JournalStore, private readonly opts: { maxBytes?: number; maxEntries?: number } = {}) {}
+  constructor(private readonly root: string, private readonly store: JournalStore, private readonly opts: { maxBytes?: number; maxEntries?: number; gitMinBytes?: number } = {}) {}
 
   /** Takes the snapshot and writes it to the journal (pending.json) before the command may start. */
   async before(command: string, git?: GitControlState): Promise<TreeSnapshot> {
     const maxBytes = this.opts.maxBytes ?? DEFAULT_SNAPSHOT_MAX_BYTES;
     const startedAt = Date.now();
+    if (this.trustedIndex === null) this.trustedIndex = await gitIndexStamp(this.root);
     const s = await scan(this.root, this.opts.maxEntries ?? DEFAULT_SNAPSHOT_MAX_ENTRIES);
     let copied = 0;
     let uncopied = 0;
     const toRead: SnapshotFile[] = [];
-    for (const f of s.files.values()) {
+    const uncached = [...s.files.values()].filter((f) => {
       const hit = this.cache.get(keyOf(f));
       if (hit) f.blob = hit;
-      else if (copied + f.size <= maxBytes) {
+      return !hit;
+    });
+    const uncachedBytes = uncached.reduce((n, f) => n + f.size, 0);
+    const inGit = uncachedBytes >= (this.opts.gitMinBytes ?? DEFAULT_SNAPSHOT_GIT_MIN_BYTES)
+      ? await cleanTrackedBlobs(this.root, new Map(uncached.map((f) => [f.rel, f.size])), this.trustedIndex)
+      : new Map<string, string>();
+    for (const f of uncached) {
+      const id = inGit.get(f.rel);
+      if (id) {
+        f.blob = gitBlobRef(id, f.size);
+        this.cache.set(keyOf(f), f.blob);
+      } else if (copied + f.size <= maxBytes) {
         toRead.push(f);
         copied += f.size;
       } else uncopied++;
