@@ -40,8 +40,10 @@ async function main() {
       banner: { js: '#!/usr/bin/env node' } },
   ];
   if (fs.existsSync('src/vscode/extension.ts')) builds.push(extensionBuild);
-  if (fs.existsSync('media/panel.ts')) {
-    builds.push({ ...common, entryPoints: ['media/panel.ts'], outfile: 'dist/media/panel.js', platform: 'browser',
+  // One bundle per webview view: the bid panel and the routing picture.
+  for (const name of ['panel', 'routingPicture']) {
+    if (!fs.existsSync(`media/${name}.ts`)) continue;
+    builds.push({ ...common, entryPoints: [`media/${name}.ts`], outfile: `dist/media/${name}.js`, platform: 'browser',
       format: 'iife', target: 'es2022', plugins: [zodEnglishOnly] });
   }
   await Promise.all(builds.map((b) => esbuild.build(b)));

@@ -50,8 +50,8 @@ const layers = [
       'the extension uses core, llm, suite and sim (the embedded simulator); not cli, bench or the webview code.') },
   // The webview runs in a browser sandbox: its own files, the shared protocol module and the record types it renders.
   { files: ['media/**/*.ts'],
-    rules: forbid(['^\\.\\./src/(?!vscode/webviewMessages$|core/auction/auctionRecord$|core/formatUsd$)', '^node:', pkgVscode, pkgOpenai],
-      'the webview imports only media/*, src/vscode/webviewMessages, src/core/auction/auctionRecord and src/core/formatUsd (pure); no node, no vscode.') },
+    rules: forbid(['^\\.\\./src/(?!vscode/webviewMessages$|vscode/routingPictureMessages$|core/auction/auctionRecord$|core/routing/routingRecord$|core/formatUsd$)', '^node:', pkgVscode, pkgOpenai],
+      'the webview imports only media/*, src/vscode/webviewMessages, src/vscode/routingPictureMessages, src/core/auction/auctionRecord, src/core/routing/routingRecord and src/core/formatUsd (pure); no node, no vscode.') },
 ];
 
 export default tseslint.config(

@@ -49,7 +49,8 @@ export function niceTicks(lo: number, hi: number, n = 4): number[] {
   return out;
 }
 
-const pad = (lo: number, hi: number): [number, number] => {
+/** [lo, hi] widened by 12% each side (a single value gets a span of its own), so no point sits on the frame. */
+export const padRange = (lo: number, hi: number): [number, number] => {
   const span = hi - lo || Math.max(Math.abs(hi), 1) * 0.2;
   return [lo - span * 0.12, hi + span * 0.12];
 };
@@ -58,8 +59,8 @@ export function auctionChart(bids: Bid[], winnerIdx: number | null, size = { wid
   const valid = bids.map((b, index) => ({ b, index })).filter(({ b }) => !b.error && Number.isFinite(b.score));
   if (!valid.length) return null;
   const plot = { left: 40, top: 10, right: size.width - 10, bottom: size.height - 32 };
-  const [x0, x1] = pad(Math.min(...valid.map(({ b }) => b.cost)), Math.max(...valid.map(({ b }) => b.cost)));
-  const [y0, y1] = pad(Math.min(...valid.map(({ b }) => b.value)), Math.max(...valid.map(({ b }) => b.value)));
+  const [x0, x1] = padRange(Math.min(...valid.map(({ b }) => b.cost)), Math.max(...valid.map(({ b }) => b.cost)));
+  const [y0, y1] = padRange(Math.min(...valid.map(({ b }) => b.value)), Math.max(...valid.map(({ b }) => b.value)));
   const sx = (c: number) => plot.left + ((c - x0) / (x1 - x0)) * (plot.right - plot.left);
   const sy = (v: number) => plot.bottom - ((v - y0) / (y1 - y0)) * (plot.bottom - plot.top);
 

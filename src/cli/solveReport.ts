@@ -1,4 +1,5 @@
 import { formatUsd } from '../core/formatUsd';
+import { routedFromMemoryLine } from '../core/routing/routingRecord';
 import type { SolveResult } from '../core/solve';
 import { bold, dim, formatBidTable, formatUsage, green, red, yellow } from './bidTable';
 
@@ -12,7 +13,7 @@ export function formatSolveReport(r: SolveResult, opts: { simulated: boolean; di
   if (routed) {
     const d = r.auction.routing!;
     // The line a user reads first: who runs, on what evidence, and that nothing was spent on bidding.
-    out.push(`  routed from memory: ${d.agent} passed ${d.evidence.passed} of ${d.evidence.of} similar task${d.evidence.of === 1 ? '' : 's'} here; no auction held, $0.000 spent on bidding ${dim('(sale solve --auction holds it anyway)')}`);
+    out.push(`  ${routedFromMemoryLine(d)} ${dim('(sale solve --auction holds it anyway)')}`);
   } else {
     out.push(formatBidTable(r.auction));
   }

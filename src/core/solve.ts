@@ -1,7 +1,7 @@
 import type { ChatModel } from './ports/chatModel';
 import { runAuction } from './auction/auction';
 import type { AuctionMemory } from './memory/auctionMemory';
-import { type AuctionRecord, auctionUsageTotals } from './auction/auctionRecord';
+import { type AuctionRecord, auctionUsageTotals, emptyUsage } from './auction/auctionRecord';
 import type { AuctionSettings } from './auction/auctionSettings';
 import type { ExecutionBudget } from './execution/editLoop';
 import { CancelledError, SaleError } from './errors';
@@ -32,7 +32,8 @@ export interface SolveSettings {
   routing?: RoutingSettings;
 }
 
-export type ReviewDecision = { action: 'run'; bidIndex: number } | { action: 'cancel' };
+/** `auction`: only for a task routed from memory, "Hold the auction anyway" before anything ran (then review again). */
+export type ReviewDecision = { action: 'run'; bidIndex: number } | { action: 'cancel' } | { action: 'auction' };
 
 export interface SolveOptions {
   task: CodingTask;
@@ -54,6 +55,11 @@ export interface SolveOptions {
   preflight?: boolean;
   /** Hold the auction even when memory would route ("Hold the auction anyway"). */
   forceAuction?: boolean;
+  /**
+   * Reuse this auction instead of holding one (no routing, nothing spent on bidding): "Retry with another bid"
+   * runs another bid of an auction already held. Its usage is not counted again.
+   */
+  reuseAuction?: AuctionRecord;
 }
 
 export interface SolveTotals {
@@ -99,30 +105,48 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
   const rs = settings.routing ?? routingSettings();
   let routing: RoutingDecision | undefined;
   let auction: AuctionRecord;
+  /** A decision already taken at a routed task's review. */
+  let early: ReviewDecision | undefined;
   try {
     if (testCommand && opts.preflight !== false) {
       // A missing test runner stops the task here, before any model call (testPreflight.ts).
       await preflightTestCommand({ command: testCommand, journal, runner: opts.runner, timeoutMs: DEFAULT_EXEC_TOOL_LIMITS.testTimeoutMs, signal: opts.signal });
       if (opts.signal?.cancelled) throw new CancelledError('Run');
     }
-    if (settings.routing) {
-      routing = routeTask({ memory, task, agents, settings: settings.routing, escalation: settings.escalation.enabled, seed: settings.auction.seed, forceAuction: opts.forceAuction });
-      opts.onEvent?.({ type: 'log', level: 'info', message: routing.reason });
-    }
-    const routedModel = routing?.mode === 'routed' ? opts.models.find((m) => m.agent.id === routing!.agent) : undefined;
-    if (routing && routedModel) {
-      const plan = rs.planFromMemory
-        ? await planFromMemory({ model: routedModel, task, repoContext, memory, settings: settings.auction, examples: rs.planExamples, budget: { maxUsd: settings.budget.maxUsd, maxTokens: settings.budget.maxTokens }, signal: opts.signal })
-        : undefined;
-      if (plan) opts.onEvent?.({ type: 'log', level: 'info', message: plan.note });
-      auction = routedAuctionRecord(task.id, routedModel, routing, settings.auction, plan);
-      opts.onEvent?.({ type: 'auction-done', record: auction });
-    } else {
-      auction = await runAuction({
+    const holdAuction = async (): Promise<AuctionRecord> => {
+      const held = await runAuction({
         task, repoContext, models: opts.models, settings: settings.auction, memory, signal: opts.signal, onEvent: opts.onEvent, simulated: opts.simulated,
         budget: { maxUsd: settings.budget.maxUsd, maxTokens: settings.budget.maxTokens },
       });
-      if (routing) auction = { ...auction, routing: { ...routing, mode: 'auction' } };
+      return routing ? { ...held, routing: { ...routing, mode: 'auction' } } : held;
+    };
+    if (opts.reuseAuction) {
+      const usage = { bids: emptyUsage(), jury: emptyUsage(), refinement: emptyUsage() };
+      auction = { ...opts.reuseAuction, usage, explanation: [...opts.reuseAuction.explanation, 'Another bid of the same auction, run without a new auction.'] };
+      opts.onEvent?.({ type: 'auction-done', record: auction });
+    } else {
+      if (settings.routing) {
+        routing = routeTask({ memory, task, agents, settings: settings.routing, escalation: settings.escalation.enabled, seed: settings.auction.seed, forceAuction: opts.forceAuction });
+        opts.onEvent?.({ type: 'log', level: 'info', message: routing.reason });
+      }
+      const routedModel = routing?.mode === 'routed' ? opts.models.find((m) => m.agent.id === routing!.agent) : undefined;
+      if (routing && routedModel) {
+        const plan = rs.planFromMemory
+          ? await planFromMemory({ model: routedModel, task, repoContext, memory, settings: settings.auction, examples: rs.planExamples, budget: { maxUsd: settings.budget.maxUsd, maxTokens: settings.budget.maxTokens }, signal: opts.signal })
+          : undefined;
+        if (plan) opts.onEvent?.({ type: 'log', level: 'info', message: plan.note });
+        auction = routedAuctionRecord(task.id, routedModel, routing, settings.auction, plan);
+        opts.onEvent?.({ type: 'auction-done', record: auction });
+        // Routed: the user may still ask for the auction before anything runs; then the auction's record is reviewed.
+        early = opts.review ? await opts.review(auction) : undefined;
+        if (early?.action === 'auction') {
+          routing = { ...routing, mode: 'auction', cause: 'forced', reason: `Auction held on request, although memory pointed to ${routing.agent}.` };
+          auction = await holdAuction();
+          early = undefined;
+        }
+      } else {
+        auction = await holdAuction();
+      }
     }
   } catch (e) {
     await journal.close(); // nothing was changed yet; the preflight's run record goes
@@ -143,7 +167,8 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
   };
 
   if (opts.signal?.cancelled) throw new CancelledError('Run');
-  const decision: ReviewDecision = opts.review ? await opts.review(auction) : { action: 'run', bidIndex: auction.winnerBidIndex ?? -1 };
+  const decision: ReviewDecision = early ?? (opts.review ? await opts.review(auction) : { action: 'run', bidIndex: auction.winnerBidIndex ?? -1 });
+  if (decision.action === 'auction') throw new SaleError('The auction can be held instead only for a task routed from memory, before it runs.', 'bad-decision');
   if (decision.action === 'cancel') return noExecution('cancelled-at-review', 'Cancelled at review: nothing was executed.');
   const chosen = auction.bids[decision.bidIndex];
   if (!chosen || chosen.error) throw new SaleError(`Cannot run bid #${decision.bidIndex}: ${chosen ? `it failed (${chosen.error})` : 'no such bid'}.`);

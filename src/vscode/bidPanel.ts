@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { type HostMessage, type PanelState, initialPanelState, parseHostMessage, shownMessage } from './webviewMessages';
 import { ListenerSlot } from './disposables';
 import type { Logger } from './log';
 import { type ActionHandler, PanelInbox } from './panelInbox';
+import { webviewHtml, webviewOptions } from './webviewHtml';
 
 /**
  * The bid review panel: a webview view in SALE's own activity-bar container. It holds the current PanelState,
@@ -40,8 +40,8 @@ export class BidPanelProvider implements vscode.WebviewViewProvider, vscode.Disp
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     const mediaRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
-    view.webview.options = { enableScripts: true, localResourceRoots: [mediaRoot], enableCommandUris: false };
-    view.webview.html = this.html(view.webview, mediaRoot);
+    view.webview.options = webviewOptions(mediaRoot);
+    view.webview.html = webviewHtml(view.webview, mediaRoot, 'panel.js', 'SALE bids');
     // A view resolved again (hidden and shown, moved) replaces the previous one: its listeners go with it.
     this.viewListeners.replace([
       view.webview.onDidReceiveMessage((raw) => void this.receive(raw)),
@@ -118,35 +118,5 @@ export class BidPanelProvider implements vscode.WebviewViewProvider, vscode.Disp
       return;
     }
     void this.view.webview.postMessage(r.message);
-  }
-
-  private html(webview: vscode.Webview, mediaRoot: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64');
-    const js = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'panel.js'));
-    const css = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'panel.css'));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-      `script-src 'nonce-${nonce}'`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource} data:`,
-      "connect-src 'none'",
-      "form-action 'none'",
-      "base-uri 'none'",
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${css}" nonce="${nonce}">
-<title>SALE bids</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${js}"></script>
-</body>
-</html>`;
   }
 }

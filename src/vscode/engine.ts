@@ -5,6 +5,7 @@
 import type { AuctionMemory } from '../core/memory/auctionMemory';
 import type { AuctionRecord } from '../core/auction/auctionRecord';
 import { auctionSettings } from '../core/auction/auctionSettings';
+import { routingSettings } from '../core/routing/routingSettings';
 import type { SaleEvent } from '../core/events';
 import type { CancelSignal } from '../core/ports/cancel';
 import type { CommandApprover, CommandRunner } from '../core/ports/commandRunner';
@@ -66,6 +67,10 @@ export interface EngineOptions {
   simulated: boolean;
   /** Restricted Mode: false runs nothing of the workspace before review — not even the test-command preflight. */
   trusted: boolean;
+  /** "Hold the auction anyway" on a new run: routing is not consulted. */
+  forceAuction?: boolean;
+  /** "Retry with another bid": the auction already held, run again without a new one. */
+  reuseAuction?: AuctionRecord;
 }
 
 export function solveSettings(input: EngineSettingsInput): SolveSettings {
@@ -73,6 +78,8 @@ export function solveSettings(input: EngineSettingsInput): SolveSettings {
     auction: auctionSettings(input.auction),
     budget: input.budget,
     escalation: input.escalation,
+    // Off: no routing decision at all (every task gets an auction, as before issue 8).
+    ...(input.routing.enabled ? { routing: routingSettings() } : {}),
   };
 }
 
@@ -96,6 +103,8 @@ export async function runEngine(opts: EngineOptions): Promise<EngineRun> {
     simulated: opts.simulated,
     // The preflight runs the test command (workspace code: npm scripts, conftest.py…): never untrusted.
     preflight: opts.trusted,
+    ...(opts.forceAuction ? { forceAuction: true } : {}),
+    ...(opts.reuseAuction ? { reuseAuction: opts.reuseAuction } : {}),
   });
   const exec = result.execution;
   const final = exec?.final;

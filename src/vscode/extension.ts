@@ -16,7 +16,8 @@ import { registerPoolCheckCommands } from './poolCheckCommand';
 import { PoolService } from './poolSetup';
 import { registerReviewCommands } from './reviewCommands';
 import { registerRoutingCommands } from './routingCommands';
-import { RoutingViewProvider } from './routingView';
+import { type RoutingSource, RoutingViewProvider } from './routingView';
+import { RoutingPictureProvider } from './routingPictureView';
 import { SampleTaskPicker, announceSimulatedSamples } from './sampleTaskPicker';
 import { SettingsReader } from './settingsReader';
 import { registerSetupCommands } from './setupCommands';
@@ -51,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
   });
   const runner = new LoggingRunner(terminal, log.log);
   const sources = new TaskSources(log.log, settings);
-  const routing = new RoutingViewProvider({
+  const routingSource: RoutingSource = {
     load: async () => {
       const r = await currentRepo();
       if (!r) return undefined;
@@ -64,7 +65,10 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
       }
       return { repo: r.label, records: await memory.store(r.label).load(), agents, pinned: s['routing.pinnedAgents'], excluded: s['routing.excludedAgents'] };
     },
-  });
+  };
+  // The figures (tree, pin / exclude) and the picture read the same source and refresh together.
+  const routingPicture = new RoutingPictureProvider(context.extensionUri, routingSource, log.log);
+  const routing = new RoutingViewProvider(routingSource, () => routingPicture.refresh());
   const panel = new BidPanelProvider(context.extensionUri, log.log);
   const controller = new SolveController({
     panel,
@@ -109,6 +113,8 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
     controller,
     vscode.window.registerWebviewViewProvider(BidPanelProvider.viewId, panel, { webviewOptions: { retainContextWhenHidden: false } }),
     vscode.window.registerTreeDataProvider(RoutingViewProvider.viewId, routing),
+    routingPicture,
+    vscode.window.registerWebviewViewProvider(RoutingPictureProvider.viewId, routingPicture),
     vscode.languages.registerCodeLensProvider({ scheme: 'file' }, codeLens),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new TodoCodeActionProvider(), { providedCodeActionKinds: TodoCodeActionProvider.kinds }),
     vscode.workspace.registerTextDocumentContentProvider(ORIGINAL_SCHEME, { provideTextDocumentContent: (uri) => controller.originalContent(uri) }),
@@ -132,7 +138,7 @@ export function activate(context: vscode.ExtensionContext): SaleTestApi | undefi
   log.log('info', `SALE activated in ${ms} ms (VS Code ${vscode.version}, ${vscode.env.appName}).`);
   context.globalState.update('sale.lastActivationMs', ms);
 
-  return testApiFor({ context, controller, commands, panel, memory, runner, terminal, terminalNotice, pools, log, status, routing, sources, samples, walkthrough, activationMs: ms });
+  return testApiFor({ context, controller, commands, panel, memory, runner, terminal, terminalNotice, pools, log, status, routing, routingPicture, sources, samples, walkthrough, activationMs: ms });
 }
 
 export function deactivate(): void {

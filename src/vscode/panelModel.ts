@@ -47,7 +47,7 @@ export function applyEvent(state: PanelState, ev: SaleEvent): PanelState {
   switch (ev.type) {
     case 'auction-start':
       return { ...state, phase: 'bidding', agents: ev.agents, simulated: ev.simulated, bids: [], streaming: {}, jury: null, refining: [],
-        provisionalWinner: null, winner: null, winnerBidIndex: null, explanation: [], exec: [], changes: [], diff: '', outcome: null };
+        provisionalWinner: null, winner: null, winnerBidIndex: null, explanation: [], routing: null, retry: null, exec: [], changes: [], diff: '', outcome: null };
     case 'bid-delta': {
       const key = `${ev.agent}#${ev.round}`;
       const text = tail((state.streaming[key] ?? '') + ev.text, MAX_STREAM_CHARS);
@@ -80,6 +80,7 @@ export function applyEvent(state: PanelState, ev: SaleEvent): PanelState {
         winner: r.winner,
         winnerBidIndex: r.winnerBidIndex,
         explanation: r.explanation,
+        routing: r.routing ?? null,
         auctionUsd: usage,
         totalUsd: usage,
       };

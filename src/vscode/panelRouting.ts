@@ -12,6 +12,8 @@ export interface PanelActions {
   accept(): PromiseLike<unknown>;
   revert(): PromiseLike<unknown>;
   openDiff(path: string): PromiseLike<unknown>;
+  holdAuction(): PromiseLike<unknown>;
+  retryBid(): PromiseLike<unknown>;
   solve(): PromiseLike<unknown>;
   openSettings(): PromiseLike<unknown>;
   showLog(): PromiseLike<unknown>;
@@ -33,6 +35,12 @@ export async function routePanelAction(msg: PanelAction, to: PanelActions): Prom
       return;
     case 'openDiff':
       await to.openDiff(msg.path);
+      return;
+    case 'holdAuction':
+      await to.holdAuction();
+      return;
+    case 'retryBid':
+      await to.retryBid();
       return;
     case 'solve':
       await to.solve();

@@ -13,6 +13,8 @@ export function registerRoutingCommands(reg: CommandRegistry, deps: { routing: R
   reg.register('sale.showRouting', async () => {
     routing.refresh();
     await vscode.commands.executeCommand(`${RoutingViewProvider.viewId}.focus`);
+    // The picture of the same memory, below the figures.
+    await vscode.commands.executeCommand('sale.routingPicture.focus');
     const sum = await routing.summary();
     if (sum) log('info', `Routing in ${sum.repo}: ${sum.agents.map((a) => `${a.agent} ${a.wins}/${a.bids} wins, ${a.passes}/${a.executions} passed`).join('; ') || 'no data yet'}.`);
   });

@@ -21,7 +21,8 @@ export class RoutingViewProvider implements vscode.TreeDataProvider<Node>, vscod
   /** The last summary computed (the test API reads it). */
   lastSummary: (RoutingSummary & { repo: string }) | undefined;
 
-  constructor(private readonly source: RoutingSource) {}
+  /** `onRefresh`: whatever else shows this memory (the Routing Picture) redraws with it. */
+  constructor(private readonly source: RoutingSource, private readonly onRefresh: () => void = () => undefined) {}
 
   /** The nodes last computed; shown at once while a reload runs, so the view is never blank (it was ~2 s on first open). */
   private nodes: Node[] | undefined;
@@ -31,6 +32,7 @@ export class RoutingViewProvider implements vscode.TreeDataProvider<Node>, vscod
   refresh(): void {
     this.stale = true;
     this.changed.fire(undefined);
+    this.onRefresh();
   }
 
   private reload(): Promise<void> {

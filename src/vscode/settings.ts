@@ -38,6 +38,7 @@ export const SETTINGS_SPEC = {
   // Measured in code-server at load ~28 on 2 cores: integration came up ~8 s after the shell started (3 terminals).
   'terminal.shellIntegrationTimeoutMs': z.number().int().min(500).max(60_000).default(15_000),
   'memory.maxRecords': z.number().int().min(10).max(100_000).default(500),
+  'routing.enabled': z.boolean().default(true),
   'routing.pinnedAgents': z.array(z.string()).default([]),
   'routing.excludedAgents': z.array(z.string()).default([]),
   'github.apiBaseUrl': z.string().default(''),
@@ -76,6 +77,8 @@ export interface EngineSettingsInput {
   };
   budget: { maxTurns: number; maxTokens: number; maxUsd: number };
   escalation: { enabled: boolean; maxEscalations: number };
+  /** Learned routing from the repository's memory (src/core/routing); off: every task gets an auction. */
+  routing: { enabled: boolean };
 }
 
 
@@ -97,5 +100,6 @@ export function engineSettingsInput(s: ExtensionSettings): EngineSettingsInput {
       maxUsd: budgetUsdLimit(s.budgetUsd),
     },
     escalation: { enabled: s['execution.escalation'], maxEscalations: s['execution.maxEscalations'] },
+    routing: { enabled: s['routing.enabled'] },
   };
 }

@@ -19,7 +19,7 @@ import { initialRunState, resolvePoolForRun, resolveTestCommand } from './runSet
 import type { ExtensionSettings } from './settings';
 import { StartGuard } from './startGuard';
 import type { SaleStatusBar } from './statusBar';
-import { type LastRun, TaskRun, type TaskRunDeps } from './taskRun';
+import { type LastRun, type RunStart, TaskRun, type TaskRunDeps } from './taskRun';
 import type { NoSandboxView, PanelAction, PanelState, PoolCheckView } from './webviewMessages';
 
 export interface SolveDeps {
@@ -39,6 +39,8 @@ export interface SolveDeps {
 /** How a task was started: `interactive` (palette, panel) may ask with a modal; otherwise refusals are errors. */
 export interface SolveOptions {
   interactive?: boolean;
+  /** A second run of the same task: the auction held anyway, or another bid of the auction already held. */
+  start?: RunStart;
 }
 
 const BUSY_PHASES: readonly PanelState['phase'][] = ['bidding', 'jury', 'refining', 'review', 'executing'];
@@ -88,6 +90,8 @@ export class SolveController implements vscode.Disposable {
       accept: () => this.accept(),
       revert: () => this.revert(),
       openDiff: (rel) => this.openDiff(rel),
+      holdAuction: () => this.holdAuction(),
+      retryBid: () => this.retryBid(),
       solve: () => vscode.commands.executeCommand('sale.solve'),
       openSettings: () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:sale-dev.sale-vscode'),
       showLog: () => vscode.commands.executeCommand('sale.showLog'),
@@ -135,11 +139,44 @@ export class SolveController implements vscode.Disposable {
         revert: () => this.revert(),
         log: this.deps.log,
       }, !!opts.interactive);
-      await this.start(task, repo, folder);
+      await this.start(task, repo, folder, opts.start);
     });
   }
 
-  private async start(task: CodingTask, repo: RepoInfo, folder: vscode.WorkspaceFolder): Promise<void> {
+  /**
+   * "Hold the auction anyway" for a task routed from memory. At review (nothing ran yet) the same run holds the
+   * auction and asks again; once it ran, a new run of the same task holds it — after the change, if any, was
+   * accepted or reverted (the modal of pendingChangeGate), so no work is lost.
+   */
+  async holdAuction(): Promise<void> {
+    const run = this.run;
+    if (!run) throw new SaleError('No task to hold an auction for.', 'idle');
+    if (run.review.waiting) {
+      if (run.review.record?.routing?.mode !== 'routed') throw new SaleError('This task already had an auction.', 'bad-decision');
+      this.deps.log('info', 'Holding the auction anyway (the task was routed from memory).');
+      run.review.resolve({ action: 'auction' });
+      return;
+    }
+    await this.again(run, { kind: 'auction' }, 'Holding the auction anyway, as a new run of the same task.');
+  }
+
+  /** "Retry with another bid": after a run that changed nothing, the next-best bid of the same auction runs (no new auction). */
+  async retryBid(): Promise<void> {
+    const run = this.run;
+    const retry = this.hub.current.retry;
+    if (!run?.engine || this.busy || !retry) throw new SaleError('There is no other bid to retry with.', 'no-retry');
+    await this.again(run, { kind: 'retry', auction: run.engine.auction, bidIndex: retry.bidIndex, tried: run.triedAgents() }, `Retrying with ${retry.agent}'s bid of the same auction.`);
+  }
+
+  private async again(run: TaskRun, start: RunStart, why: string): Promise<void> {
+    if (this.busy) throw new SaleError('A task is running; wait for it or cancel it first.', 'busy');
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(run.plan.root));
+    if (!folder) throw new SaleError('The folder of this task is no longer open.', 'no-folder');
+    this.deps.log('info', why);
+    await this.solve(run.plan.task, run.plan.repo, folder, { interactive: true, start });
+  }
+
+  private async start(task: CodingTask, repo: RepoInfo, folder: vscode.WorkspaceFolder, start?: RunStart): Promise<void> {
     const s = this.deps.settings(folder.uri);
     const root = folder.uri.fsPath;
     const testCommand = await resolveTestCommand(s.testCommand, task, root);
@@ -151,7 +188,7 @@ export class SolveController implements vscode.Disposable {
 
     const trusted = this.restricted.trusted;
     const reviewMode = this.restricted.reviewMode(s['review.mode'], trusted);
-    const run = new TaskRun({ task: fullTask, root, repo, pool, memory, settings: s, reviewMode, trusted }, this.runDeps);
+    const run = new TaskRun({ task: fullTask, root, repo, pool, memory, settings: s, reviewMode, trusted, ...(start ? { start } : {}) }, this.runDeps);
     this.hub.set(initialRunState({ id: run.id, task: fullTask, root, repo, pool, reviewMode, budgetUsd: s.budgetUsd, trusted }), true);
     this.deps.log('info', `Task "${fullTask.title}" (${fullTask.source}) in ${repo.label}; pool: ${pool.label}; test command: ${testCommand}.`);
     void this.deps.panel.reveal();

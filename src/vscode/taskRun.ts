@@ -24,6 +24,7 @@ import type { ResolvedPool } from './poolSetup';
 import type { RepoInfo } from './repoInfo';
 import type { ReviewMode } from './restrictedMode';
 import { ReviewGate } from './reviewGate';
+import { nextBestBid, noChangeText } from './retryBid';
 import { offerOutcome, offerReview, showRevertProblem } from './runNotifications';
 import { RunProgress } from './runProgress';
 import { type ExtensionSettings, engineSettingsInput } from './settings';
@@ -42,7 +43,12 @@ export interface RunPlan {
   settings: ExtensionSettings;
   reviewMode: ReviewMode;
   trusted: boolean;
+  /** How this run starts: "Hold the auction anyway" (no routing) or "Retry with another bid" (that bid of an auction already held). */
+  start?: RunStart;
 }
+
+/** `tried`: agents that already ran on this auction in earlier runs (a retry never offers them again). */
+export type RunStart = { kind: 'auction' } | { kind: 'retry'; auction: AuctionRecord; bidIndex: number; tried: string[] };
 
 export interface TaskRunDeps {
   hub: PanelStateHub;
@@ -107,6 +113,8 @@ export class TaskRun {
         onEvent: (ev) => this.onEvent(ev),
         simulated: pool.simulated,
         trusted: this.plan.trusted,
+        ...(this.plan.start?.kind === 'auction' ? { forceAuction: true } : {}),
+        ...(this.plan.start?.kind === 'retry' ? { reuseAuction: this.plan.start.auction } : {}),
       });
       this.engine = run;
       if (run.cancelled) await this.endCancelled(run);
@@ -145,8 +153,13 @@ export class TaskRun {
   private async reviewStep(record: AuctionRecord): Promise<ReviewDecision> {
     if (!this.deps.isCurrent(this) || this.cancel.cancelled) return { action: 'cancel' };
     this.progress.done();
+    // The engine attaches its routing decision to the record after the auction's own 'auction-done' event.
+    if (record.routing) this.deps.hub.set({ ...this.state, routing: record.routing });
     const title = this.plan.task.title;
     const winnerIdx = record.winnerBidIndex;
+    const start = this.plan.start;
+    // "Retry with another bid" was the user's choice already: that bid runs without a second review.
+    if (start?.kind === 'retry') return this.runChosen(record, start.bidIndex);
     if (this.plan.reviewMode === 'auto' && this.plan.trusted && winnerIdx !== null) {
       this.deps.hub.set({ ...this.state, phase: 'executing', chosenBidIndex: winnerIdx }, true);
       this.progress.show(`SALE: ${record.winner} is working on: ${title}`);
@@ -163,12 +176,16 @@ export class TaskRun {
         });
       }
     });
-    if (decision.action === 'run') {
-      const chosen = record.bids[decision.bidIndex];
-      this.deps.hub.set({ ...this.state, chosenBidIndex: decision.bidIndex, phase: 'executing' }, true);
-      this.progress.show(`SALE: ${chosen?.agent ?? 'agent'} is working on: ${title}`);
-    }
+    if (decision.action === 'run') return this.runChosen(record, decision.bidIndex);
+    if (decision.action === 'auction') this.progress.show(`SALE auction: ${title}`);
     return decision;
+  }
+
+  private runChosen(record: AuctionRecord, bidIndex: number): ReviewDecision {
+    const chosen = record.bids[bidIndex];
+    this.deps.hub.set({ ...this.state, chosenBidIndex: bidIndex, phase: 'executing' }, true);
+    this.progress.show(`SALE: ${chosen?.agent ?? 'agent'} is working on: ${this.plan.task.title}`);
+    return { action: 'run', bidIndex };
   }
 
   private async endCancelled(run: EngineRun): Promise<void> {
@@ -184,11 +201,11 @@ export class TaskRun {
   private async endDone(run: EngineRun): Promise<void> {
     const changes = changedFiles(run.diff);
     await this.originals.load(run.diff);
-    const done: PanelState = { ...this.state, phase: 'done', changes, diff: capDiff(run.diff), outcome: changes.length ? 'pending' : null, totalUsd: Math.max(this.state.totalUsd, run.totalUsd) };
-    // A run that changed nothing says so in words, with what the user can do next (the panel offers "New task…").
-    const tried = [...run.escalatedFrom, run.executedBy].filter(Boolean).join(' then ');
-    this.deps.hub.set(changes.length ? done : addNotice(done, run.passed ? 'info' : 'warn',
-      `No file was changed${tried ? ` by ${tried}` : ''}${run.passed ? '.' : ' and the tests did not pass.'} Solve the task again ("New task…") to hold a new auction, or run another bid when the review comes.`), true);
+    const tried = [...run.escalatedFrom, run.executedBy].filter((a): a is string => !!a);
+    // A run that changed nothing says so, and offers the next-best bid of the same auction (no new auction).
+    const retry = changes.length ? undefined : nextBestBid(run.auction, this.triedAgents());
+    const done: PanelState = { ...this.state, phase: 'done', changes, diff: capDiff(run.diff), outcome: changes.length ? 'pending' : null, retry: retry ?? null, totalUsd: Math.max(this.state.totalUsd, run.totalUsd) };
+    this.deps.hub.set(changes.length ? done : addNotice(done, run.passed ? 'info' : 'warn', noChangeText(tried, run.passed, retry?.agent, run.auction.routing?.mode === 'routed')), true);
     this.deps.panel.focus('actions');
     const verdict = run.passed ? 'tests passed' : 'tests did not pass';
     this.deps.log(run.passed ? 'info' : 'warn', `Run ended: ${verdict} (${run.executedBy ?? '?'}, ${formatUsd(run.totalUsd)}). ${changes.length} file(s) changed.`);
@@ -200,6 +217,14 @@ export class TaskRun {
       revert: () => stillPending() && void this.deps.revert(),
       showDiff: () => stillPending() && this.state.changes[0] && void this.deps.openDiff(this.state.changes[0].path),
     });
+  }
+
+  /** Every agent that ran on this run's auction: in earlier runs (retries), chosen here, escalated to. */
+  triedAgents(): string[] {
+    const run = this.engine;
+    const earlier = this.plan.start?.kind === 'retry' ? this.plan.start.tried : [];
+    const chosen = run?.auction.bids[run.raw.chosenBidIndex ?? -1]?.agent;
+    return [...new Set([...earlier, ...(run?.escalatedFrom ?? []), ...(run?.executedBy ? [run.executedBy] : []), ...(chosen ? [chosen] : [])])];
   }
 
   private endFailed(e: unknown): void {

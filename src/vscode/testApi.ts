@@ -15,6 +15,8 @@ import { secretKeyFor } from './poolPresets';
 import type { PoolService } from './poolSetup';
 import { readRepoInfo } from './repoInfo';
 import type { RoutingViewProvider } from './routingView';
+import type { RoutingPictureProvider } from './routingPictureView';
+import type { RoutingPicture } from './routingPictureMessages';
 import type { SolveController } from './solveController';
 import type { SaleStatusBar } from './statusBar';
 import type { TaskSources } from './taskSources';
@@ -43,6 +45,8 @@ export interface SaleTestApi {
   log(): { level: string; message: string }[];
   statusText(): string;
   routing(): ReturnType<RoutingViewProvider['summary']>;
+  /** The Routing Picture's data, computed now (what the view draws). */
+  routingPicture(): Promise<RoutingPicture | null>;
   repoLabel(folderPath: string): Promise<string>;
   /** Whether the "runs as a child process" notice is up (it is withdrawn once a run uses the terminal again). */
   terminalNoticeShown(): boolean;
@@ -73,6 +77,7 @@ export interface TestApiParts {
   log: SaleLog;
   status: SaleStatusBar;
   routing: RoutingViewProvider;
+  routingPicture: RoutingPictureProvider;
   sources: TaskSources;
   samples: SampleTaskPicker;
   walkthrough: WalkthroughProgress;
@@ -124,6 +129,7 @@ export function testApiFor(p: TestApiParts): SaleTestApi | undefined {
     log: () => [...p.log.recent],
     statusText: () => p.status.text,
     routing: () => p.routing.summary(),
+    routingPicture: () => p.routingPicture.update(),
     repoLabel: async (folderPath) => (await readRepoInfo(folderPath)).label,
     terminalNoticeShown: () => p.terminalNotice.isShown,
     walkthroughContexts: () => ({ set: p.walkthrough.done.map((m) => WALKTHROUGH_CONTEXT_KEYS[m]), all: Object.values(WALKTHROUGH_CONTEXT_KEYS) }),

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { formatZodIssues } from '../core/zodIssues';
 import { BidSchema } from '../core/auction/auctionRecord';
+import { RoutingDecisionSchema } from '../core/routing/routingRecord';
 
 /** Where a run is. `review` = waiting for the user to run / override / cancel. */
 export const PanelPhaseSchema = z.enum(['idle', 'bidding', 'jury', 'refining', 'review', 'executing', 'done', 'failed', 'cancelled']);
@@ -87,6 +88,10 @@ export const PanelStateSchema = z.strictObject({
   /** The bid the user chose to run when it differs from the winner. */
   chosenBidIndex: z.number().int().nullable(),
   explanation: z.array(z.string()),
+  /** What learned routing decided for this task (src/core/routing); null when routing is off or no run yet. */
+  routing: RoutingDecisionSchema.nullable().optional(),
+  /** After a run that changed nothing: the next-best bid of the same auction, offered as "Retry with another bid". */
+  retry: z.strictObject({ bidIndex: z.number().int().nonnegative(), agent: z.string() }).nullable().optional(),
   exec: z.array(ExecViewSchema),
   changes: z.array(ChangedFileSchema),
   /** Unified diff of the agent's changes, capped; plain text. */
@@ -122,6 +127,10 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('accept'), session }),
   z.strictObject({ type: z.literal('revert'), session }),
   z.strictObject({ type: z.literal('openDiff'), session, path: z.string().min(1).max(1000) }),
+  /** "Hold the auction anyway" for a task routed from memory: at review instead of running, or as a new run after it ran. */
+  z.strictObject({ type: z.literal('holdAuction'), session }),
+  /** "Retry with another bid": the next-best bid of the same auction, after a run that changed nothing. */
+  z.strictObject({ type: z.literal('retryBid'), session }),
   z.strictObject({ type: z.literal('solve') }),
   z.strictObject({ type: z.literal('openSettings') }),
   z.strictObject({ type: z.literal('showLog') }),
@@ -186,6 +195,8 @@ export function initialPanelState(over: Partial<PanelState> = {}): PanelState {
     winnerBidIndex: null,
     chosenBidIndex: null,
     explanation: [],
+    routing: null,
+    retry: null,
     exec: [],
     changes: [],
     diff: '',

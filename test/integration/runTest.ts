@@ -59,6 +59,11 @@ async function main(): Promise<number> {
   try {
     const fixture = makeFixtureRepo({ parent: path.join(tmp, 'workspace'), taskId: process.env.SALE_IT_TASK });
     console.log(`[integration] workspace: ${fixture.folder} (from ${path.relative(ROOT, fixture.source) || fixture.source})`);
+    // Suites 1–5 test the auction flow, and their memory grows as they run: learned routing (on by default) would
+    // route some of their tasks. It starts off here; sale-7-routing turns it on for its own tests.
+    const userDir = path.join(tmp, 'user-data', 'User');
+    fs.mkdirSync(userDir, { recursive: true });
+    fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify({ 'sale.routing.enabled': false }, null, 2));
     await runTests({
       vscodeExecutablePath: path.join(ROOT, 'scripts', 'code-server-exe.js'),
       extensionDevelopmentPath: ROOT,

@@ -63,6 +63,17 @@ describe('panel inbox: nothing from the webview is dropped quietly (vscode/panel
     assert.equal(box.refused.length, 0);
   });
 
+  it('passes holdAuction and retryBid of the current session; refuses them without a session, stale, or with extra fields', async () => {
+    const { box, handled } = inbox('s1');
+    assert.deepEqual(await box.receive({ type: 'holdAuction', session: 's1' }), { accepted: true });
+    assert.deepEqual(await box.receive({ type: 'retryBid', session: 's1' }), { accepted: true });
+    assert.equal((await box.receive({ type: 'holdAuction' })).accepted, false);
+    assert.match((await box.receive({ type: 'retryBid', session: 'old' })).reason!, /stale or forged session "old"/);
+    // A forged bid index must not ride along: the host picks the next-best bid itself.
+    assert.equal((await box.receive({ type: 'retryBid', session: 's1', bidIndex: 0 })).accepted, false);
+    assert.deepEqual(handled, [{ type: 'holdAuction', session: 's1' }, { type: 'retryBid', session: 's1' }]);
+  });
+
   it('keeps at most 100 refusals', async () => {
     const { box } = inbox();
     for (let i = 0; i < 105; i++) await box.receive({ type: 'nope', i });

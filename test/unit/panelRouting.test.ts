@@ -9,6 +9,8 @@ const SAMPLES: Record<PanelAction['type'], PanelAction> = {
   accept: { type: 'accept', session: 's' },
   revert: { type: 'revert', session: 's' },
   openDiff: { type: 'openDiff', session: 's', path: 'src/a.js' },
+  holdAuction: { type: 'holdAuction', session: 's' },
+  retryBid: { type: 'retryBid', session: 's' },
   solve: { type: 'solve' },
   openSettings: { type: 'openSettings' },
   showLog: { type: 'showLog' },
@@ -21,6 +23,7 @@ function recorder() {
   };
   const actions: PanelActions = {
     run: rec('run'), cancel: rec('cancel'), accept: rec('accept'), revert: rec('revert'), openDiff: rec('openDiff'),
+    holdAuction: rec('holdAuction'), retryBid: rec('retryBid'),
     solve: rec('solve'), openSettings: rec('openSettings'), showLog: rec('showLog'),
   };
   return { actions, calls };
@@ -43,6 +46,13 @@ describe('panel routing (vscode/panelRouting)', () => {
     await routePanelAction(SAMPLES.run, actions);
     await routePanelAction(SAMPLES.openDiff, actions);
     assert.deepEqual(calls, [['run', [3]], ['openDiff', ['src/a.js']]]);
+  });
+
+  it('routes "Hold the auction anyway" and "Retry with another bid" to their own handlers, never to run', async () => {
+    const { actions, calls } = recorder();
+    await routePanelAction(SAMPLES.holdAuction, actions);
+    await routePanelAction(SAMPLES.retryBid, actions);
+    assert.deepEqual(calls, [['holdAuction', []], ['retryBid', []]]);
   });
 
   it('rejects an unknown message, naming it, instead of ignoring it', async () => {

@@ -200,7 +200,7 @@ export class AuctionMemory {
         })),
       winner: auction.winner,
       auctionUsd: auctionUsageTotals(auction).usd,
-      ...(auction.routing ? { routing: { mode: auction.routing.mode, agent: auction.routing.agent, cause: auction.routing.cause } } : {}),
+      ...(auction.routing ? { routing: { mode: auction.routing.mode, agent: auction.routing.agent, cause: auction.routing.cause, reason: auction.routing.reason.slice(0, 2000) } } : {}),
       outcome: null,
     };
     this.remember(rec);

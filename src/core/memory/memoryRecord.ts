@@ -52,7 +52,7 @@ export const MemoryRecordSchema = z.object({
   winner: z.string().nullable(),
   auctionUsd: z.number(),
   /** Set when routing decided: 'routed' records had no auction (no bids). */
-  routing: z.object({ mode: z.enum(['routed', 'auction']), agent: z.string().nullable(), cause: z.string() }).optional(),
+  routing: z.object({ mode: z.enum(['routed', 'auction']), agent: z.string().nullable(), cause: z.string(), reason: z.string().max(2000).optional() }).optional(),
   outcome: OutcomeSchema.nullable(),
 });
 export type MemoryRecord = z.infer<typeof MemoryRecordSchema>;

@@ -17,3 +17,12 @@ export const RoutingDecisionSchema = z.object({
 });
 export type RoutingDecision = z.infer<typeof RoutingDecisionSchema>;
 export type RoutingEvidence = RoutingDecision['evidence'];
+
+/**
+ * The sentence a person reads first about a routed task (CLI and bid panel): who runs, on what evidence, and that
+ * nothing was spent on bidding.
+ */
+export function routedFromMemoryLine(d: Pick<RoutingDecision, 'agent' | 'evidence'>): string {
+  const { passed, of } = d.evidence;
+  return `Routed from memory: ${d.agent} passed ${passed} of ${of} similar task${of === 1 ? '' : 's'} here; no auction held, $0.000 spent on bidding`;
+}

@@ -113,3 +113,36 @@ describe('panel state from engine events (vscode/panelModel)', () => {
     assert.deepEqual(s.notices, [{ level: 'warn', message: 'no logprobs from b' }]);
   });
 });
+
+describe('routing in the panel state (vscode/panelModel, webviewMessages)', () => {
+  const routing = {
+    mode: 'routed' as const, agent: 'a', evidence: { passed: 9, of: 10, similar: 12 }, cause: 'routed' as const, confidence: 0.97,
+    reason: 'Routed from memory: a passed 9 of 10 similar tasks it ran here (…); no auction held, $0.000 spent on bidding.',
+    estimates: [{ agent: 'a', mean: 0.83, sd: 0.1, evidence: 10, expectedUsd: 0.004, ev: 0.02 }],
+  };
+  const record = (r?: typeof routing) => ({
+    taskId: 't', startedAt: '', durationMs: 0, juryMode: 'per-judge' as const, weights: { cost: 1, entropy: 1, jury: {}, juryDefault: 1 },
+    bids: [bid('a')], provisionalWinner: 'a', winner: 'a', winnerBidIndex: 0, refinements: [], explanation: [r?.reason ?? 'a won'],
+    usage: { bids: { inputTokens: 0, outputTokens: 0, usd: 0, calls: 0 }, jury: { inputTokens: 0, outputTokens: 0, usd: 0, calls: 0 }, refinement: { inputTokens: 0, outputTokens: 0, usd: 0, calls: 0 } },
+    ...(r ? { routing: r } : {}),
+  });
+
+  it('keeps the routing decision of the record, clears it (and any retry offer) when an auction starts, and validates', () => {
+    let s = initialPanelState({ session: 's', task: { title: 't', source: 'todo', repo: 'r', testCommand: 'npm test' } });
+    s = applyEvent(s, { type: 'auction-done', record: record(routing) });
+    assert.equal(s.routing?.mode, 'routed');
+    assert.deepEqual(s.routing?.evidence, { passed: 9, of: 10, similar: 12 });
+    assert.equal(s.auctionUsd, 0);
+    assert.ok(parseHostMessage({ type: 'state', state: { ...s, retry: { bidIndex: 1, agent: 'b' } } }).ok);
+    s = applyEvent({ ...s, retry: { bidIndex: 1, agent: 'b' } }, { type: 'auction-start', taskId: 't', agents: ['a', 'b'], simulated: true });
+    assert.equal(s.routing, null, '"Hold the auction anyway": the routed line goes as the auction starts');
+    assert.equal(s.retry, null);
+    s = applyEvent(s, { type: 'auction-done', record: record() });
+    assert.equal(s.routing, null, 'an auction without routing has no routing line');
+  });
+
+  it('refuses a retry offer with a negative bid index', () => {
+    const s = initialPanelState({ retry: { bidIndex: -1, agent: 'b' } });
+    assert.equal(parseHostMessage({ type: 'state', state: s }).ok, false);
+  });
+});

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { AuctionMemory } from '../../../src/core/memory/auctionMemory';
+import { auctionSettings } from '../../../src/core/auction/auctionSettings';
+import type { AuctionRecord } from '../../../src/core/auction/auctionRecord';
+import { ChildProcessCommandRunner } from '../../../src/core/execution/childProcessRunner';
+import { InMemoryStore } from '../../../src/core/memory/jsonlMemoryStore';
+import { detectPromptKindOf } from '../../../src/core/auction/prompts';
+import { routingSettings } from '../../../src/core/routing/routingSettings';
+import { type ReviewDecision, type SolveSettings, solveTask } from '../../../src/core/solve';
+import type { ChatModel, ChatRequest, ChatResult } from '../../../src/core/ports/chatModel';
+import { PLAN, batchJury } from '../helpers/fakeModel';
+import { NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, writeTree } from '../helpers/execHelpers';
+
+/** A model that bids, judges and fixes add(); counts its calls by prompt kind. */
+function solver(id: string, price: number, calls: Map<string, number>): ChatModel {
+  const agent = testAgent(id, price, price);
+  return {
+    agent,
+    async chat(req: ChatRequest): Promise<ChatResult> {
+      const kind = detectPromptKindOf(req.messages) ?? 'unknown';
+      calls.set(kind, (calls.get(kind) ?? 0) + 1);
+      const base = { toolCalls: [] as ChatResult['toolCalls'], inputTokens: 50, outputTokens: 50, usd: 1e-5, finishReason: 'stop', latencyMs: 0 };
+      if (kind === 'bid') return { ...base, text: PLAN(id) };
+      if (kind === 'juryBatch') return { ...base, text: batchJury(req, () => 4) };
+      const turn = req.messages.filter((m) => m.role === 'assistant').length;
+      const script = [
+        call('edit_file', { path: 'src/add.js', search: 'return a - b;', replace: 'return a + b;' }),
+        call('run_tests', {}),
+        call('finish', { summary: 'fixed' }),
+      ];
+      return { ...base, text: '', toolCalls: [script[Math.min(turn, 2)]], finishReason: 'tool_calls' };
+    },
+  };
+}
+
+describe('solveTask: "Hold the auction anyway" and "Retry with another bid" (issues 8, 11)', function () {
+  this.timeout(90_000);
+  let root: string;
+  const calls = new Map<string, number>();
+  const models = [solver('a', 0.1, calls), solver('b', 0.3, calls)];
+  const base = { auction: auctionSettings({}), budget: { maxTurns: 8, maxTokens: 100_000, maxUsd: 1 }, escalation: { enabled: false } };
+  // Routes as soon as memory holds anything similar (the thresholds are routing's own tests' business).
+  const routeReadily: SolveSettings = { ...base, routing: routingSettings({ minEvidence: 0, regretPerAuction: 1e9, exploreRate: 0 }) };
+  beforeEach(async () => {
+    root = await makeTempDir('sale-solve-routing-');
+    await writeTree(root, NODE_REPO);
+    calls.clear();
+  });
+  afterEach(() => removeDir(root));
+
+  const solve = (memory: AuctionMemory, settings: SolveSettings, review?: (r: AuctionRecord) => Promise<ReviewDecision>, extra: { reuseAuction?: AuctionRecord } = {}) =>
+    solveTask({ task: nodeTask(), root, models, memory, settings, runner: new ChildProcessCommandRunner(), approver: approveAll, ...(review ? { review } : {}), ...extra });
+
+  it('a routed task asks first; "auction" holds the full auction in the same run and reviews its record instead', async () => {
+    const memory = await AuctionMemory.open(new InMemoryStore());
+    const seeded = await solve(memory, base);
+    assert.equal(seeded.passed, true);
+    await seeded.revert();
+    calls.clear();
+    const reviewed: AuctionRecord[] = [];
+    const r = await solve(memory, routeReadily, async (rec) => {
+      reviewed.push(rec);
+      return reviewed.length === 1 ? { action: 'auction' } : { action: 'run', bidIndex: rec.winnerBidIndex! };
+    });
+    assert.equal(reviewed.length, 2);
+    assert.equal(reviewed[0].routing?.mode, 'routed', 'memory routed the task first');
+    assert.equal(reviewed[0].bids.length, 1);
+    assert.equal(reviewed[1].routing?.mode, 'auction');
+    assert.equal(reviewed[1].routing?.cause, 'forced');
+    assert.deepEqual(new Set(reviewed[1].bids.map((b) => b.agent)), new Set(['a', 'b']), 'every agent bid');
+    assert.ok((calls.get('bid') ?? 0) >= 2);
+    assert.ok(r.totals.auctionUsd > 0);
+    assert.equal(r.passed, true);
+    // One memory record for the task, the auction's (not also the routed placeholder).
+    assert.equal(memory.records().length, 2);
+    assert.equal(memory.get(r.memoryRecordId)?.routing?.cause, 'forced');
+    assert.match(memory.get(r.memoryRecordId)?.routing?.reason ?? '', /on request/);
+    await r.revert();
+  });
+
+  it('refuses "auction" at the review of a task that already had an auction, before anything runs', async () => {
+    const memory = await AuctionMemory.open(new InMemoryStore());
+    await assert.rejects(solve(memory, base, async () => ({ action: 'auction' })), /only for a task routed from memory/);
+    assert.equal(calls.get('execute') ?? 0, 0, 'nothing executed');
+  });
+
+  it('reuseAuction runs the chosen bid of an auction already held: no bid or jury call, nothing counted for the auction', async () => {
+    const memory = await AuctionMemory.open(new InMemoryStore());
+    const first = await solve(memory, base);
+    await first.revert();
+    const other = first.auction.bids.findIndex((b) => b.agent !== first.auction.winner);
+    assert.ok(other >= 0);
+    calls.clear();
+    const r = await solve(memory, routeReadily, async () => ({ action: 'run', bidIndex: other }), { reuseAuction: first.auction });
+    assert.equal(calls.get('bid') ?? 0, 0);
+    assert.equal(calls.get('juryBatch') ?? 0, 0);
+    assert.equal(r.totals.auctionUsd, 0);
+    assert.equal(r.execution?.final.agent, first.auction.bids[other].agent);
+    assert.equal(r.auction.routing, first.auction.routing, 'no routing decision was taken');
+    assert.match(r.auction.explanation.at(-1)!, /without a new auction/);
+    await r.revert();
+  });
+});
