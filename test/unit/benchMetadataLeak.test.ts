@@ -14,7 +14,8 @@ import { BENCH_METADATA_KEYS, assertNoBenchMetadata } from '../../src/core/task'
 import type { ChatModel } from '../../src/core/ports/chatModel';
 import { DescriptionRouter } from '../../src/bench/router';
 import { hashString } from '../../src/core/auction/seededShuffle';
-import { FakeModel, PLAN, agent, batchJury } from './helpers/fakeModel';
+import { agent } from './helpers/builders';
+import { batchJury, FakeChatModel, PLAN } from './helpers/fakeChatModel';
 
 /**
  * Issue 8: a suite's benchmark metadata (family, minutes, keySteps) must never reach a policy, a prompt or a
@@ -32,8 +33,8 @@ function poisoned(e: SuiteEntry, i: number): SuiteEntry {
 }
 
 /** Scripted agents whose answers depend only on the prompt text: plans and jury scores keyed by a hash of it. */
-function models(): FakeModel[] {
-  return PRICES.map(([id, price]) => new FakeModel(agent(id, price), (kind, req) => {
+function models(): FakeChatModel[] {
+  return PRICES.map(([id, price]) => FakeChatModel.byKind(agent(id, price), (kind, req) => {
     const user = String(req.messages[1]?.content ?? '');
     if (kind === 'bid' || kind === 'refine') return { text: PLAN(`${id} ${hashString(user) % 97}`) };
     if (kind === 'juryBatch') return { text: batchJury(req, (plan) => hashString(plan) % 6) };

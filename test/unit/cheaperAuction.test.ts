@@ -11,7 +11,8 @@ import { SALE_DEFAULTS, auctionSwitches, parseSaleVariant } from '../../src/benc
 import { OpenAIChatModel } from '../../src/llm/chatModel';
 import { parsePoolConfig } from '../../src/llm/poolConfig';
 import { startSimServer } from '../../src/sim/server';
-import { FakeModel, PLAN, agent, batchJury, logprobsWith } from './helpers/fakeModel';
+import { agent } from './helpers/builders';
+import { batchJury, FakeChatModel, logprobsWith, PLAN } from './helpers/fakeChatModel';
 
 const task: CodingTask = { id: 't1', title: 'Fix the date parser', body: 'parseDate fails on ISO strings', source: 'text', repo: 'r', testCommand: 'npm test' };
 const pastTask: CodingTask = { ...task, id: 'past', title: 'Fix the date formatter', body: 'formatDate fails on ISO strings' };
@@ -31,11 +32,11 @@ interface PoolOpts {
 function pool(o: PoolOpts) {
   const ids = [['cheap', 0.05], ['mid', 0.16], ['big', 0.36]] as const;
   return ids.map(([id, price]) =>
-    new FakeModel(agent(id, price), (kind, req) => {
+    FakeChatModel.byKind(agent(id, price), (kind, req) => {
       const tag = kind === 'refine' ? `${id}-refined` : id;
       if (kind === 'bid' || kind === 'refine') {
         const n = o.tokens?.[tag] ?? 300;
-        return { text: PLAN(tag), tokens: n, logprobs: logprobsWith(n, o.probs?.[tag] ?? [0.5, 0.5]) };
+        return { text: PLAN(tag), outputTokens: n, logprobs: logprobsWith(n, o.probs?.[tag] ?? [0.5, 0.5]) };
       }
       if (kind === 'juryBatch') return { text: batchJury(req, (plan) => (o.byJudge?.[id] ?? o.jury)[/\((.*?)\)/.exec(plan)![1]] ?? 0) };
       return { text: '' };
@@ -50,7 +51,7 @@ async function memoryWithPastAuction() {
   return memory;
 }
 
-const calls = (models: FakeModel[], kind: string) => models.flatMap((m) => m.calls).filter((c) => c.kind === kind).length;
+const calls = (models: FakeChatModel[], kind: string) => models.flatMap((m) => m.calls).filter((c) => c.kind === kind).length;
 
 describe('cheaper auction: jury of the cheaper half', () => {
   const weights = { cost: 10, entropy: 0, jury: {}, juryDefault: 0.25 };

@@ -6,7 +6,7 @@ import { meanEntropy, tokenEntropy } from '../../src/core/auction/entropy';
 import { parseBatchScores, parsePairScore } from '../../src/core/auction/juryParser';
 import { parsePlan, planProblem } from '../../src/core/auction/planParser';
 import { loadPoolFile } from '../../src/llm/poolConfig';
-import { logprobsWith } from './helpers/fakeModel';
+import { logprobsWith } from './helpers/fakeChatModel';
 
 describe('plan parser', () => {
   it('reads the named sections in several heading styles and keeps list items', () => {

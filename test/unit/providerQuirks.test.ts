@@ -14,7 +14,8 @@ import { dropLogprobSpan, normaliseLogprobs } from '../../src/llm/logprobNormali
 import { usageCostUsd } from '../../src/core/pricing';
 import { classifyProviderError, describeProviderError } from '../../src/llm/providerErrors';
 import { splitThinking, thinkingRequestParts, thinkingSwitchFor } from '../../src/llm/thinking';
-import { FakeModel, PLAN, agent, batchJury } from './helpers/fakeModel';
+import { agent } from './helpers/builders';
+import { batchJury, FakeChatModel, PLAN } from './helpers/fakeChatModel';
 
 describe('thinking: switch and split (src/llm/thinking.ts)', () => {
   it('picks each server\'s own switch and builds its request parts', () => {
@@ -165,7 +166,7 @@ describe('auction with thinking and long prompts (core/auction/auction.ts)', () 
 
   it('trims the repository context and retries once after "context length exceeded"', async () => {
     const seen: number[] = [];
-    const m = new FakeModel(agent('a', 0.1), (kind, req) => {
+    const m = FakeChatModel.byKind(agent('a', 0.1), (kind, req) => {
       if (kind === 'bid') {
         const user = String(req.messages[1].content);
         seen.push(user.length);
@@ -182,8 +183,8 @@ describe('auction with thinking and long prompts (core/auction/auction.ts)', () 
   });
 
   it('gives up after one retry with the error, and bids from other agents still count', async () => {
-    const tooLong = new FakeModel(agent('a', 0.1), (kind, req) => (kind === 'bid' ? { error: new SaleError('still too long', 'context-length') } : { text: batchJury(req, () => 3) }));
-    const fine = new FakeModel(agent('b', 0.2), (kind, req) => (kind === 'bid' ? { text: PLAN('b') } : { text: batchJury(req, () => 3) }));
+    const tooLong = FakeChatModel.byKind(agent('a', 0.1), (kind, req) => (kind === 'bid' ? { error: new SaleError('still too long', 'context-length') } : { text: batchJury(req, () => 3) }));
+    const fine = FakeChatModel.byKind(agent('b', 0.2), (kind, req) => (kind === 'bid' ? { text: PLAN('b') } : { text: batchJury(req, () => 3) }));
     const rec = await runAuction({ task, repoContext: { files: ['a.js'] }, models: [tooLong, fine], settings: auctionSettings({ refine: false }) });
     assert.equal(tooLong.calls.filter((c) => c.kind === 'bid').length, 2);
     assert.match(rec.bids[0].error!, /still too long/);
@@ -191,18 +192,11 @@ describe('auction with thinking and long prompts (core/auction/auction.ts)', () 
   });
 
   it('bills thoughts but keeps them out of plan tokens, entropy and memory; a plan lost to thinking says why', async () => {
-    const thinker = {
-      agent: agent('t', 0.1),
-      async chat(req: Parameters<FakeModel['chat']>[0]) {
-        const sys = String(req.messages[0].content);
-        const bid = sys.startsWith('SALE bid v1');
-        return bid
-          ? { text: PLAN('t'), thoughts: 'secret musings', reasoningTokens: 300, toolCalls: [], inputTokens: 10, outputTokens: 350, usd: 1e-4, finishReason: 'stop', latencyMs: 0 }
-          : { text: batchJury(req, () => 4), toolCalls: [], inputTokens: 10, outputTokens: 20, usd: 1e-6, finishReason: 'stop', latencyMs: 0 };
-      },
-    };
-    const lost = new FakeModel(agent('l', 0.05), (kind, req) => (kind === 'bid' ? { text: '' } : { text: batchJury(req, () => 4) }));
-    const lostThinking = { agent: lost.agent, chat: async (req: Parameters<FakeModel['chat']>[0]) => ({ ...(await lost.chat(req)), ...(String(req.messages[0].content).startsWith('SALE bid v1') ? { reasoningTokens: 400, outputTokens: 400 } : {}) }) };
+    const thinker = FakeChatModel.byKind(agent('t', 0.1), (kind, req) => (kind === 'bid'
+      ? { text: PLAN('t'), thoughts: 'secret musings', reasoningTokens: 300, inputTokens: 10, outputTokens: 350, usd: 1e-4 }
+      : { text: batchJury(req, () => 4), inputTokens: 10, outputTokens: 20, usd: 1e-6 }));
+    // Its whole allowance went to thoughts: no plan text, every billed token a thinking token.
+    const lostThinking = FakeChatModel.byKind(agent('l', 0.05), (kind, req) => (kind === 'bid' ? { text: '', reasoningTokens: 400, outputTokens: 400 } : { text: batchJury(req, () => 4) }));
     const memory = await AuctionMemory.open(new InMemoryStore());
     const rec = await runAuction({ task, repoContext: { files: ['a.js'] }, models: [thinker, lostThinking], settings: auctionSettings({ refine: false, useEntropy: false }), memory });
     const b = rec.bids.find((x) => x.agent === 't')!;

@@ -16,7 +16,7 @@ import { type PoolConfig, loadPoolFile } from '../../src/llm/poolConfig';
 import { createPoolModels } from '../../src/llm/poolModels';
 import { startSimServer } from '../../src/sim/server';
 import { countTokens } from '../../src/sim/tokenizer';
-import { approveAll } from './helpers/execHelpers';
+import { approveAll } from './helpers/builders';
 
 /**
  * A whole solve (auction, jury, execution with real test runs) against every simulated twin in

@@ -3,9 +3,9 @@ import type { AuctionRecord, Bid } from '../../../../src/core/auction/auctionRec
 import { ChildProcessCommandRunner } from '../../../../src/core/execution/childProcessRunner';
 import { executeWithEscalation, nextEscalationBid } from '../../../../src/core/execution/executeWinner';
 import { CancelSource } from '../../../../src/core/ports/cancel';
-import {
-  FakeChatModel, NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, treeSnapshot, writeTree,
-} from '../../helpers/execHelpers';
+import { agent, approveAll, task } from '../../helpers/builders';
+import { call, FakeChatModel } from '../../helpers/fakeChatModel';
+import { makeTempDir, NODE_REPO, removeDir, treeSnapshot, writeTree } from '../../helpers/tempRepo';
 
 function makeBid(agent: string, pricePerMTok: number, score: number, extra: Partial<Bid> = {}): Bid {
   return {
@@ -30,7 +30,7 @@ const FIX = { path: 'src/add.js', search: 'return a - b;', replace: 'return a + 
 
 /** A model that makes a wrong change and insists on finishing. */
 const failing = (id: string, price: number) =>
-  new FakeChatModel(testAgent(id, price, price), [
+  new FakeChatModel(agent(id, price), [
     { toolCalls: [call('write_file', { path: 'src/add.js', content: `// ${id} was here\nmodule.exports = { add: () => 0 };\n` }), call('write_file', { path: `${id}-notes.txt`, content: 'x' })] },
     { toolCalls: [call('finish', { summary: 'done' })] },
     { toolCalls: [call('finish', { summary: 'done' })] },
@@ -47,11 +47,11 @@ describe('executeWithEscalation', () => {
   });
   afterEach(() => removeDir(root));
 
-  const common = { task: nodeTask(), runner, approver: approveAll, budget: { maxTurns: 10, maxTokens: 1e7, maxUsd: 100 } };
+  const common = { task: task(), runner, approver: approveAll, budget: { maxTurns: 10, maxTokens: 1e7, maxUsd: 100 } };
 
   it('after a failure, restores the workspace exactly and runs the best bid of a strictly more expensive agent — never a cheaper or equal one', async () => {
     let treeSeenByLarge: Record<string, string> | undefined;
-    const large = new FakeChatModel(testAgent('large', 3, 3), async (_req, n) => {
+    const large = new FakeChatModel(agent('large', 3), async (_req, n) => {
       if (n === 0) treeSeenByLarge = await treeSnapshot(root);
       return [
         { toolCalls: [call('edit_file', FIX), call('run_tests', {})] },
@@ -79,7 +79,7 @@ describe('executeWithEscalation', () => {
     assert.deepEqual(res.escalatedFrom, ['small']);
     assert.equal(res.attempts[0].reason, 'tests-failed');
     assert.equal(res.final.passed, true);
-    assert.equal(models.cheap.calls + models.equal.calls + models.mid.calls, 0);
+    assert.equal(models.cheap.calls.length + models.equal.calls.length + models.mid.calls.length, 0);
     assert.deepEqual(treeSeenByLarge, original, 'the second agent started from the exact prior state');
     assert.deepEqual(res.final.filesChanged, ['src/add.js'], "the failed attempt's files are gone");
     assert.equal(res.reverts.length, 1);
@@ -100,7 +100,7 @@ describe('executeWithEscalation', () => {
       const cur = bids.find((b) => b.agent === res.attempts[i].agent)!;
       assert.ok(cur.pricePerMTok > prev.pricePerMTok);
     }
-    assert.equal(models.b.calls, 0);
+    assert.equal(models.b.calls.length, 0);
     assert.equal(res.final.passed, false);
     assert.match(res.escalationNote ?? '', /limit \(2\)/);
     await res.journal.revert();
@@ -116,14 +116,14 @@ describe('executeWithEscalation', () => {
     await off.journal.revert();
     const none = await executeWithEscalation({ ...common, record: makeRecord(bids), chosen: bids[0], models, root, escalation: { enabled: true, maxEscalations: 3 } });
     assert.equal(none.attempts.length, 1);
-    assert.equal(models.b.calls, 0);
+    assert.equal(models.b.calls.length, 0);
     assert.match(none.escalationNote ?? '', /No bid from an agent more expensive than a/);
   });
 
   it('the dollar budget is per task: the auction and earlier attempts count, and an exhausted budget does not escalate', async () => {
     const spender = (id: string, price: number) => {
       let n = 0;
-      const m = new FakeChatModel(testAgent(id, price, price), () => ({ toolCalls: [call('read_file', { path: 'src/add.js', startLine: 1 + (n++ % 3) })] }));
+      const m = new FakeChatModel(agent(id, price), () => ({ toolCalls: [call('read_file', { path: 'src/add.js', startLine: 1 + (n++ % 3) })] }));
       m.spendAll = true;
       return m;
     };
@@ -132,12 +132,12 @@ describe('executeWithEscalation', () => {
     const auctionUsd = 0.004;
     const maxUsd = 0.02;
     const res = await executeWithEscalation({
-      ...common, task: nodeTask({ testCommand: 'exit 1' }), budget: { maxTurns: 1000, maxTokens: 1e9, maxUsd },
+      ...common, task: task({ testCommand: 'exit 1' }), budget: { maxTurns: 1000, maxTokens: 1e9, maxUsd },
       record: makeRecord(bids, auctionUsd), chosen: bids[0], models, root, escalation: { enabled: true }, loop: { loopDetection: { stopAfter: 1000 } },
     });
     assert.equal(res.attempts[0].reason, 'budget-usd');
     assert.equal(res.attempts.length, 1, 'no escalation once the task budget is spent');
-    assert.equal(models.b.calls, 0);
+    assert.equal(models.b.calls.length, 0);
     const total = auctionUsd + res.attempts.reduce((n, a) => n + a.usd, 0);
     assert.ok(total <= maxUsd + 1e-12, `spent ${total}`);
     // The turn limit is per attempt: an attempt stopped by it escalates, and the next attempt sees what was spent.
@@ -146,7 +146,7 @@ describe('executeWithEscalation', () => {
     // Room for four full turns (the tool specs and prompt count as input), so only the turn limit stops each attempt.
     const maxUsd2 = 2 * maxUsd;
     const res2 = await executeWithEscalation({
-      ...common, task: nodeTask({ testCommand: 'exit 1' }), budget: { maxTurns: 2, maxTokens: 1e9, maxUsd: maxUsd2 },
+      ...common, task: task({ testCommand: 'exit 1' }), budget: { maxTurns: 2, maxTokens: 1e9, maxUsd: maxUsd2 },
       record: makeRecord(bids, auctionUsd), chosen: bids[0], models: models2, root, escalation: { enabled: true }, loop: { loopDetection: { stopAfter: 1000 } },
     });
     assert.deepEqual(res2.attempts.map((a) => a.reason), ['budget-turns', 'budget-turns']);
@@ -156,7 +156,7 @@ describe('executeWithEscalation', () => {
 
   it('cancel: no escalation, and the workspace is as before', async () => {
     const cancel = new CancelSource();
-    const a = new FakeChatModel(testAgent('a', 1, 1), async (req, n) => {
+    const a = new FakeChatModel(agent('a', 1), async (req, n) => {
       if (n === 0) return { toolCalls: [call('write_file', { path: 'src/add.js', content: 'x' })] };
       setTimeout(() => cancel.cancel(), 20);
       await new Promise((_, reject) => req.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
@@ -167,7 +167,7 @@ describe('executeWithEscalation', () => {
     const res = await executeWithEscalation({ ...common, record: makeRecord(bids), chosen: bids[0], models: { a, b }, root, escalation: { enabled: true }, signal: cancel });
     assert.equal(res.final.reason, 'cancelled');
     assert.equal(res.attempts.length, 1);
-    assert.equal(b.calls, 0);
+    assert.equal(b.calls.length, 0);
     assert.deepEqual(await treeSnapshot(root), original);
   });
 });
