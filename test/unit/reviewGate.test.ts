@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import type { AuctionRecord, Bid } from '../../src/core/auction/auctionRecord';
 import { ReviewGate, runnableBid } from '../../src/vscode/reviewGate';
-
-const record = (bids: Partial<Bid>[]) => ({ bids, winnerBidIndex: 0, winner: 'a' }) as unknown as AuctionRecord;
+import { auctionRecord, bid } from './helpers/builders';
 
 describe('review gate (vscode/reviewGate)', () => {
   it('waits for the decision, holds the record while waiting, and forgets it after', async () => {
     const gate = new ReviewGate();
-    const rec = record([{ agent: 'a' }]);
+    const rec = auctionRecord([bid('a')]);
     let shown = 0;
     const decision = gate.wait(rec, () => shown++);
     assert.equal(shown, 1);
@@ -20,7 +18,7 @@ describe('review gate (vscode/reviewGate)', () => {
   });
 
   it('refuses a bid that does not exist or that failed', () => {
-    const rec = record([{ agent: 'a' }, { agent: 'b', error: 'timeout' }]);
+    const rec = auctionRecord([bid('a'), bid('b', { error: 'timeout' })]);
     assert.equal(runnableBid(rec, 0).agent, 'a');
     assert.throws(() => runnableBid(rec, 5), /no bid number 5/);
     assert.throws(() => runnableBid(rec, 1), /b's bid failed \(timeout\)/);

@@ -5,18 +5,19 @@ import { type AgentEstimate, capabilityOrder, estimateAgents } from '../../src/c
 import { decideRoute } from '../../src/core/routing/routeDecision';
 import { routingSettings } from '../../src/core/routing/routingSettings';
 import type { MemoryRecord } from '../../src/core/memory/memoryRecord';
+import { memoryBid, memoryRecord, outcome } from './helpers/builders';
 
 const AGENTS = [{ id: 'small', price: 0.05 }, { id: 'mid', price: 0.16 }, { id: 'large', price: 0.36 }];
 const price = (id: string) => AGENTS.find((a) => a.id === id)!.price;
 
 /** A past task executed by `agent` with outcome `passed`, and every agent's plan rated by the jury. */
 function record(i: number, agent: string, passed: boolean, jury: Record<string, number> = {}): MemoryRecord {
-  return {
-    schema: 1, id: `r${i}`, time: '', task: { id: `t${i}`, text: `fix the parser bug ${i}`, source: 'text', repo: 'repo' },
-    bids: Object.entries(jury).map(([a, s]) => ({ agent: a, plan: '', tokens: 100, entropy: null, jury: [{ judge: 'j', score: s }], cost: 0, value: 0, score: 0, refined: false })),
+  return memoryRecord({
+    id: `r${i}`, task: { id: `t${i}`, text: `fix the parser bug ${i}`, source: 'text', repo: 'repo' },
+    bids: Object.entries(jury).map(([a, s]) => memoryBid(a, { jury: [{ judge: 'j', score: s }] })),
     winner: agent, auctionUsd: 0.002,
-    outcome: { executedBy: agent, passed, turns: 5, tokens: 20_000, usd: (20_000 * price(agent)) / 1e6, kept: null, escalatedFrom: [], overridden: false, attempts: [{ agent, passed, usd: (20_000 * price(agent)) / 1e6 }] },
-  };
+    outcome: outcome(agent, { passed, turns: 5, tokens: 20_000, usd: (20_000 * price(agent)) / 1e6 }),
+  });
 }
 
 function decide(records: MemoryRecord[], settings = routingSettings({ exploreRate: 0 })) {

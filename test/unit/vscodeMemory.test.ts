@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { MEMORY_SCHEMA_VERSION, type MemoryRecord } from '../../src/core/memory/memoryRecord';
+import type { MemoryRecord } from '../../src/core/memory/memoryRecord';
 import { adoptIntoRepo, parseJsonLines, toJsonLines } from '../../src/vscode/memoryJsonl';
 import { describeAgentStats, routingStats, selectAgents } from '../../src/core/memory/routingStats';
 import { type MementoLike, WorkspaceStateMemoryStore } from '../../src/vscode/workspaceStateMemoryStore';
+import { memoryBid, memoryRecord } from './helpers/builders';
 
 class FakeMemento implements MementoLike {
   data = new Map<string, unknown>();
@@ -20,20 +21,18 @@ class FakeMemento implements MementoLike {
 }
 
 function rec(i: number, over: Partial<MemoryRecord> = {}, planChars = 200): MemoryRecord {
-  return {
-    schema: MEMORY_SCHEMA_VERSION,
+  return memoryRecord({
     id: `r${i}`,
     time: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
     task: { id: `t${i}`, text: `task ${i}\nbody`, source: 'todo', repo: 'repo' },
     bids: [
-      { agent: 'small', plan: 'p'.repeat(planChars), tokens: 100, entropy: null, jury: [{ judge: 'big', score: 3 }], cost: 0.01, value: 0.5, score: -0.49, refined: false },
-      { agent: 'big', plan: 'q'.repeat(planChars), tokens: 100, entropy: 0.3, jury: [{ judge: 'small', score: 4 }], cost: 0.1, value: 0.9, score: -0.8, refined: false },
+      memoryBid('small', { plan: 'p'.repeat(planChars), jury: [{ judge: 'big', score: 3 }], cost: 0.01, value: 0.5, score: -0.49 }),
+      memoryBid('big', { plan: 'q'.repeat(planChars), entropy: 0.3, jury: [{ judge: 'small', score: 4 }], cost: 0.1, value: 0.9, score: -0.8 }),
     ],
     winner: 'big',
     auctionUsd: 0.001,
-    outcome: null,
     ...over,
-  };
+  });
 }
 
 describe('WorkspaceStateMemoryStore', () => {
