@@ -7,7 +7,7 @@ import type { AuctionRecord, Bid, ParsedPlan, UsageTotals } from '../../../src/c
 import { MEMORY_SCHEMA_VERSION, type MemoryBid, type MemoryRecord, type Outcome } from '../../../src/core/memory/memoryRecord';
 import type { CommandApprover } from '../../../src/core/ports/commandRunner';
 import type { CodingTask } from '../../../src/core/task';
-import type { AgentConfig, PoolConfig } from '../../../src/llm/poolConfig';
+import type { AgentConfig } from '../../../src/llm/poolConfig';
 
 /**
  * A pool agent. `price` is $/MTok for input and output alike, or `[input, output]`. It points at a closed port,
@@ -16,14 +16,6 @@ import type { AgentConfig, PoolConfig } from '../../../src/llm/poolConfig';
 export function agent(id: string, price: number | [number, number] = 1, extra: Partial<AgentConfig> = {}): AgentConfig {
   const [inputPerMTok, outputPerMTok] = typeof price === 'number' ? [price, price] : price;
   return { id, provider: 'openai', model: id, baseUrl: 'http://127.0.0.1:9/v1', price: { inputPerMTok, outputPerMTok }, ...extra };
-}
-
-/** A pool of simulated agents (`provider: 'sim'`), one per `[id, $/MTok]`, for tests that start the simulator. */
-export function simPool(agents: [string, number][], sim?: PoolConfig['sim']): PoolConfig {
-  return {
-    ...(sim ? { sim } : {}),
-    agents: agents.map(([id, price]) => ({ id, provider: 'sim' as const, model: id, price: { inputPerMTok: price, outputPerMTok: price } })),
-  };
 }
 
 /** The task of NODE_REPO (tempRepo.ts): make add() return the sum; its tests run with `node --test`. */
