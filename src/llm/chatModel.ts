@@ -4,7 +4,7 @@ import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/reso
 import { SaleError } from '../core/errors';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResult, ToolCall, ToolSpec } from '../core/ports/chatModel';
 import { usageCostUsd } from '../core/pricing';
-import { type ReadCompletion, type RawCompletion, ThinkStreamFilter, readCompletion, reasoningFieldOf } from './completionReader';
+import { type ReadCompletion, type RawCompletion, type ReasoningFieldName, ThinkStreamFilter, readCompletion, reasoningFieldOf } from './completionReader';
 import type { AgentConfig } from './poolConfig';
 import { MAX_RETRY_WAIT_MS, abortableSleep, retryWait } from './retryAfter';
 import { type DeadlineKind, attemptDeadline } from './streamDeadlines';
@@ -177,13 +177,15 @@ export class OpenAIChatModel implements ChatModel {
     }
   }
 
+  /** The error after the last attempt: the one place that says how many attempts were made. */
   private finalError(e: unknown, fired: DeadlineKind | undefined, why: string, attempts: number): Error {
-    if (fired) return new ModelCallError(this.agent.id, `${why} at ${this.baseURL} (${attempts} attempt${attempts > 1 ? 's' : ''})`);
+    const count = `(${attempts} attempt${attempts > 1 ? 's' : ''})`;
+    if (fired) return new ModelCallError(this.agent.id, `${why} at ${this.baseURL} ${count}`);
     const wrapped = this.wrap(e);
     if (!(wrapped instanceof ModelCallError)) return wrapped;
     // Keep what the user does next (providerErrors.ts); the action is appended again by the constructor.
     const message = wrapped.message.replace(/^Agent [^:]+: /, '').replace(wrapped.action ? ` — ${wrapped.action}` : '', '');
-    return new ModelCallError(this.agent.id, `${message} (${attempts} attempt${attempts > 1 ? 's' : ''})`, wrapped.status, wrapped.kind, wrapped.action, wrapped.retryAfterS);
+    return new ModelCallError(this.agent.id, `${message} ${count}`, wrapped.status, wrapped.kind, wrapped.action, wrapped.retryAfterS);
   }
 
   private async once(body: Record<string, unknown>, req: ChatRequest, started: number, signal: AbortSignal, firstToken: () => void): Promise<ChatResult> {
@@ -194,9 +196,11 @@ export class OpenAIChatModel implements ChatModel {
     const nativeToolCalls: ToolCall[] = (choice.message?.tool_calls ?? [])
       .filter((t) => t.type === 'function')
       .map((t) => ({ id: t.id, name: (t as { function: { name: string } }).function.name, arguments: (t as { function: { arguments: string } }).function.arguments ?? '' }));
+    const reasoning = reasoningFieldOf(choice.message);
     return this.result(req, {
       content: choice.message?.content ?? '',
-      reasoningField: reasoningFieldOf(choice.message),
+      reasoningField: reasoning?.text,
+      reasoningFieldName: reasoning?.field,
       nativeToolCalls,
       logprobEntries: choice.logprobs?.content,
       usage: res.usage ?? undefined,
@@ -210,6 +214,7 @@ export class OpenAIChatModel implements ChatModel {
     );
     let text = '';
     let reasoning = '';
+    let reasoningFieldName: ReasoningFieldName | undefined;
     let finish: string | null = null;
     let usage: OpenAI.CompletionUsage | undefined;
     const logprobs: RawCompletion['logprobEntries'] & object = [];
@@ -223,7 +228,10 @@ export class OpenAIChatModel implements ChatModel {
       const d = choice.delta;
       const r = reasoningFieldOf(d);
       if (r || d?.content || d?.tool_calls?.length) firstToken();
-      if (r) reasoning += r;
+      if (r) {
+        reasoning += r.text;
+        reasoningFieldName = r.field;
+      }
       if (d?.content) {
         text += d.content;
         preview.push(d.content);
@@ -241,7 +249,7 @@ export class OpenAIChatModel implements ChatModel {
     // The SDK ends a stream's iteration quietly when its signal aborts: a deadline or cancel is not an answer.
     if (deadline.signal.aborted) throw new Error('aborted');
     if (!finish) throw new TruncatedStreamError('the stream ended without a finish reason', text.length + reasoning.length + [...calls.values()].reduce((n, c) => n + c.arguments.length, 0));
-    return this.result(req, { content: text, reasoningField: reasoning || undefined, nativeToolCalls: [...calls.values()], logprobEntries: logprobs, usage }, finish, started);
+    return this.result(req, { content: text, reasoningField: reasoning || undefined, reasoningFieldName, nativeToolCalls: [...calls.values()], logprobEntries: logprobs, usage }, finish, started);
   }
 
   private result(req: ChatRequest, raw: RawCompletion, finishReason: string | null, started: number): ChatResult {
@@ -271,21 +279,23 @@ export class OpenAIChatModel implements ChatModel {
       ...(reasoningTokens ? { reasoningTokens } : {}),
       ...(r.toolCallsVia ? { toolCallsVia: r.toolCallsVia } : {}),
       ...(r.thoughtsVia ? { thoughtsVia: r.thoughtsVia } : {}),
+      ...(r.thoughtsField ? { thoughtsField: r.thoughtsField } : {}),
     };
   }
 
+  /** One failed call in words, with what to do next; how many attempts were made is said once, by finalError. */
   private wrap(e: unknown): Error {
     if (e instanceof ModelCallError) return e;
     if (e instanceof OpenAI.APIUserAbortError) return new ModelCallError(this.agent.id, 'cancelled');
     if (e instanceof OpenAI.APIConnectionTimeoutError) {
-      return new ModelCallError(this.agent.id, `timed out after ${this.agent.timeoutMs ?? 60_000} ms (${1 + (this.agent.maxRetries ?? 2)} attempts) at ${this.baseURL}`, undefined, 'timeout', providerAction('timeout', this.agent));
+      return new ModelCallError(this.agent.id, `timed out after ${this.agent.timeoutMs ?? 60_000} ms at ${this.baseURL}`, undefined, 'timeout', providerAction('timeout', this.agent));
     }
     if (e instanceof OpenAI.APIConnectionError) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      return new ModelCallError(this.agent.id, `cannot reach ${this.baseURL} (${cause?.code ?? cause?.message ?? e.message}) after ${1 + (this.agent.maxRetries ?? 2)} attempts`, undefined, 'unreachable', providerAction('unreachable', { ...this.agent, baseUrl: this.baseURL }));
+      return new ModelCallError(this.agent.id, `cannot reach ${this.baseURL} (${cause?.code ?? cause?.message ?? e.message})`, undefined, 'unreachable', providerAction('unreachable', { ...this.agent, baseUrl: this.baseURL }));
     }
     if (e instanceof OpenAI.APIError) {
-      const info = describeProviderError(e.status, e.message, { ...this.agent, baseUrl: this.baseURL }, { code: e.code, retries: e.status === 429 ? this.agent.maxRetries ?? 2 : undefined });
+      const info = describeProviderError(e.status, e.message, { ...this.agent, baseUrl: this.baseURL }, { code: e.code });
       const retryAfter = Number((e.headers as Record<string, string> | undefined)?.['retry-after'] ?? (e.headers as Headers | undefined)?.get?.('retry-after'));
       return new ModelCallError(this.agent.id, `HTTP ${e.status ?? '?'} from ${this.baseURL}: ${e.message}`, e.status, info.kind, info.action, Number.isFinite(retryAfter) ? retryAfter : undefined);
     }

@@ -5,7 +5,7 @@ import { reasoningTokenCount, splitThinking } from './thinking';
 /**
  * Turns what an OpenAI-compatible server sent (whole or streamed, already concatenated) into one answer:
  * thoughts apart from the text, Hermes text tool calls read when there were no native ones, logprobs
- * normalised and limited to the answer, thinking and cached tokens counted. One function for both paths, so
+ * normalised and limited to the answer, thinking tokens counted. One function for both paths, so
  * the quirks are handled once (DESIGN "Provider quirks").
  */
 
@@ -18,8 +18,9 @@ export interface WireUsage {
 
 export interface RawCompletion {
   content: string;
-  /** `reasoning_content` or `reasoning` of the message (or its deltas). */
+  /** `reasoning_content` or `reasoning` of the message (or its deltas), and which of the two it was. */
   reasoningField?: string;
+  reasoningFieldName?: ReasoningFieldName;
   nativeToolCalls: { id: string; name: string; arguments: string }[];
   logprobEntries?: { token?: unknown; logprob?: unknown; top_logprobs?: unknown }[] | null;
   usage?: WireUsage;
@@ -29,24 +30,28 @@ export interface ReadCompletion {
   text: string;
   thoughts?: string;
   thoughtsVia?: 'content-tags' | 'reasoning-field' | 'billed-only';
+  /** The field the thoughts came in, when `thoughtsVia` is 'reasoning-field'. */
+  thoughtsField?: ReasoningFieldName;
   /** The model was cut off while still thinking (no answer at all). */
   thoughtsUnclosed?: boolean;
   toolCalls: { id: string; name: string; arguments: string }[];
   toolCallsVia?: 'native' | 'text';
   logprobs?: NormalisedTokenLogprob[];
-  /** From usage, or undefined when the server sent none. */
-  promptTokens?: number;
+  /** From usage, or undefined when the server sent none. Cached prompt tokens: chatModel.ts readCachedTokens. */
   completionTokens?: number;
   reasoningTokens: number;
-  cachedInputTokens: number;
 }
 
-/** Reads the `reasoning_content` / `reasoning` field of a message or delta, whichever the server uses. */
-export function reasoningFieldOf(m: unknown): string | undefined {
+/** vLLM (before 0.11 `reasoning_content`, since then also `reasoning`), OpenRouter and newer Ollama (`reasoning`). */
+export type ReasoningFieldName = 'reasoning_content' | 'reasoning';
+
+/** Reads the `reasoning_content` / `reasoning` field of a message or delta, whichever the server uses, and its name. */
+export function reasoningFieldOf(m: unknown): { field: ReasoningFieldName; text: string } | undefined {
   if (!m || typeof m !== 'object') return undefined;
   const o = m as { reasoning_content?: unknown; reasoning?: unknown };
-  const v = typeof o.reasoning_content === 'string' ? o.reasoning_content : typeof o.reasoning === 'string' ? o.reasoning : undefined;
-  return v || undefined;
+  if (typeof o.reasoning_content === 'string' && o.reasoning_content) return { field: 'reasoning_content', text: o.reasoning_content };
+  if (typeof o.reasoning === 'string' && o.reasoning) return { field: 'reasoning', text: o.reasoning };
+  return undefined;
 }
 
 function count(x: unknown): number | undefined {
@@ -70,21 +75,18 @@ export function readCompletion(raw: RawCompletion, toolNames: readonly string[],
   const completionTokens = count(raw.usage?.completion_tokens);
   const reportedReasoning = count(raw.usage?.completion_tokens_details?.reasoning_tokens ?? undefined);
   const reasoningTokens = completionTokens === undefined ? 0 : reasoningTokenCount(completionTokens, reportedReasoning, split.thoughts, text);
-  const promptTokens = count(raw.usage?.prompt_tokens);
-  const cached = count(raw.usage?.prompt_tokens_details?.cached_tokens ?? undefined) ?? 0;
   const thoughtsVia = split.via ?? (reasoningTokens > 0 ? 'billed-only' : undefined);
   return {
     text,
     ...(split.thoughts ? { thoughts: split.thoughts } : {}),
     ...(thoughtsVia ? { thoughtsVia } : {}),
+    ...(split.via === 'reasoning-field' && raw.reasoningFieldName ? { thoughtsField: raw.reasoningFieldName } : {}),
     ...(split.unclosed ? { thoughtsUnclosed: true } : {}),
     toolCalls,
     ...(toolCallsVia ? { toolCallsVia } : {}),
     ...(logprobs ? { logprobs } : {}),
-    ...(promptTokens !== undefined ? { promptTokens } : {}),
     ...(completionTokens !== undefined ? { completionTokens } : {}),
     reasoningTokens,
-    cachedInputTokens: promptTokens === undefined ? 0 : Math.min(cached, promptTokens),
   };
 }
 

@@ -26,13 +26,16 @@ export interface AgentCheck {
   /** Top-k sent, 0 = absent; null = not asked (pool says "logprobs": false) or unknown. */
   logprobsTopK: number | null;
   jsonMode: 'yes' | 'ignored' | 'refused' | 'unknown';
-  thinking: { via: string; whenOff: 'off' | 'thinks-anyway' | 'billed-hidden' | 'unknown'; where?: string; whenOn?: 'content-tags' | 'reasoning-field' | 'billed-only' | 'none' | 'unknown' };
+  /** `field`: the reasoning field's name when thoughts came in one (`reasoning_content`, `reasoning`). */
+  thinking: { via: string; whenOff: 'off' | 'thinks-anyway' | 'billed-hidden' | 'unknown'; where?: string; whenOn?: 'content-tags' | 'reasoning-field' | 'billed-only' | 'none' | 'unknown'; field?: string };
   firstTokenMs?: number;
   /** Latency of a later call: much faster than the first one means a cold start. */
   laterLatencyMs?: number;
   tokensPerSec?: number;
   rateLimited?: { retryAfterS?: number };
   cachedTokensSeen: boolean;
+  /** The streamed answer (asked with stream_options.include_usage) came without believable usage: estimated. */
+  usageMissing?: string;
   price: { inputPerMTok: number; outputPerMTok: number; blended: number };
   /** What will be missing or different, in words a user acts on. */
   notes: string[];
@@ -111,6 +114,7 @@ export async function checkAgent(model: ChatModel): Promise<AgentCheck> {
     c.thinking.whenOff = r.thoughts ? 'thinks-anyway' : r.reasoningTokens ? 'billed-hidden' : 'off';
     if (r.thoughts) c.thinking.where = r.text ? 'separated' : 'cut off while thinking';
     if (r.cachedInputTokens) c.cachedTokensSeen = true;
+    if (r.usageEstimated) c.usageMissing = r.usageEstimated;
   } catch (e) {
     c.error = errorOf(e);
     return finish(c);
@@ -149,6 +153,7 @@ export async function checkAgent(model: ChatModel): Promise<AgentCheck> {
       const on = m.derive({ thinking: { ...a.thinking, bid: true, budgetTokens: 400 } });
       const r = await probe(on, c, say);
       c.thinking.whenOn = r.thoughtsVia ?? 'none';
+      if (r.thoughtsField) c.thinking.field = r.thoughtsField;
     } catch {
       c.thinking.whenOn = 'unknown';
     }
@@ -167,16 +172,21 @@ function finish(c: AgentCheck): AgentCheck {
   else if (c.logprobsTopK !== null && c.logprobsTopK > 5) c.notes.push(`top-${c.logprobsTopK} logprobs: entropy measured on the top 5 of every bid, renormalised`);
   else if (c.logprobsTopK !== null && c.logprobsTopK < 5) c.notes.push(`only top-${c.logprobsTopK} logprobs: every bid's entropy is measured on the top ${c.logprobsTopK}`);
   if (c.logprobsTopK === null) c.notes.push('logprobs off in the pool: entropy left out of V');
-  if (c.toolCalls === 'text-fallback') c.notes.push('tool calls only as <tool_call> text: SALE reads them (fallback); vLLM: add --enable-auto-tool-choice --tool-call-parser hermes');
+  if (c.toolCalls === 'text-fallback') c.notes.push('tool calls only through the Hermes fallback (<tool_call> text, which SALE reads); vLLM: add --enable-auto-tool-choice --tool-call-parser hermes');
   if (c.toolCalls === 'none' || c.toolCalls === 'refused') c.notes.push('no tool calls: this agent can bid and judge but cannot execute a plan');
   if (c.jsonMode === 'ignored') c.notes.push('JSON mode ignored: jury answers are read leniently (fenced JSON, "4/5", "four")');
   if (c.jsonMode === 'refused') c.notes.push('JSON mode refused: jury answers are read leniently');
   if (c.thinking.whenOff === 'thinks-anyway') c.notes.push(`thinks although told not to (switch: ${c.thinking.via}): thoughts are separated, billed and kept out of plans; check "thinking.via"`);
   if (c.thinking.whenOff === 'billed-hidden') c.notes.push('bills thinking tokens without sending them: billed, kept out of plan tokens');
+  const kept = 'separated from the answer, billed, shown folded, kept out of plan tokens, entropy and memory';
+  if (c.thinking.whenOn === 'content-tags') c.notes.push(`thinking: <think> tags inside content (when on): ${kept}`);
+  if (c.thinking.whenOn === 'reasoning-field') c.notes.push(`thinking: ${c.thinking.field ?? 'a reasoning field'} (when on): ${kept}`);
+  if (c.thinking.whenOn === 'billed-only' && c.thinking.whenOff !== 'billed-hidden') c.notes.push('thinking: billed but not sent (completion_tokens_details.reasoning_tokens, when on): billed, kept out of plan tokens');
   if (c.firstTokenMs !== undefined && c.firstTokenMs > 3000 && c.laterLatencyMs !== undefined && c.laterLatencyMs < c.firstTokenMs / 2) {
     c.notes.push(`first token after ${(c.firstTokenMs / 1000).toFixed(1)} s, later calls ${(c.laterLatencyMs / 1000).toFixed(1)} s: a cold start (the model was loading); shown as "loading model…"`);
   }
   if (c.rateLimited) c.notes.push(`rate limited (429${c.rateLimited.retryAfterS !== undefined ? `, Retry-After ${c.rateLimited.retryAfterS} s` : ''}): SALE waits and retries; lower concurrency or raise your rate limit`);
+  if (c.usageMissing) c.notes.push(`no usage reported (even with stream_options.include_usage): tokens and dollars are estimated from text length (about 4 characters a token), so budgets and the cost term C are approximate; each auction says so`);
   if (c.cachedTokensSeen) c.notes.push('prompt caching reported: cached tokens are billed at price.cachedInputPerMTok when set (else the input price)');
   if (c.price.blended === 0) c.notes.push('price 0: the cost term C cannot tell this agent from another free one');
   return c;
@@ -197,7 +207,7 @@ export function poolCheckCells(c: AgentCheck): string[] {
     c.error ? '–' : c.toolCalls,
     c.error ? '–' : c.logprobsTopK === null ? 'off' : c.logprobsTopK === 0 ? 'absent' : `top-${c.logprobsTopK}`,
     c.error ? '–' : c.jsonMode,
-    c.error ? '–' : `${c.thinking.whenOff === 'off' ? 'off ok' : c.thinking.whenOff}; on: ${c.thinking.whenOn ?? '?'} (${c.thinking.via})`,
+    c.error ? '–' : `${c.thinking.whenOff === 'off' ? 'off ok' : c.thinking.whenOff}; on: ${c.thinking.field ?? c.thinking.whenOn ?? '?'} (${c.thinking.via})`,
     ms(c.firstTokenMs),
     c.tokensPerSec === undefined ? '–' : String(c.tokensPerSec),
     `${c.price.inputPerMTok}/${c.price.outputPerMTok}`,

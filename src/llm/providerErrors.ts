@@ -36,7 +36,7 @@ export function classifyProviderError(status: number | undefined, message: strin
 }
 
 /** What to do next for each kind, with the exact command where one exists. */
-export function providerAction(kind: ProviderErrorKind, agent: AgentRef, extra: { retries?: number } = {}): string {
+export function providerAction(kind: ProviderErrorKind, agent: AgentRef): string {
   const server = serverKind(agent.baseUrl);
   const where = agent.baseUrl ?? 'the endpoint';
   switch (kind) {
@@ -54,7 +54,8 @@ export function providerAction(kind: ProviderErrorKind, agent: AgentRef, extra: 
         ? 'The prompt does not fit the context window: SALE trims the repository context and retries once; if that is not enough, raise it (OLLAMA_CONTEXT_LENGTH=16384 ollama serve) or describe a smaller task.'
         : 'The prompt does not fit the context window: SALE trims the repository context and retries once; if that is not enough, use a model with a longer context (vLLM: --max-model-len) or describe a smaller task.';
     case 'rate-limited':
-      return `Rate limited by ${where}${extra.retries !== undefined ? ` after ${extra.retries} retries that waited as Retry-After said (bounded)` : ''}: wait a minute, lower the pool's concurrency, or raise your account's rate limit.`;
+      // The message already says how many attempts were made (each after the wait Retry-After asked, capped).
+      return `Rate limited by ${where}: wait a minute, lower the pool's concurrency, or raise your account's rate limit.`;
     case 'wrong-url':
       return `${where} has no /chat/completions here: "baseUrl" usually ends in /v1 (Ollama: http://localhost:11434/v1).`;
     case 'unreachable':
@@ -73,7 +74,7 @@ export function providerAction(kind: ProviderErrorKind, agent: AgentRef, extra: 
   }
 }
 
-export function describeProviderError(status: number | undefined, message: string, agent: AgentRef, opts: { code?: string | null; retries?: number } = {}): ProviderErrorInfo {
+export function describeProviderError(status: number | undefined, message: string, agent: AgentRef, opts: { code?: string | null } = {}): ProviderErrorInfo {
   const kind = classifyProviderError(status, message, opts.code);
-  return { kind, action: providerAction(kind, agent, { retries: opts.retries }) };
+  return { kind, action: providerAction(kind, agent) };
 }

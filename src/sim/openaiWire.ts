@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { WireTokenLogprob } from './logprobs';
 import { tokenize } from './tokenizer';
@@ -215,6 +216,14 @@ export function completionChunks(c: Completion, includeUsage: boolean, tokensPer
   return out;
 }
 
+/** A JSON reply with its length; `headers` add to or override the defaults (Retry-After, a scripted header). */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** An OpenAI-style error body (`{ error: { message, type, param, code } }`). */
 export function errorBody(message: string, type: string, param: string | null = null, code: string | null = null) {
   return { error: { message, type, param, code } };
 }

@@ -14,7 +14,7 @@ import { countTokens, truncateTokens } from './tokenizer';
 
 export const QUIRK_PROFILE_NAMES = [
   'ollama-qwen3-thinking', 'vllm-no-tool-parser', 'openai-top20-cached', 'openrouter-no-logprobs',
-  'hidden-reasoning', 'slow-429', 'cold-start',
+  'hidden-reasoning', 'slow-429', 'cold-start', 'no-usage',
 ] as const;
 export type QuirkProfileName = (typeof QUIRK_PROFILE_NAMES)[number];
 
@@ -39,6 +39,11 @@ export interface QuirkProfile {
   logprobs: 'as-asked' | 'top20' | 'null';
   /** Jury answers ignore JSON mode: fenced JSON, or prose scores ("Plan 2: four out of five"). */
   juryStyle: 'json' | 'fenced' | 'prose';
+  /**
+   * `never`: no `usage` object at all, whole or streamed (even with `stream_options.include_usage`). Without it
+   * the simulator does what OpenAI does: usage in every whole answer, in a stream only when include_usage asks.
+   */
+  usage?: 'never';
   /** Share of prompt tokens reported as cached (`prompt_tokens_details.cached_tokens`, 128-token blocks). */
   cachedShare: number;
   /** Every n-th request of an agent gets 429 with Retry-After (seconds). */
@@ -82,6 +87,10 @@ export const QUIRK_PROFILES: Record<QuirkProfileName, QuirkProfile> = {
   'cold-start': {
     stands_for: 'A local server whose model is not loaded yet: the first request waits before its first token',
     toolCalls: 'native', logprobs: 'as-asked', juryStyle: 'json', cachedShare: 0, coldStartMs: 6000,
+  },
+  'no-usage': {
+    stands_for: 'A server that never reports usage (some OpenAI-compatible proxies and local servers; Ollama before 0.5.2 left it out of streams even with stream_options.include_usage): tokens and dollars are estimated from the text',
+    toolCalls: 'native', logprobs: 'as-asked', juryStyle: 'json', cachedShare: 0, usage: 'never',
   },
 };
 

@@ -5,7 +5,7 @@ import type { PoolConfig } from '../llm/poolConfig';
 import { entropyLatent, makeLogprobs } from './logprobs';
 import {
   type ChatCompletionRequest, type Completion, type WireToolCall,
-  completionBody, completionChunks, errorBody, modelObject, parseChatRequest, promptTokens, toolCallTokens,
+  completionBody, completionChunks, errorBody, modelObject, parseChatRequest, promptTokens, sendJson, toolCallTokens,
 } from './openaiWire';
 import { PlanTable } from './planTable';
 import { PromptCache, promptTokenStream } from './promptCache';
@@ -44,12 +44,6 @@ const MAX_BODY = 16 * 1024 * 1024;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 const sleep = (ms: number) => (ms > 0 ? new Promise<void>((r) => setTimeout(r, ms)) : Promise.resolve());
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
 
 /**
  * Reads the body. Past MAX_BODY the rest is read and thrown away, so the 413 can be sent and read by the client
@@ -142,9 +136,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
     const n = (requestsSeen.get(agent.id) ?? 0) + 1;
     requestsSeen.set(agent.id, n);
     if (q.rateLimit && n % q.rateLimit.every === 0) {
-      const text = JSON.stringify(errorBody(`Rate limit reached for ${agent.id} (simulated). Please try again in ${q.rateLimit.retryAfterS}s.`, 'requests', null, 'rate_limit_exceeded'));
-      res.writeHead(429, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Retry-After': String(q.rateLimit.retryAfterS) });
-      res.end(text);
+      sendJson(res, 429, errorBody(`Rate limit reached for ${agent.id} (simulated). Please try again in ${q.rateLimit.retryAfterS}s.`, 'requests', null, 'rate_limit_exceeded'), { 'Retry-After': String(q.rateLimit.retryAfterS) });
       return true;
     }
     if (q.coldStartMs) {
@@ -181,12 +173,13 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
     if (await quirkGate(agent, res)) return;
     const c = complete(agent, r.model, r);
     const delay = agent.latency.msPerRequest + agent.latency.msPerToken * c.usage.completion_tokens;
+    const sendsUsage = agent.quirks?.usage !== 'never';
     if (!r.stream) {
       await sleep(delay);
-      return sendJson(res, 200, completionBody(c));
+      return sendJson(res, 200, sendsUsage ? completionBody(c) : { ...completionBody(c), usage: undefined });
     }
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
-    const chunks = completionChunks(c, r.includeUsage);
+    const chunks = completionChunks(c, r.includeUsage && sendsUsage);
     const perChunk = delay / Math.max(1, chunks.length);
     let owed = 0; // timers cannot sleep less than ~1 ms, so sleep only once a whole millisecond is owed
     for (const ch of chunks) {

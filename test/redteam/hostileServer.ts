@@ -10,6 +10,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { errorBody, sendJson } from '../../src/sim/openaiWire';
 
 export interface ScriptedToolCall {
   id?: string;
@@ -184,24 +185,23 @@ export async function startHostileServer(script: Script = [{ content: 'ok', usag
     const model = typeof json?.model === 'string' ? json.model : 'hostile';
 
     if (step.status && step.status >= 400) {
-      const body = typeof step.errorBody === 'string' ? step.errorBody
-        : JSON.stringify(step.errorBody ?? { error: { message: `scripted ${step.status}`, type: 'hostile_error', code: null } });
-      res.writeHead(step.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...step.headers });
-      return void res.end(body);
+      if (typeof step.errorBody !== 'string') return sendJson(res, step.status, step.errorBody ?? errorBody(`scripted ${step.status}`, 'hostile_error'), step.headers);
+      // A raw (possibly non-JSON) body, sent as is.
+      res.writeHead(step.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(step.errorBody), ...step.headers });
+      return void res.end(step.errorBody);
     }
 
     if (!rec.stream) {
-      const body = JSON.stringify(completionJson(step, model));
+      const json = completionJson(step, model);
       if (fault?.kind === 'hang') {
         res.writeHead(200, { 'Content-Type': 'application/json', ...step.headers });
         return void res.flushHeaders();
       }
       if (fault?.kind === 'trickle') {
         res.writeHead(200, { 'Content-Type': 'application/json', ...step.headers });
-        return trickle(res, body, fault.intervalMs ?? 1000, fault.prefixBytes ?? 0);
+        return trickle(res, JSON.stringify(json), fault.intervalMs ?? 1000, fault.prefixBytes ?? 0);
       }
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...step.headers });
-      return void res.end(body);
+      return sendJson(res, 200, json, step.headers);
     }
 
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', ...step.headers });

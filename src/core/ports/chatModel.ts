@@ -97,6 +97,8 @@ export interface ChatResult {
   reasoningTokens?: number;
   /** Where thoughts arrived: `<think>` in content, a reasoning field, or only billed. */
   thoughtsVia?: 'content-tags' | 'reasoning-field' | 'billed-only';
+  /** The wire field the thoughts came in when `thoughtsVia` is 'reasoning-field' (for the pool check's report). */
+  thoughtsField?: 'reasoning_content' | 'reasoning';
   /** How tool calls arrived: native `tool_calls`, or Hermes `<tool_call>` text read by the fallback. */
   toolCallsVia?: 'native' | 'text';
 }

@@ -16,7 +16,6 @@ describe('completion reader: one place for the wire quirks (src/llm/completionRe
     const billed = readCompletion({ content: 'Plan', nativeToolCalls: [], usage: { completion_tokens: 50, completion_tokens_details: { reasoning_tokens: 40 }, prompt_tokens: 100, prompt_tokens_details: { cached_tokens: 64 } } }, [], 'x');
     assert.equal(billed.reasoningTokens, 40);
     assert.equal(billed.thoughtsVia, 'billed-only');
-    assert.equal(billed.cachedInputTokens, 64);
   });
 
   it('marks logprobs absent when null, empty or top-1 only, and sorts any top-k', () => {

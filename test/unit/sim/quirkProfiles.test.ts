@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import OpenAI from 'openai';
 import { defaultSuiteDir } from '../../../src/cli/resources';
 import { loadTaskFile } from '../../../src/cli/taskFile';
 import { auctionSettings } from '../../../src/core/auction/auctionSettings';
@@ -14,6 +15,7 @@ import { solveTask } from '../../../src/core/solve';
 import { copyDir, loadSuite } from '../../../src/core/suite';
 import { type PoolConfig, loadPoolFile } from '../../../src/llm/poolConfig';
 import { createPoolModels } from '../../../src/llm/poolModels';
+import { estimateTokens } from '../../../src/llm/usageGuard';
 import { startSimServer } from '../../../src/sim/server';
 import { countTokens } from '../../../src/sim/tokenizer';
 import { approveAll } from '../helpers/builders';
@@ -71,6 +73,8 @@ describe('quirk profiles: a whole solve on every simulated twin (src/sim/quirkPr
       const pool = forTest(loadPoolFile(join(TWINS, f)));
       const { r, events, memory } = await solveOn(pool);
       const a = r.auction;
+      const profile = (pool.agents[0].sim as { quirks: string | { profile: string } }).quirks;
+      const name = typeof profile === 'string' ? profile : profile.profile;
       const valid = a.bids.filter((b) => !b.error);
       assert.ok(valid.length >= 1 && a.winner, `an auction with a winner (${a.bids.map((b) => b.error).join('; ')})`);
       assert.ok(r.execution, 'the winner executed');
@@ -78,14 +82,20 @@ describe('quirk profiles: a whole solve on every simulated twin (src/sim/quirkPr
       for (const b of valid) {
         assert.doesNotMatch(b.raw, /<\/?think>|<tool_call>|let me think/i, `${b.agent}: plan is the answer only`);
         assert.ok(b.juryMean !== null, `${b.agent}: jurors' answers were readable (${b.jury.map((j) => j.note).join('; ')})`);
+        if (name === 'no-usage') {
+          // No usage from the server: C is the adapter's estimate from the plan's text (usageGuard.ts), not 0.
+          assert.ok(Math.abs(b.tokens - estimateTokens(b.raw)) <= 2, `${b.agent}: estimated plan tokens ${b.tokens} vs ${estimateTokens(b.raw)}`);
+          continue;
+        }
         // C counts the plan's own tokens: within rounding of what the plan text is (thoughts split by characters).
         const plan = countTokens(b.raw);
         assert.ok(Math.abs(b.tokens - plan) <= Math.max(3, plan * 0.12), `${b.agent}: plan tokens ${b.tokens} vs text ${plan}`);
       }
+      const estimated = a.explanation.filter((l) => /usage estimated from text length \(prompt_tokens missing; completion_tokens missing\)/.test(l));
+      if (name === 'no-usage') assert.ok(estimated.length >= 1, `the auction says usage was estimated (${a.explanation.join(' | ')})`);
+      else assert.equal(estimated.length, 0, 'usage was reported, nothing estimated');
       const rec = JSON.stringify(memory.get(r.memoryRecordId));
       assert.doesNotMatch(rec, /<think>|let me think|thinkingTokens/i, 'memory holds no thoughts');
-      const profile = (pool.agents[0].sim as { quirks: string | { profile: string } }).quirks;
-      const name = typeof profile === 'string' ? profile : profile.profile;
       if (name === 'openrouter-no-logprobs' || name === 'hidden-reasoning') {
         assert.ok(valid.every((b) => b.entropy === null));
         assert.ok(a.explanation.some((l) => /Entropy term dropped/.test(l)));
@@ -94,7 +104,14 @@ describe('quirk profiles: a whole solve on every simulated twin (src/sim/quirkPr
       }
       if (name === 'hidden-reasoning' || name === 'openrouter-no-logprobs') {
         // Billed thinking tokens reported by usage are kept out of the plan tokens but in the bid's dollars.
-        if (name === 'hidden-reasoning') assert.ok(valid.every((b) => (b.thinkingTokens ?? 0) > 0 && !b.thoughts));
+        if (name === 'hidden-reasoning') {
+          assert.ok(valid.every((b) => (b.thinkingTokens ?? 0) > 0 && !b.thoughts));
+          // completion_tokens_details.reasoning_tokens are billed: the bid's dollars cover plan and thinking tokens.
+          for (const b of valid) {
+            const out = pool.agents.find((x) => x.id === b.agent)!.price.outputPerMTok;
+            assert.ok(b.bidUsd >= ((b.tokens + b.thinkingTokens!) * out) / 1e6 - 1e-12, `${b.agent}: $${b.bidUsd} covers ${b.tokens}+${b.thinkingTokens} output tokens`);
+          }
+        }
       }
       if (name === 'cold-start') {
         const loading = events.filter((e) => e.type === 'model-loading').map((e) => (e as { agent: string }).agent);
@@ -108,6 +125,32 @@ describe('quirk profiles: a whole solve on every simulated twin (src/sim/quirkPr
       }
     });
   }
+
+  it('usage as servers send it: whole answers always, streams only with include_usage; never on the no-usage twin', async () => {
+    const twin = loadPoolFile(join(TWINS, 'no-usage.json'));
+    const plain: PoolConfig = { ...twin, agents: twin.agents.map(({ sim: _s, ...a }) => a) };
+    const usageOf = async (pool: PoolConfig) => {
+      const server = await startSimServer({ pool, suiteDir: defaultSuiteDir(), port: 0 });
+      try {
+        const client = new OpenAI({ baseURL: server.url, apiKey: 'sk-none', maxRetries: 0 });
+        const body = { model: pool.agents[0].model, messages: [{ role: 'user' as const, content: 'Say something about tests.' }], max_tokens: 20 };
+        const whole = await client.chat.completions.create(body);
+        const streamed = async (include: boolean) => {
+          let u: unknown;
+          for await (const c of await client.chat.completions.create({ ...body, stream: true, ...(include ? { stream_options: { include_usage: true } } : {}) })) u ??= c.usage ?? undefined;
+          return u;
+        };
+        return { whole: whole.usage, asked: await streamed(true), unasked: await streamed(false) };
+      } finally {
+        await server.close();
+      }
+    };
+    const openai = await usageOf(plain);
+    assert.ok(openai.whole && openai.whole.completion_tokens > 0);
+    assert.ok(openai.asked, 'a stream carries usage when include_usage asks');
+    assert.equal(openai.unasked, undefined, 'and not otherwise');
+    assert.deepEqual(await usageOf(twin), { whole: undefined, asked: undefined, unasked: undefined });
+  });
 
   it('top-20 logprobs give the same entropies as top-5 (one common k)', async () => {
     const twin = loadPoolFile(join(TWINS, 'openai.json'));
