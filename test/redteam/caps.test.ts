@@ -15,7 +15,8 @@ import { FileJournal } from '../../src/core/workspace/fileJournal';
 import { withHostileServer } from './hostileServer';
 import { GOOD_USAGE, model } from './redteamHelpers';
 import { tool } from './hostileExecution';
-import { NODE_REPO, approveAll, nodeTask, writeTree } from '../unit/helpers/execHelpers';
+import { approveAll, task } from '../unit/helpers/builders';
+import { NODE_REPO, writeTree } from '../unit/helpers/tempRepo';
 
 describe('red team: caps on write bytes, calls per turn and test runs (item 8)', function () {
   this.timeout(300_000);
@@ -38,7 +39,7 @@ describe('red team: caps on write bytes, calls per turn and test runs (item 8)',
       const m = model('hostile', srv.baseUrl);
       const journal = await FileJournal.open(dir);
       const r = await runEditTestLoop({
-        model: m, agentId: 'hostile', task: nodeTask({ testCommand: 'exit 1' }), plan: 'p', root: dir, runner: new ChildProcessCommandRunner({ sandbox: { kind: 'none', reason: 'test' } }),
+        model: m, agentId: 'hostile', task: task({ testCommand: 'exit 1' }), plan: 'p', root: dir, runner: new ChildProcessCommandRunner({ sandbox: { kind: 'none', reason: 'test' } }),
         approver: approveAll, journal, budget: { maxTurns: 40, maxTokens: 1e9, maxUsd: 100 }, loopDetection: { stopAfter: 100, warnAfter: 100 },
       });
       const sent = JSON.stringify(srv.requests.map((q) => q.json?.messages));

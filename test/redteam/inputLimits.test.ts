@@ -13,6 +13,7 @@ import { JsonlMemoryStore } from '../../src/core/memory/jsonlMemoryStore';
 import type { CodingTask } from '../../src/core/task';
 import { type RecordedRequest, type ScriptedStep, withHostileServer } from './hostileServer';
 import { GOOD_USAGE, PLAN, isJury, model } from './redteamHelpers';
+import { memoryBid, memoryRecord } from '../unit/helpers/builders';
 
 const HUGE = 2 * 1024 * 1024;
 const hugeBody = `The date formatter drops the timezone. ${'Lorem ipsum timezone formatter dolor sit amet. '.repeat(Math.ceil(HUGE / 48))}`;
@@ -60,8 +61,9 @@ describe('red team: one huge task does not poison memory or prompts (item 9)', f
 
   it('a giant record already in memory (written by an older version) is cut when it is read', async () => {
     const path = join(dir, 'm.jsonl');
-    const bid = (agent: string, score: number) => ({ agent, plan: `${PLAN}\n${'p'.repeat(HUGE)}`, tokens: 10, entropy: null, jury: [], cost: 0, value: 0, score, refined: false });
-    appendFileSync(path, JSON.stringify({ schema: 1, id: 'old', time: new Date().toISOString(), task: { id: 'x', text: `Timezone bug\n\n${hugeBody}`, source: 'text', repo: 'r' }, bids: [bid('cheap', 1), bid('dear', 0)], winner: 'dear', auctionUsd: 0, outcome: null }) + '\n');
+    const huge = (agent: string, score: number) => memoryBid(agent, { plan: `${PLAN}\n${'p'.repeat(HUGE)}`, tokens: 10, score });
+    const old = memoryRecord({ id: 'old', time: new Date().toISOString(), task: { id: 'x', text: `Timezone bug\n\n${hugeBody}`, source: 'text', repo: 'r' }, bids: [huge('cheap', 1), huge('dear', 0)], winner: 'dear' });
+    appendFileSync(path, JSON.stringify(old) + '\n');
     const memory = await AuctionMemory.open(new JsonlMemoryStore(path));
     const pairs = memory.retrievePairs('cheap', { title: 'Timezone bug', body: 'formatter drops the timezone' }, 8, 'outcome');
     assert.equal(pairs.length, 1);

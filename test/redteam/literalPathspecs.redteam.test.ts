@@ -7,7 +7,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { acceptToBranch } from '../../src/core/git/gitAccept';
-import { makeTempDir, removeDir, treeSnapshot, writeTree } from '../unit/helpers/execHelpers';
+import { makeTempDir, removeDir, treeSnapshot, writeTree } from '../unit/helpers/tempRepo';
 
 describe('red team: git pathspecs in --branch accept (item 2)', () => {
   let root: string;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type AgentConfig } from '../../src/llm/poolConfig';
 import { OpenAIChatModel } from '../../src/llm/chatModel';
 import type { RecordedRequest, ScriptedStep } from './hostileServer';
+import { agent as poolAgent } from '../unit/helpers/builders';
 
 export const root = join(__dirname, '..', '..');
 
@@ -14,8 +15,9 @@ export const PLAN = [
 
 export const GOOD_USAGE = { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150 };
 
+/** An agent (builders' `agent`) pointed at the hostile server, with no retries and no logprobs. */
 export function agent(id: string, baseUrl: string, extra: Partial<AgentConfig> = {}): AgentConfig {
-  return { id, provider: 'openai', model: id, baseUrl, price: { inputPerMTok: 1, outputPerMTok: 2 }, logprobs: false, maxRetries: 0, timeoutMs: 10_000, ...extra };
+  return poolAgent(id, [1, 2], { baseUrl, logprobs: false, maxRetries: 0, timeoutMs: 10_000, ...extra });
 }
 
 export function model(id: string, baseUrl: string, extra: Partial<AgentConfig> = {}): OpenAIChatModel {

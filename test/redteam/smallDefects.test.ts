@@ -17,6 +17,7 @@ import { parsePoolConfig } from '../../src/llm/poolConfig';
 import { startSimServer } from '../../src/sim/server';
 import { withHostileServer } from './hostileServer';
 import { GOOD_USAGE, PLAN, byAgent, model } from './redteamHelpers';
+import { auctionRecord, bid } from '../unit/helpers/builders';
 
 const task: CodingTask = { id: 't', title: 'Fix truncate', body: 'off by one', source: 'text', repo: 'r' };
 
@@ -50,15 +51,14 @@ describe('red team: smaller defects (item 11)', function () {
 
   it('a corrupt memory file is copied aside once and rewritten without the bad lines, however many runs follow', async () => {
     const path = join(dir, 'memory.jsonl');
-    const bid = (agent: string, score: number) => ({ agent, raw: PLAN, tokens: 1, entropy: null, jury: [], score, refined: false, cost: 0, value: 0 });
-    const record = (id: string) => ({ taskId: id, winner: 'a', bids: [bid('a', 0), bid('b', 1)], usage: { bids: { inputTokens: 0, outputTokens: 0, usd: 0, calls: 0 }, jury: { inputTokens: 0, outputTokens: 0, usd: 0, calls: 0 }, refinement: { inputTokens: 0, outputTokens: 0, usd: 0, calls: 0 } } });
+    const record = (id: string) => auctionRecord([bid('a', { raw: PLAN, tokens: 1, score: 0 }), bid('b', { raw: PLAN, tokens: 1, score: 1 })], { taskId: id });
     const m0 = await AuctionMemory.open(new JsonlMemoryStore(path));
-    await m0.recordAuction({ ...task, id: 'first' }, record('first') as never);
+    await m0.recordAuction({ ...task, id: 'first' }, record('first'));
     appendFileSync(path, '{"schema":1,"id":"broken"\nnot json\n');
     for (let run = 0; run < 3; run++) {
       const m = await AuctionMemory.open(new JsonlMemoryStore(path));
       assert.equal(m.size, 1 + run);
-      await m.recordAuction({ ...task, id: `run${run}` }, record(`run${run}`) as never);
+      await m.recordAuction({ ...task, id: `run${run}` }, record(`run${run}`));
     }
     const copies = readdirSync(dir).filter((f) => f.includes('.corrupt-'));
     assert.equal(copies.length, 1, `copies: ${copies.join(', ')}`);

@@ -12,7 +12,8 @@ import type { CodingTask } from '../../src/core/task';
 import { ChildProcessCommandRunner } from '../../src/core/execution/childProcessRunner';
 import { runEditTestLoop } from '../../src/core/execution/editLoop';
 import { FileJournal } from '../../src/core/workspace/fileJournal';
-import { NODE_REPO, approveAll, nodeTask, writeTree } from '../unit/helpers/execHelpers';
+import { approveAll, task as nodeTask } from '../unit/helpers/builders';
+import { NODE_REPO, writeTree } from '../unit/helpers/tempRepo';
 import { withHostileServer } from './hostileServer';
 import { GOOD_USAGE, PLAN, byAgent, isJury, model, within } from './redteamHelpers';
 

@@ -14,7 +14,8 @@ import type { CodingTask } from '../../src/core/task';
 import { ChildProcessCommandRunner } from '../../src/core/execution/childProcessRunner';
 import { runEditTestLoop } from '../../src/core/execution/editLoop';
 import type { SaleEvent } from '../../src/core/events';
-import { NODE_REPO, approveAll, makeTempDir, nodeTask, removeDir, writeTree } from '../unit/helpers/execHelpers';
+import { approveAll, task as nodeTask } from '../unit/helpers/builders';
+import { makeTempDir, NODE_REPO, removeDir, writeTree } from '../unit/helpers/tempRepo';
 import { type ScriptedStep, withHostileServer } from './hostileServer';
 import { PLAN, byAgent, model } from './redteamHelpers';
 

@@ -7,7 +7,8 @@ import type { BenchResults, TaskRun } from '../../../src/bench/results';
 import { DEFAULT_WEIGHTS } from '../../../src/core/auction/auctionSettings';
 import { type CalibrationItem, evaluateWeights, fitWeights, outcomeOf, pickWith } from '../../../src/bench/calibration';
 import { itemsFromMemory, loadWeightsFile } from '../../../src/bench/calibrationData';
-import type { MemoryRecord } from '../../../src/core/memory/memoryRecord';
+import type { MemoryBid, MemoryRecord } from '../../../src/core/memory/memoryRecord';
+import { memoryBid, memoryRecord, outcome } from '../helpers/builders';
 import { mulberry32 } from '../../../src/core/auction/seededShuffle';
 
 const AGENTS = [
@@ -117,13 +118,14 @@ describe('calibration: fitting the scoring weights', () => {
   });
 
   it('reads items from memory records and loads a weights file in either form', () => {
-    const bid = (agent: string, refined = false, score = -1) => ({ agent, plan: 'p', tokens: 100, entropy: 0.4, jury: [{ judge: 'big', score: 3 }], cost: 0, value: 0, score, refined });
-    const rec = (outcome: MemoryRecord['outcome'], bids = [bid('small'), bid('mid'), bid('big')]): MemoryRecord => ({ schema: 1, id: 'r', time: '', task: { id: 't', text: 't', source: 'suite', repo: 'r' }, bids, winner: 'small', auctionUsd: 0, outcome });
+    const planned = (agent: string, over: Partial<MemoryBid> = {}) => memoryBid(agent, { plan: 'p', entropy: 0.4, jury: [{ judge: 'big', score: 3 }], score: -1, ...over });
+    const rec = (done: MemoryRecord['outcome'], bids = [planned('small'), planned('mid'), planned('big')]): MemoryRecord =>
+      memoryRecord({ task: { id: 't', text: 't', source: 'suite', repo: 'r' }, bids, winner: 'small', outcome: done });
     const prices = { small: 0.05, mid: 0.16, big: 0.36 };
     const items = itemsFromMemory([
-      rec({ executedBy: 'mid', passed: true, turns: 1, tokens: 1, usd: 0.01, kept: null, escalatedFrom: ['small'], overridden: false, attempts: [] }),
+      rec(outcome('mid', { usd: 0.01, escalatedFrom: ['small'], attempts: [] })),
       rec(null),
-      rec({ executedBy: 'small', passed: true, turns: 1, tokens: 1, usd: 0.01, kept: null, escalatedFrom: [], overridden: false, attempts: [] }, [bid('small'), bid('small', true, -9), bid('big')]),
+      rec(outcome('small', { usd: 0.01, attempts: [] }), [planned('small'), planned('small', { refined: true, score: -9 }), planned('big')]),
     ], prices);
     assert.equal(items.length, 1);
     assert.deepEqual(items[0].passed, { small: false, mid: true });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { type BenchResults, TaskRunSchema } from '../../../src/bench/results';
-import { runBench } from '../../../src/bench/runBench';
+import { orderRequestSeed, orderTasks, quickSubset, runBench } from '../../../src/bench/runBench';
 import { summarise } from '../../../src/bench/stats';
+import { loadSuite } from '../../../src/core/suite';
 
 /**
  * The bench end to end on the simulated default pool and a few suite tasks (real copies, real test runs).
@@ -13,6 +14,7 @@ const POOL = join(__dirname, '..', '..', '..', 'pools', 'sim-default.json');
 const TASKS = ['cache-ttl-boundary', 'cli-equals-in-value', 'cache-memoize-args', 'date-format-month-offset'];
 
 const strip = (r: BenchResults) => r.runs.map(({ wallMs: _w, ...x }) => x);
+
 
 describe('bench: end to end on the simulated pool', function () {
   this.timeout(180_000);
@@ -101,5 +103,21 @@ describe('bench: end to end on the simulated pool', function () {
     const c = await runBench({ ...small, seed: 12 });
     assert.notDeepEqual(c.orders[0].requestSeed, a.orders[0].requestSeed);
     assert.notDeepEqual(strip(c), strip(a));
+  });
+});
+
+describe('bench: orders (bench/runBench)', () => {
+
+  it('orders: the same seed gives the same order and request seed; other seeds or orders differ', () => {
+    const suite = loadSuite(SUITE);
+    const ids = (s: number, o: number) => orderTasks(suite, s, o).map((e) => e.task.id).join(',');
+    assert.equal(ids(1, 0), ids(1, 0));
+    assert.notEqual(ids(1, 0), ids(1, 1));
+    assert.notEqual(ids(1, 0), ids(2, 0));
+    assert.equal(orderRequestSeed(1, 3), orderRequestSeed(1, 3));
+    assert.notEqual(orderRequestSeed(1, 3), orderRequestSeed(1, 4));
+    const q = quickSubset(suite);
+    assert.equal(q.length, 10);
+    assert.ok(new Set(q.map((e) => e.task.family)).size >= 2);
   });
 });

@@ -5,31 +5,25 @@ import { AuctionMemory } from '../../../src/core/memory/auctionMemory';
 import { auctionSettings } from '../../../src/core/auction/auctionSettings';
 import { ChildProcessCommandRunner } from '../../../src/core/execution/childProcessRunner';
 import { InMemoryStore, JsonlMemoryStore } from '../../../src/core/memory/jsonlMemoryStore';
-import { detectPromptKindOf } from '../../../src/core/auction/prompts';
 import { solveTask } from '../../../src/core/solve';
-import type { ChatModel, ChatRequest, ChatResult } from '../../../src/core/ports/chatModel';
-import { PLAN, batchJury } from '../helpers/fakeModel';
-import { NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, treeSnapshot, writeTree } from '../helpers/execHelpers';
+import { agent, approveAll, task } from '../helpers/builders';
+import { batchJury, call, FakeChatModel, PLAN } from '../helpers/fakeChatModel';
+import { makeTempDir, NODE_REPO, removeDir, treeSnapshot, writeTree } from '../helpers/tempRepo';
 
-/** One model that bids, judges and, when executing, fixes add() and finishes. */
-function solver(id: string): ChatModel {
-  const agent = testAgent(id, 0.1, 0.1);
-  return {
-    agent,
-    async chat(req: ChatRequest): Promise<ChatResult> {
-      const kind = detectPromptKindOf(req.messages);
-      const base = { toolCalls: [] as ChatResult['toolCalls'], inputTokens: 50, outputTokens: 50, usd: 1e-5, finishReason: 'stop', latencyMs: 0 };
-      if (kind === 'bid') return { ...base, text: PLAN(id) };
-      if (kind === 'juryBatch') return { ...base, text: batchJury(req, () => 4) };
-      const turn = req.messages.filter((m) => m.role === 'assistant').length;
-      const script = [
-        call('edit_file', { path: 'src/add.js', search: 'return a - b;', replace: 'return a + b;' }),
-        call('run_tests', {}),
-        call('finish', { summary: 'fixed' }),
-      ];
-      return { ...base, text: '', toolCalls: [script[Math.min(turn, 2)]], finishReason: 'tool_calls' };
-    },
-  };
+/** One model that bids, judges and, when executing, fixes add() and finishes; every call bills 50 + 50 tokens, $0.00001. */
+function solver(id: string): FakeChatModel {
+  const billed = { inputTokens: 50, outputTokens: 50, usd: 1e-5 };
+  const fix = () => [
+    call('edit_file', { path: 'src/add.js', search: 'return a - b;', replace: 'return a + b;' }),
+    call('run_tests', {}),
+    call('finish', { summary: 'fixed' }),
+  ];
+  return new FakeChatModel(agent(id, 0.1), (req, _n, kind) => {
+    if (kind === 'bid') return { ...billed, text: PLAN(id) };
+    if (kind === 'juryBatch') return { ...billed, text: batchJury(req, () => 4) };
+    const turn = req.messages.filter((m) => m.role === 'assistant').length;
+    return { ...billed, toolCalls: [fix()[Math.min(turn, 2)]], finishReason: 'tool_calls' };
+  });
 }
 
 describe('solveTask accept / revert', function () {
@@ -43,7 +37,7 @@ describe('solveTask accept / revert', function () {
 
   const run = async (memory: AuctionMemory) =>
     solveTask({
-      task: nodeTask(), root, models: [solver('a')], memory,
+      task: task(), root, models: [solver('a')], memory,
       settings: { auction: auctionSettings({}), budget: { maxTurns: 8, maxTokens: 100_000, maxUsd: 1 }, escalation: { enabled: false } },
       runner: new ChildProcessCommandRunner(), approver: approveAll,
     });
@@ -82,7 +76,7 @@ describe('JSON-lines memory after a crash', () => {
     const root = await makeTempDir('sale-jsonl-repo-');
     await writeTree(root, NODE_REPO);
     try {
-      await solveTask({ task: nodeTask(), root, models: [solver('a')], memory: m1,
+      await solveTask({ task: task(), root, models: [solver('a')], memory: m1,
         settings: { auction: auctionSettings({}), budget: { maxTurns: 8, maxTokens: 100_000, maxUsd: 1 }, escalation: { enabled: false } },
         runner: new ChildProcessCommandRunner(), approver: approveAll });
     } finally {

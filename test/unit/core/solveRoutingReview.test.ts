@@ -8,12 +8,13 @@ import { detectPromptKindOf } from '../../../src/core/auction/prompts';
 import { routingSettings } from '../../../src/core/routing/routingSettings';
 import { type ReviewDecision, type SolveSettings, solveTask } from '../../../src/core/solve';
 import type { ChatModel, ChatRequest, ChatResult } from '../../../src/core/ports/chatModel';
-import { PLAN, batchJury } from '../helpers/fakeModel';
-import { NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, writeTree } from '../helpers/execHelpers';
+import { PLAN, batchJury, call } from '../helpers/fakeChatModel';
+import { agent as testAgent, approveAll, task as nodeTask } from '../helpers/builders';
+import { NODE_REPO, makeTempDir, removeDir, writeTree } from '../helpers/tempRepo';
 
 /** A model that bids, judges and fixes add(); counts its calls by prompt kind. */
 function solver(id: string, price: number, calls: Map<string, number>): ChatModel {
-  const agent = testAgent(id, price, price);
+  const agent = testAgent(id, price);
   return {
     agent,
     async chat(req: ChatRequest): Promise<ChatResult> {

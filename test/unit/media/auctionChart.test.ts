@@ -1,20 +1,17 @@
 import assert from 'node:assert/strict';
 import type { Bid } from '../../../src/core/auction/auctionRecord';
 import { auctionChart, niceTicks, roundForPeople } from '../../../media/auctionChart';
+import { bid } from '../helpers/builders';
 
-function bid(agent: string, cost: number, value: number, refined = false, error?: string): Bid {
-  return {
-    agent, model: agent, round: refined ? 1 : 0, refined, raw: '', tokens: 300, entropy: null, jury: [], juryMean: null, pricePerMTok: 1,
-    plan: { approach: '', files: [], commands: [], steps: [], risks: '', verification: '', sectionsFound: [] },
-    cost, valueEntropy: 0, valueJury: value, value, score: error ? Number.POSITIVE_INFINITY : cost - value, estimatedExecUsd: 0, bidUsd: 0, error,
-  };
-}
+/** A bid at (cost, value) on the picture; its score is C − V (a failed bid scores +∞). */
+const at = (agentId: string, cost: number, value: number, over: Partial<Bid> = {}): Bid =>
+  bid(agentId, { tokens: 300, cost, valueJury: value, value, score: over.error ? Number.POSITIVE_INFINITY : cost - value, ...over });
 
 /** Screen y of a line at screen x. */
 const yAt = (l: { x1: number; y1: number; x2: number; y2: number }, x: number) => l.y1 + ((x - l.x1) / (l.x2 - l.x1)) * (l.y2 - l.y1);
 
 describe('auction picture (media/auctionChart)', () => {
-  const bids = [bid('small', 0.1, 1.5), bid('mid', 0.3, 2.6), bid('big', 1.08, 3.2), bid('down', 0, 0, false, 'timed out'), bid('small', 0.12, 2.9, true)];
+  const bids = [at('small', 0.1, 1.5), at('mid', 0.3, 2.6), at('big', 1.08, 3.2), at('down', 0, 0, { error: 'timed out' }), at('small', 0.12, 2.9, { refined: true, round: 1 })];
   const winner = 4; // small, refined: 0.12 − 2.9 is the lowest score
 
   it('puts every other bid below the line of equal score through the winner (the winner is visibly best)', () => {
@@ -45,11 +42,11 @@ describe('auction picture (media/auctionChart)', () => {
   });
 
   it('keeps every point and line inside the drawing, also for a single bid', () => {
-    for (const c of [auctionChart(bids, winner)!, auctionChart([bid('only', 0.2, 1)], 0)!]) {
+    for (const c of [auctionChart(bids, winner)!, auctionChart([at('only', 0.2, 1)], 0)!]) {
       for (const p of c.points) assert.ok(p.cx >= c.plot.left && p.cx <= c.plot.right && p.cy >= c.plot.top && p.cy <= c.plot.bottom, p.label);
       for (const l of c.lines) for (const [x, y] of [[l.x1, l.y1], [l.x2, l.y2]]) assert.ok(x >= c.plot.left - 1e-6 && x <= c.plot.right + 1e-6 && y >= c.plot.top - 1e-6 && y <= c.plot.bottom + 1e-6);
     }
-    assert.equal(auctionChart([bid('down', 0, 0, false, 'x')], null), null);
+    assert.equal(auctionChart([at('down', 0, 0, { error: 'x' })], null), null);
   });
 
   it('rounds axis figures for people', () => {

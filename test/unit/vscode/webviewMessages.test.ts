@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
-import type { Bid } from '../../../src/core/auction/auctionRecord';
 import type { SaleEvent } from '../../../src/core/events';
 import { applyEvent, phaseSummary } from '../../../src/vscode/panelModel';
 import { HostMessageSchema, initialPanelState, parseHostMessage, parseWebviewMessage } from '../../../src/vscode/webviewMessages';
-
-function bid(agent: string, over: Partial<Bid> = {}): Bid {
-  return {
-    agent, model: agent, round: 0, refined: false, raw: `## Approach\nplan of ${agent}`,
-    plan: { approach: 'x', files: [], commands: [], steps: [], risks: '', verification: '', sectionsFound: ['Approach'] },
-    tokens: 120, entropy: 0.4, jury: [{ judge: 'a', score: 4 }], juryMean: 4, pricePerMTok: 0.3,
-    cost: 0.036, valueEntropy: 0.4, valueJury: 1, value: 1.4, score: -1.364, estimatedExecUsd: 0.001, bidUsd: 0.0001, ...over,
-  };
-}
+import { auctionRecord, bid, usageTotals } from '../helpers/builders';
 
 describe('webview messages (vscode/webviewMessages)', () => {
   it('accepts every well-formed action', () => {
@@ -79,11 +70,10 @@ describe('panel state from engine events (vscode/panelModel)', () => {
     s = applyEvent(s, { type: 'refine-start', agents: ['a'] });
     s = applyEvent(s, { type: 'bid', bid: bid('a', { round: 1, refined: true }) });
     assert.equal(s.bids.length, 3);
-    const record = {
-      taskId: 't', startedAt: '', durationMs: 1, juryMode: 'per-judge' as const, weights: { cost: 1, entropy: 1, jury: {}, juryDefault: 1 },
-      bids: s.bids, provisionalWinner: 'b', winner: 'a', winnerBidIndex: 2, refinements: [], explanation: ['a won: lowest C − V'],
-      usage: { bids: { inputTokens: 1, outputTokens: 1, usd: 0.01, calls: 2 }, jury: { inputTokens: 1, outputTokens: 1, usd: 0.02, calls: 2 }, refinement: { inputTokens: 0, outputTokens: 0, usd: 0, calls: 0 } },
-    };
+    const record = auctionRecord(s.bids, {
+      provisionalWinner: 'b', winner: 'a', winnerBidIndex: 2, explanation: ['a won: lowest C − V'],
+      usage: { bids: usageTotals({ inputTokens: 1, outputTokens: 1, usd: 0.01, calls: 2 }), jury: usageTotals({ inputTokens: 1, outputTokens: 1, usd: 0.02, calls: 2 }), refinement: usageTotals() },
+    });
     s = applyEvent(s, { type: 'auction-done', record });
     assert.equal(s.phase, 'refining', 'review starts only when the host waits for the decision');
     assert.equal(s.winnerBidIndex, 2);

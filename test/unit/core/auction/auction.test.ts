@@ -7,24 +7,32 @@ import { auctionSettings } from '../../../../src/core/auction/auctionSettings';
 import { InMemoryStore } from '../../../../src/core/memory/jsonlMemoryStore';
 import type { CodingTask } from '../../../../src/core/task';
 import { OpenAIChatModel } from '../../../../src/llm/chatModel';
-import { FakeModel, PLAN, agent, batchJury, logprobsWith, pairJury } from '../../helpers/fakeModel';
+import { agent } from '../../helpers/builders';
+import { batchJury, FakeChatModel, logprobsWith, pairJury, PLAN, type ScriptStep } from '../../helpers/fakeChatModel';
+import type { PromptKind } from '../../../../src/core/auction/prompts';
+import type { ChatRequest } from '../../../../src/core/ports/chatModel';
 
 const task: CodingTask = { id: 't1', title: 'Fix the date parser', body: 'parseDate fails on ISO strings', source: 'text', repo: 'r', testCommand: 'npm test' };
 const ctx = { files: ['src/a.js'], testCommand: 'npm test' };
 
+type PoolOpts = { logprobs?: boolean; mode?: 'batch' | 'pair' };
+
+/** How agent `id` answers: its plan (300 tokens) when bidding or refining; plan "X" gets jury score juryOf[X]. */
+function reply(id: string, juryOf: Record<string, number | string>, opts: PoolOpts) {
+  return (kind: PromptKind | undefined, req: ChatRequest): ScriptStep => {
+    if (kind === 'bid') return { text: PLAN(id), outputTokens: 300, logprobs: opts.logprobs === false ? undefined : logprobsWith(300, [0.5, 0.5]) };
+    if (kind === 'refine') return { text: PLAN(`${id}-refined`), outputTokens: 300, logprobs: opts.logprobs === false ? undefined : logprobsWith(300, [0.5, 0.5]) };
+    const scoreOf = (plan: string) => juryOf[/\((.*?)\)/.exec(plan)![1]];
+    if (kind === 'juryBatch') return { text: batchJury(req, scoreOf) };
+    if (kind === 'juryPair') return { text: pairJury(req, scoreOf) };
+    return { text: '' };
+  };
+}
+
 /** Pool of three where plan "X" gets jury score juryOf[X] from every judge; every plan is 300 tokens. */
-function pool(juryOf: Record<string, number | string>, opts: { logprobs?: boolean; mode?: 'batch' | 'pair' } = {}) {
+function pool(juryOf: Record<string, number | string>, opts: PoolOpts = {}) {
   const ids = [['cheap', 0.05], ['mid', 0.16], ['big', 0.36]] as const;
-  return ids.map(([id, price]) =>
-    new FakeModel(agent(id, price), (kind, req) => {
-      if (kind === 'bid') return { text: PLAN(id), tokens: 300, logprobs: opts.logprobs === false ? undefined : logprobsWith(300, [0.5, 0.5]) };
-      if (kind === 'refine') return { text: PLAN(`${id}-refined`), tokens: 300, logprobs: opts.logprobs === false ? undefined : logprobsWith(300, [0.5, 0.5]) };
-      const scoreOf = (plan: string) => juryOf[/\((.*?)\)/.exec(plan)![1]];
-      if (kind === 'juryBatch') return { text: batchJury(req, scoreOf) };
-      if (kind === 'juryPair') return { text: pairJury(req, scoreOf) };
-      return { text: '' };
-    }),
-  );
+  return ids.map(([id, price]) => FakeChatModel.byKind(agent(id, price), reply(id, juryOf, opts)));
 }
 
 describe('runAuction', () => {
@@ -84,10 +92,8 @@ describe('runAuction', () => {
   it('reads a jury score of "seven" as unreadable and scores the plan on the other judges', async () => {
     const models = pool({ cheap: 2, mid: 4, big: 5 });
     // The cheap judge answers nonsense for every plan.
-    const bad = new FakeModel(models[0].agent, (kind, req) => {
-      if (kind === 'juryBatch') return { text: batchJury(req, () => 'seven') };
-      return (models[0] as unknown as { reply: (k: typeof kind, r: typeof req) => { text: string } }).reply(kind, req);
-    });
+    const honest = reply('cheap', { cheap: 2, mid: 4, big: 5 }, {});
+    const bad = FakeChatModel.byKind(models[0].agent, (kind, req) => (kind === 'juryBatch' ? { text: batchJury(req, () => 'seven') } : honest(kind, req)));
     const rec = await runAuction({ task, repoContext: ctx, models: [bad, models[1], models[2]], settings: auctionSettings({ juryPanel: 'all', weights }) });
     const big = rec.bids.find((b) => b.agent === 'big')!;
     const fromCheap = big.jury.find((j) => j.judge === 'cheap')!;
@@ -100,8 +106,8 @@ describe('runAuction', () => {
 
   it('survives a garbage bidder and an empty plan, and fails clearly if nobody bids', async () => {
     const models = pool({ cheap: 2, mid: 4, big: 5 });
-    const empty = new FakeModel(agent('empty', 0.01), (kind) => (kind === 'bid' ? { text: '   ' } : { text: '{}' }));
-    const garbage = new FakeModel(agent('garbage', 0.02), (kind) => (kind === 'bid' ? { text: '%%%% ### !!! 1234' } : { text: 'no idea' }));
+    const empty = FakeChatModel.byKind(agent('empty', 0.01), (kind) => (kind === 'bid' ? { text: '   ' } : { text: '{}' }));
+    const garbage = FakeChatModel.byKind(agent('garbage', 0.02), (kind) => (kind === 'bid' ? { text: '%%%% ### !!! 1234' } : { text: 'no idea' }));
     const rec = await runAuction({ task, repoContext: ctx, models: [...models, empty, garbage], settings: auctionSettings({ juryPanel: 'all', weights }) });
     assert.equal(rec.winner, 'big');
     assert.match(rec.bids.find((b) => b.agent === 'empty')!.error!, /empty plan/);

@@ -2,18 +2,14 @@ import assert from 'node:assert/strict';
 import type { Bid, JuryScore, Weights } from '../../../../src/core/auction/auctionRecord';
 import { explainAuction, termShares } from '../../../../src/core/auction/explain';
 import { scoreBid } from '../../../../src/core/auction/scoring';
+import { bid } from '../../helpers/builders';
 
 const weights: Weights = { cost: 1, entropy: 1, jury: { a: 0.5 }, juryDefault: 0.25 };
 
 /** A bid scored by the real scoring function, so the explanation is tested against real C, V and score. */
-function bid(agent: string, price: number, tokens: number, entropy: number | null, scores: Record<string, number | null>): Bid {
+function scored(agentId: string, price: number, tokens: number, entropy: number | null, scores: Record<string, number | null>): Bid {
   const jury: JuryScore[] = Object.entries(scores).map(([judge, score]) => ({ judge, score }));
-  const p = scoreBid(weights, price, tokens, entropy, jury);
-  return {
-    agent, model: agent, round: 0, refined: false, raw: '', tokens, entropy, jury, juryMean: null, pricePerMTok: price,
-    plan: { approach: '', files: [], commands: [], steps: [], risks: '', verification: '', sectionsFound: [] },
-    ...p, estimatedExecUsd: 0, bidUsd: 0,
-  };
+  return bid(agentId, { raw: '', tokens, entropy, jury, pricePerMTok: price, ...scoreBid(weights, price, tokens, entropy, jury) });
 }
 const text = (bids: Bid[], useEntropy = true) => {
   const sorted = [...bids].sort((x, y) => x.score - y.score);
@@ -23,8 +19,8 @@ const text = (bids: Bid[], useEntropy = true) => {
 describe('explainAuction: the words name the term that decided', () => {
   it('a pricier winner that won on entropy is not said to have the better jury (npm run demo, task 1)', () => {
     // Same jury, the pricier plan has the higher entropy value.
-    const cheap = bid('cheap', 0.1, 1000, 0.1, { a: 3, b: 3 });
-    const pricey = bid('pricey', 0.3, 1000, 0.6, { a: 3, b: 3 });
+    const cheap = scored('cheap', 0.1, 1000, 0.1, { a: 3, b: 3 });
+    const pricey = scored('pricey', 0.3, 1000, 0.6, { a: 3, b: 3 });
     const t = text([cheap, pricey]);
     assert.match(t, /pricey wins/);
     assert.match(t, /leads by 0\.300 on a higher entropy value \(0\.600 vs 0\.100, \+0\.500\), despite a higher cost \(C 0\.300 vs 0\.100, −0\.200\)\./);
@@ -33,8 +29,8 @@ describe('explainAuction: the words name the term that decided', () => {
   });
 
   it('a pricier winner whose jury carried it says jury, and the juror that made the difference', () => {
-    const cheap = bid('cheap', 0.1, 1000, 0.5, { a: 2, b: 3 });
-    const pricey = bid('pricey', 0.3, 1000, 0.5, { a: 4, b: 3 });
+    const cheap = scored('cheap', 0.1, 1000, 0.5, { a: 2, b: 3 });
+    const pricey = scored('pricey', 0.3, 1000, 0.5, { a: 4, b: 3 });
     const t = text([cheap, pricey]);
     assert.match(t, /pricey leads by 0\.800 on a higher jury value \(2\.750 vs 1\.750, \+1\.000\), despite a higher cost/);
     assert.doesNotMatch(t, /entropy value/);
@@ -42,37 +38,37 @@ describe('explainAuction: the words name the term that decided', () => {
   });
 
   it('a cheaper winner with the worse jury says it won on cost despite the jury', () => {
-    const cheap = bid('cheap', 0.1, 1000, 0.5, { a: 3, b: 2 });
-    const pricey = bid('pricey', 2, 1000, 0.5, { a: 3, b: 4 });
+    const cheap = scored('cheap', 0.1, 1000, 0.5, { a: 3, b: 2 });
+    const pricey = scored('pricey', 2, 1000, 0.5, { a: 3, b: 4 });
     const t = text([cheap, pricey]);
     assert.match(t, /cheap leads by 1\.400 on a lower cost \(C 0\.100 vs 2\.000, \+1\.900\), despite a lower jury value \(2\.000 vs 2\.500, −0\.500\)\./);
   });
 
   it('names several helping terms, largest first, and leaves out terms that did not move', () => {
-    const a = bid('a1', 0.1, 1000, 0.9, { a: 4 });
-    const b = bid('b1', 0.2, 1000, 0.5, { a: 4 });
+    const a = scored('a1', 0.1, 1000, 0.9, { a: 4 });
+    const b = scored('b1', 0.2, 1000, 0.5, { a: 4 });
     const t = text([a, b]);
     assert.match(t, /a1 leads by 0\.500 on a higher entropy value \(0\.900 vs 0\.500, \+0\.400\) and a lower cost \(C 0\.100 vs 0\.200, \+0\.100\)\./);
     assert.doesNotMatch(t, /despite/);
   });
 
   it('with entropy off, never mentions it', () => {
-    const cheap = bid('cheap', 0.1, 1000, null, { a: 3 });
-    const pricey = bid('pricey', 0.3, 1000, null, { a: 4 });
+    const cheap = scored('cheap', 0.1, 1000, null, { a: 3 });
+    const pricey = scored('pricey', 0.3, 1000, null, { a: 4 });
     const t = text([cheap, pricey], false);
     assert.doesNotMatch(t, /entropy/);
     assert.deepEqual(termShares(pricey, cheap, false).map((s) => s.term), ['jury', 'cost']);
   });
 
   it('a tie says the tie rule decided, not a term', () => {
-    const a = bid('a1', 0.1, 1000, 0.5, { a: 3 });
-    const b = bid('b1', 0.1, 1000, 0.5, { a: 3 });
+    const a = scored('a1', 0.1, 1000, 0.5, { a: 3 });
+    const b = scored('b1', 0.1, 1000, 0.5, { a: 3 });
     assert.match(explainAuction([a, b], a, a, true, weights).join('\n'), /tie on score; the tie goes to the cheaper agent/);
   });
 
   it('an unreadable juror score shows as "?" without a difference', () => {
-    const a = bid('a1', 0.1, 1000, 0.5, { a: 4, b: null });
-    const b = bid('b1', 0.2, 1000, 0.5, { a: 3, b: 2 });
+    const a = scored('a1', 0.1, 1000, 0.5, { a: 4, b: null });
+    const b = scored('b1', 0.2, 1000, 0.5, { a: 3, b: 2 });
     assert.match(text([a, b]), /b \? vs 2;?/);
     assert.doesNotMatch(text([a, b]), /b \? vs 2 \(/);
   });

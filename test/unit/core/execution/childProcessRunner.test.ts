@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ChildProcessCommandRunner, HeadTailBuffer, allowListApprover } from '../../../../src/core/execution/childProcessRunner';
 import { CancelSource } from '../../../../src/core/ports/cancel';
 import { commandPassed } from '../../../../src/core/ports/commandRunner';
-import { makeTempDir, removeDir } from '../../helpers/execHelpers';
+import { makeTempDir, removeDir } from '../../helpers/tempRepo';
 
 const posix = process.platform !== 'win32';
 

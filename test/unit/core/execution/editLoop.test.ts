@@ -6,9 +6,9 @@ import { type EditLoopOptions, runEditTestLoop } from '../../../../src/core/exec
 import type { SaleEvent } from '../../../../src/core/events';
 import { CancelSource } from '../../../../src/core/ports/cancel';
 import type { CommandRunner } from '../../../../src/core/ports/commandRunner';
-import {
-  FakeChatModel, NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, treeSnapshot, writeTree,
-} from '../../helpers/execHelpers';
+import { agent, approveAll, task } from '../../helpers/builders';
+import { call, FakeChatModel } from '../../helpers/fakeChatModel';
+import { makeTempDir, NODE_REPO, removeDir, treeSnapshot, writeTree } from '../../helpers/tempRepo';
 
 const FIX = { path: 'src/add.js', search: 'return a - b;', replace: 'return a + b;' };
 
@@ -27,7 +27,7 @@ describe('runEditTestLoop', () => {
   const base = (model: FakeChatModel, extra: Partial<EditLoopOptions> = {}): EditLoopOptions => ({
     model,
     agentId: model.agent.id,
-    task: nodeTask(),
+    task: task(),
     plan: '## Approach\nFix add.\n',
     root,
     runner,
@@ -37,7 +37,7 @@ describe('runEditTestLoop', () => {
   });
 
   it('solves a real node --test task: read, edit, run tests, finish → passed by the final test run', async () => {
-    const model = new FakeChatModel(testAgent('small', 1, 2), [
+    const model = new FakeChatModel(agent('small', [1, 2]), [
       { text: 'Reading the file.', toolCalls: [call('read_file', { path: 'src/add.js' })] },
       { toolCalls: [call('edit_file', FIX)] },
       { toolCalls: [call('run_tests', {})] },
@@ -51,7 +51,7 @@ describe('runEditTestLoop', () => {
     assert.equal(r.finished, true);
     assert.equal(r.summary, 'add() now adds.');
     assert.equal(r.turns, 4);
-    assert.equal(model.calls, 4);
+    assert.equal(model.calls.length, 4);
     assert.deepEqual(r.filesChanged, ['src/add.js']);
     assert.match(r.diff, /-  return a - b;\n\+  return a \+ b;/);
     assert.equal(r.lastTest?.exitCode, 0);
@@ -71,7 +71,7 @@ describe('runEditTestLoop', () => {
 
   it('bad calls inside the loop (unknown tool, malformed JSON, edit not found / found twice) become messages; the loop goes on', async () => {
     await writeTree(root, { 'src/twice.js': 'x\nx\n' });
-    const model = new FakeChatModel(testAgent('small'), [
+    const model = new FakeChatModel(agent('small', [1, 2]), [
       { toolCalls: [call('rm_rf', { path: '/' }), call('edit_file', '{"path": "src/add.js", "search": ')] },
       { toolCalls: [call('edit_file', { path: 'src/add.js', search: 'return a-b', replace: 'x' }), call('edit_file', { path: 'src/twice.js', search: 'x', replace: 'y' })] },
       { toolCalls: [call('edit_file', FIX), call('run_tests', {}), call('finish', { summary: 'done' })] },
@@ -87,13 +87,13 @@ describe('runEditTestLoop', () => {
   });
 
   it('finish without passing tests: told once, then a second finish ends it as tests-failed', async () => {
-    const model = new FakeChatModel(testAgent('small'), [
+    const model = new FakeChatModel(agent('small', [1, 2]), [
       { toolCalls: [call('finish', { summary: 'I think it is fine' })] },
       { toolCalls: [call('run_tests', {})] },
       { toolCalls: [call('finish', { summary: 'still fine' })] },
     ]);
     const r = await runEditTestLoop(base(model));
-    assert.equal(model.calls, 3);
+    assert.equal(model.calls.length, 3);
     assert.match(String(model.requests[1].messages.at(-1)?.content), /^Not finished: the tests have not passed yet \(you have not run them yet\)/);
     assert.equal(r.passed, false);
     assert.equal(r.reason, 'tests-failed');
@@ -105,11 +105,11 @@ describe('runEditTestLoop', () => {
     const counter = path.join(root, '..', `${path.basename(root)}-count`);
     // Passes the first time only (a flaky suite).
     const flaky = `node -e "const f='${counter}';const fs=require('fs');const n=fs.existsSync(f)?1:0;fs.writeFileSync(f,'1');process.exit(n)"`;
-    const model = new FakeChatModel(testAgent('small'), [
+    const model = new FakeChatModel(agent('small', [1, 2]), [
       { toolCalls: [call('run_tests', {}), call('finish', { summary: 'green' })] },
     ]);
     try {
-      const r = await runEditTestLoop(base(model, { task: nodeTask({ testCommand: flaky }) }));
+      const r = await runEditTestLoop(base(model, { task: task({ testCommand: flaky }) }));
       assert.equal(r.finished, true);
       assert.equal(r.passed, false);
       assert.equal(r.reason, 'tests-failed');
@@ -120,12 +120,12 @@ describe('runEditTestLoop', () => {
   });
 
   it('a test run without an observed exit code never counts as a pass (killed, or a runner that saw none)', async function () {
-    const finishAfterTests = () => new FakeChatModel(testAgent('small'), [
+    const finishAfterTests = () => new FakeChatModel(agent('small', [1, 2]), [
       { toolCalls: [call('run_tests', {}), call('finish', {})] },
       { toolCalls: [call('finish', {})] },
     ]);
     if (process.platform !== 'win32') {
-      const killed = await runEditTestLoop(base(finishAfterTests(), { task: nodeTask({ testCommand: 'echo "# pass 1"; kill -9 $$' }) }));
+      const killed = await runEditTestLoop(base(finishAfterTests(), { task: task({ testCommand: 'echo "# pass 1"; kill -9 $$' }) }));
       assert.equal(killed.passed, false);
       assert.equal(killed.lastTest?.exitCode, undefined);
       assert.match(killed.lastTest?.output ?? '', /killed by signal/);
@@ -145,15 +145,15 @@ describe('runEditTestLoop', () => {
   });
 
   it('refuses to run without a test command (no model call)', async () => {
-    const model = new FakeChatModel(testAgent('small'), [{ toolCalls: [call('finish', {})] }]);
-    const r = await runEditTestLoop(base(model, { task: nodeTask({ testCommand: undefined }) }));
+    const model = new FakeChatModel(agent('small', [1, 2]), [{ toolCalls: [call('finish', {})] }]);
+    const r = await runEditTestLoop(base(model, { task: task({ testCommand: undefined }) }));
     assert.equal(r.reason, 'no-test-command');
     assert.equal(r.passed, false);
-    assert.equal(model.calls, 0);
+    assert.equal(model.calls.length, 0);
   });
 
   it('a model error ends the loop with a clear reason (the final test run still decides passed)', async () => {
-    const model = new FakeChatModel(testAgent('small'), [
+    const model = new FakeChatModel(agent('small', [1, 2]), [
       { toolCalls: [call('edit_file', FIX)] },
       () => {
         throw new Error('Agent small: HTTP 500 from http://x: boom');
@@ -164,21 +164,21 @@ describe('runEditTestLoop', () => {
     assert.match(r.error ?? '', /HTTP 500/);
     assert.equal(r.passed, true, 'the edit made the tests pass, and the final run observed it');
     await writeTree(root, NODE_REPO);
-    const m2 = new FakeChatModel(testAgent('small'), [() => { throw new Error('down'); }]);
+    const m2 = new FakeChatModel(agent('small', [1, 2]), [() => { throw new Error('down'); }]);
     const r2 = await runEditTestLoop(base(m2));
     assert.equal(r2.reason, 'model-error');
     assert.equal(r2.passed, false);
   });
 
   /** A test command that fails at once (where the test outcome does not matter, to keep these fast). */
-  const quickFail = nodeTask({ testCommand: 'exit 1' });
+  const quickFail = task({ testCommand: 'exit 1' });
 
   describe('loops', () => {
     it('the same read over and over: warned from the 3rd time, stopped at the 6th', async () => {
-      const model = new FakeChatModel(testAgent('small'), () => ({ toolCalls: [call('read_file', { path: 'src/add.js' })] }));
+      const model = new FakeChatModel(agent('small', [1, 2]), () => ({ toolCalls: [call('read_file', { path: 'src/add.js' })] }));
       const r = await runEditTestLoop(base(model, { task: quickFail, budget: { maxTurns: 100, maxTokens: 1e9, maxUsd: 100 } }));
       assert.equal(r.reason, 'loop');
-      assert.equal(model.calls, 6);
+      assert.equal(model.calls.length, 6);
       assert.match(r.error ?? '', /same read_file call was made 6 times/);
       const results = model.toolResultsSeen();
       assert.doesNotMatch(results[1], /Note:/);
@@ -187,7 +187,7 @@ describe('runEditTestLoop', () => {
 
     it('an edit in between resets the count (reading after each change is fine)', async () => {
       let n = 0;
-      const model = new FakeChatModel(testAgent('small'), () => {
+      const model = new FakeChatModel(agent('small', [1, 2]), () => {
         n++;
         if (n > 12) return { toolCalls: [call('finish', {})] };
         return n % 2 ? { toolCalls: [call('read_file', { path: 'src/add.js' })] } : { toolCalls: [call('write_file', { path: 'notes.txt', content: `v${n}` })] };
@@ -197,17 +197,17 @@ describe('runEditTestLoop', () => {
     });
 
     it('text-only answers: nudged, then stopped after 3 in a row', async () => {
-      const model = new FakeChatModel(testAgent('small'), () => ({ text: 'I would change the minus to a plus.' }));
+      const model = new FakeChatModel(agent('small', [1, 2]), () => ({ text: 'I would change the minus to a plus.' }));
       const r = await runEditTestLoop(base(model, { task: quickFail }));
       assert.equal(r.reason, 'loop');
-      assert.equal(model.calls, 3);
+      assert.equal(model.calls.length, 3);
       assert.match(String(model.requests[1].messages.at(-1)?.content), /Continue with the tools/);
     });
   });
 
   describe('replies cut at max_tokens', () => {
     it('a cut tool call is not run; the model is told why and how to go on, and can then succeed with edit hunks', async () => {
-      const model = new FakeChatModel(testAgent('small'), [
+      const model = new FakeChatModel(agent('small', [1, 2]), [
         // A half-written write_file, as a real endpoint sends it when the output limit cuts the arguments.
         { text: 'Writing the corrected file.', toolCalls: [{ id: 'c1', name: 'write_file', arguments: '{"path": "src/add.js", "content": "function add(a, b) {\n  ret' }], finishReason: 'length' },
         { toolCalls: [call('edit_file', { path: 'src/add.js', edits: [{ search: 'return a - b;', replace: 'return a + b;' }] })] },
@@ -226,10 +226,10 @@ describe('runEditTestLoop', () => {
     });
 
     it('cut text-only replies get the notice as a user message; three in a row stop the loop as a loop, with the reason', async () => {
-      const model = new FakeChatModel(testAgent('small'), () => ({ text: 'Writing the corrected index.js…', finishReason: 'length' }));
+      const model = new FakeChatModel(agent('small', [1, 2]), () => ({ text: 'Writing the corrected index.js…', finishReason: 'length' }));
       const r = await runEditTestLoop(base(model, { task: quickFail }));
       assert.equal(r.reason, 'loop');
-      assert.equal(model.calls, 3);
+      assert.equal(model.calls.length, 3);
       assert.match(r.error ?? '', /3 replies in a row were cut at the output limit/);
       assert.match(String(model.requests[1].messages.at(-1)?.content), /Your last reply was cut off at the output limit/);
       assert.doesNotMatch(String(model.requests[1].messages.at(-1)?.content), /Continue with the tools/);
@@ -237,7 +237,7 @@ describe('runEditTestLoop', () => {
   });
 
   it('a command printing 5 MB reaches the model capped (size of what the model received is asserted)', async () => {
-    const model = new FakeChatModel(testAgent('small'), [
+    const model = new FakeChatModel(agent('small', [1, 2]), [
       { toolCalls: [call('run_command', { command: `node -e "process.stdout.write('Z'.repeat(5*1024*1024))"` })] },
       { toolCalls: [call('finish', {})] },
       { toolCalls: [call('finish', {})] },
@@ -252,9 +252,9 @@ describe('runEditTestLoop', () => {
   });
 
   describe('budgets', () => {
-    const spendingReader = (agent = testAgent('small', 1, 2)) => {
+    const spendingReader = (smallAgent = agent('small', [1, 2])) => {
       let n = 0;
-      const m = new FakeChatModel(agent, () => {
+      const m = new FakeChatModel(smallAgent, () => {
         n++;
         return { toolCalls: [call('read_file', { path: 'test/add.test.js', startLine: 1 + (n % 4) })], text: `turn ${n}` };
       });
@@ -263,10 +263,10 @@ describe('runEditTestLoop', () => {
     };
 
     it('turns: exactly maxTurns model calls', async () => {
-      const model = new FakeChatModel(testAgent('small'), (_r, n) => ({ toolCalls: [call('list_files', { path: n % 2 ? 'src' : 'test' })] }));
+      const model = new FakeChatModel(agent('small', [1, 2]), (_r, n) => ({ toolCalls: [call('list_files', { path: n % 2 ? 'src' : 'test' })] }));
       const r = await runEditTestLoop(base(model, { task: quickFail, budget: { maxTurns: 5, maxTokens: 1e9, maxUsd: 100 }, loopDetection: { stopAfter: 100 } }));
       assert.equal(r.reason, 'budget-turns');
-      assert.equal(model.calls, 5);
+      assert.equal(model.calls.length, 5);
       assert.equal(r.turns, 5);
     });
 
@@ -289,7 +289,7 @@ describe('runEditTestLoop', () => {
 
     it('dollars: never exceeded (projected worst case), with the auction\'s dollars counted', async () => {
       for (const maxUsd of [0.004, 0.01, 0.05, 0.2]) {
-        const model = spendingReader(testAgent('pricey', 0.5, 1.5));
+        const model = spendingReader(agent('pricey', [0.5, 1.5]));
         const auctionUsd = 0.001;
         const r = await runEditTestLoop(base(model, {
             task: quickFail,
@@ -305,7 +305,7 @@ describe('runEditTestLoop', () => {
       const model = spendingReader();
       const r = await runEditTestLoop(base(model, { task: quickFail, budget: { maxTurns: 10, maxTokens: 5000, maxUsd: 1 }, spent: { tokens: 5000, usd: 0 } }));
       assert.equal(r.reason, 'budget-tokens');
-      assert.equal(model.calls, 0);
+      assert.equal(model.calls.length, 0);
       const r2 = await runEditTestLoop(base(spendingReader(), { task: quickFail, budget: { maxTurns: 10, maxTokens: 1e9, maxUsd: 0.01 }, spent: { tokens: 0, usd: 0.01 } }));
       assert.equal(r2.reason, 'budget-usd');
       assert.equal(r2.turns, 0);
@@ -313,7 +313,7 @@ describe('runEditTestLoop', () => {
 
     it('hard guarantee with an endpoint that ignores max_tokens: over by at most one call, and no call after it', async () => {
       const maxTokens = 20_000;
-      const model = new FakeChatModel(testAgent('small'), () => ({ toolCalls: [call('list_files', {})], outputTokens: 15_000 }));
+      const model = new FakeChatModel(agent('small', [1, 2]), () => ({ toolCalls: [call('list_files', {})], outputTokens: 15_000 }));
       model.honourMaxTokens = false;
       const r = await runEditTestLoop(base(model, { task: quickFail, budget: { maxTurns: 1000, maxTokens, maxUsd: 1e6 }, loopDetection: { stopAfter: 1000 } }));
       assert.equal(r.reason, 'budget-tokens');
@@ -332,7 +332,7 @@ describe('runEditTestLoop', () => {
       const before = await treeSnapshot(root);
       const cancel = new CancelSource();
       let abortedSignal: AbortSignal | undefined;
-      const model = new FakeChatModel(testAgent('small'), async (req, n) => {
+      const model = new FakeChatModel(agent('small', [1, 2]), async (req, n) => {
         if (n === 0) return { toolCalls: [call('edit_file', FIX), call('write_file', { path: 'new/dir/file.js', content: 'x' })] };
         setTimeout(() => cancel.cancel(), 50);
         abortedSignal = req.signal;
@@ -356,7 +356,7 @@ describe('runEditTestLoop', () => {
     it('does not wait for a model that ignores the abort signal', async () => {
       const before = await treeSnapshot(root);
       const cancel = new CancelSource();
-      const model = new FakeChatModel(testAgent('small'), async (_req, n) => {
+      const model = new FakeChatModel(agent('small', [1, 2]), async (_req, n) => {
         if (n === 0) return { toolCalls: [call('edit_file', FIX)] };
         setTimeout(() => cancel.cancel(), 50);
         await new Promise((res) => setTimeout(res, 5000).unref());
@@ -372,12 +372,12 @@ describe('runEditTestLoop', () => {
     it('during a test run: the test process is killed and the workspace restored', async () => {
       const before = await treeSnapshot(root);
       const cancel = new CancelSource();
-      const model = new FakeChatModel(testAgent('small'), [
+      const model = new FakeChatModel(agent('small', [1, 2]), [
         { toolCalls: [call('write_file', { path: 'src/add.js', content: 'broken' }), call('run_tests', {})] },
       ]);
       setTimeout(() => cancel.cancel(), 400);
       const started = Date.now();
-      const r = await runEditTestLoop(base(model, { signal: cancel, task: nodeTask({ testCommand: 'node -e "setTimeout(()=>{},30000)"' }) }));
+      const r = await runEditTestLoop(base(model, { signal: cancel, task: task({ testCommand: 'node -e "setTimeout(()=>{},30000)"' }) }));
       assert.equal(r.reason, 'cancelled');
       assert.ok(Date.now() - started < 5000);
       assert.equal(r.lastTest?.exitCode, undefined);

@@ -6,7 +6,8 @@ import { ExecToolbox } from '../../../../src/core/execution/execTools';
 import { capText, nearestHint } from '../../../../src/core/execution/toolText';
 import { FileJournal } from '../../../../src/core/workspace/fileJournal';
 import type { CommandApprover } from '../../../../src/core/ports/commandRunner';
-import { approveAll, approveNone, makeTempDir, removeDir, treeSnapshot, writeTree } from '../../helpers/execHelpers';
+import { approveAll, approveNone } from '../../helpers/builders';
+import { makeTempDir, removeDir, treeSnapshot, writeTree } from '../../helpers/tempRepo';
 
 describe('execTools', () => {
   let root: string;

@@ -3,34 +3,23 @@ import type { AuctionRecord, Bid } from '../../../../src/core/auction/auctionRec
 import { ChildProcessCommandRunner } from '../../../../src/core/execution/childProcessRunner';
 import { executeWithEscalation, nextEscalationBid } from '../../../../src/core/execution/executeWinner';
 import { CancelSource } from '../../../../src/core/ports/cancel';
-import {
-  FakeChatModel, NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, treeSnapshot, writeTree,
-} from '../../helpers/execHelpers';
+import { agent, approveAll, auctionRecord, bid, task, usageTotals } from '../../helpers/builders';
+import { call, FakeChatModel } from '../../helpers/fakeChatModel';
+import { makeTempDir, NODE_REPO, removeDir, treeSnapshot, writeTree } from '../../helpers/tempRepo';
 
-function makeBid(agent: string, pricePerMTok: number, score: number, extra: Partial<Bid> = {}): Bid {
-  return {
-    agent, model: `${agent}-model`, round: 0, refined: false, raw: `## Approach\nplan of ${agent}\n`,
-    plan: { approach: '', files: [], commands: [], steps: [], risks: '', verification: '', sectionsFound: [] },
-    tokens: 100, entropy: null, jury: [], juryMean: null, pricePerMTok, cost: 0, valueEntropy: 0, valueJury: 0, value: 0,
-    score, estimatedExecUsd: 0, bidUsd: 0, ...extra,
-  };
-}
-
-function makeRecord(bids: Bid[], auctionUsd = 0): AuctionRecord {
-  const u = { inputTokens: 0, outputTokens: 0, usd: 0, calls: 0 };
-  return {
-    taskId: 'add-fix', startedAt: new Date(0).toISOString(), durationMs: 1, juryMode: 'per-judge',
-    weights: { cost: 1, entropy: 1, jury: {}, juryDefault: 1 }, bids, provisionalWinner: bids[0]?.agent ?? null,
-    winner: bids[0]?.agent ?? null, winnerBidIndex: 0, refinements: [], explanation: [],
-    usage: { bids: { ...u, usd: auctionUsd, inputTokens: 1000, calls: bids.length }, jury: u, refinement: u },
-  };
+/** The auction behind `bids`: the first won; the bids cost `auctionUsd` (1,000 input tokens). */
+function recordOf(bids: Bid[], auctionUsd = 0): AuctionRecord {
+  return auctionRecord(bids, {
+    taskId: 'add-fix', startedAt: new Date(0).toISOString(),
+    usage: { bids: usageTotals({ usd: auctionUsd, inputTokens: 1000, calls: bids.length }), jury: usageTotals(), refinement: usageTotals() },
+  });
 }
 
 const FIX = { path: 'src/add.js', search: 'return a - b;', replace: 'return a + b;' };
 
 /** A model that makes a wrong change and insists on finishing. */
 const failing = (id: string, price: number) =>
-  new FakeChatModel(testAgent(id, price, price), [
+  new FakeChatModel(agent(id, price), [
     { toolCalls: [call('write_file', { path: 'src/add.js', content: `// ${id} was here\nmodule.exports = { add: () => 0 };\n` }), call('write_file', { path: `${id}-notes.txt`, content: 'x' })] },
     { toolCalls: [call('finish', { summary: 'done' })] },
     { toolCalls: [call('finish', { summary: 'done' })] },
@@ -47,11 +36,11 @@ describe('executeWithEscalation', () => {
   });
   afterEach(() => removeDir(root));
 
-  const common = { task: nodeTask(), runner, approver: approveAll, budget: { maxTurns: 10, maxTokens: 1e7, maxUsd: 100 } };
+  const common = { task: task(), runner, approver: approveAll, budget: { maxTurns: 10, maxTokens: 1e7, maxUsd: 100 } };
 
   it('after a failure, restores the workspace exactly and runs the best bid of a strictly more expensive agent — never a cheaper or equal one', async () => {
     let treeSeenByLarge: Record<string, string> | undefined;
-    const large = new FakeChatModel(testAgent('large', 3, 3), async (_req, n) => {
+    const large = new FakeChatModel(agent('large', 3), async (_req, n) => {
       if (n === 0) treeSeenByLarge = await treeSnapshot(root);
       return [
         { toolCalls: [call('edit_file', FIX), call('run_tests', {})] },
@@ -66,20 +55,20 @@ describe('executeWithEscalation', () => {
       large,
     };
     const bids = [
-      makeBid('small', 1, -0.5),
-      makeBid('cheap', 0.1, -9), // best score of all, but cheaper
-      makeBid('equal', 1, -8), // same price as the failed agent
-      makeBid('mid', 2, 1.5),
-      makeBid('large', 3, 0.2), // best score among the strictly more expensive
-      makeBid('mid', 2, 0.9, { refined: true, round: 1 }),
+      bid('small', { pricePerMTok: 1, score: -0.5 }),
+      bid('cheap', { pricePerMTok: 0.1, score: -9 }), // best score of all, but cheaper
+      bid('equal', { pricePerMTok: 1, score: -8 }), // same price as the failed agent
+      bid('mid', { pricePerMTok: 2, score: 1.5 }),
+      bid('large', { pricePerMTok: 3, score: 0.2 }), // best score among the strictly more expensive
+      bid('mid', { pricePerMTok: 2, score: 0.9, refined: true, round: 1 }),
     ];
-    const record = makeRecord(bids);
+    const record = recordOf(bids);
     const res = await executeWithEscalation({ ...common, record, chosen: bids[0], models, root, escalation: { enabled: true } });
     assert.deepEqual(res.attempts.map((a) => a.agent), ['small', 'large']);
     assert.deepEqual(res.escalatedFrom, ['small']);
     assert.equal(res.attempts[0].reason, 'tests-failed');
     assert.equal(res.final.passed, true);
-    assert.equal(models.cheap.calls + models.equal.calls + models.mid.calls, 0);
+    assert.equal(models.cheap.calls.length + models.equal.calls.length + models.mid.calls.length, 0);
     assert.deepEqual(treeSeenByLarge, original, 'the second agent started from the exact prior state');
     assert.deepEqual(res.final.filesChanged, ['src/add.js'], "the failed attempt's files are gone");
     assert.equal(res.reverts.length, 1);
@@ -91,8 +80,8 @@ describe('executeWithEscalation', () => {
 
   it('escalates along strictly rising prices up to maxEscalations, never re-running an agent', async () => {
     const models = { a: failing('a', 1), b: failing('b', 2), c: failing('c', 3), d: failing('d', 4) };
-    const bids = [makeBid('a', 1, 0), makeBid('c', 3, 0.1), makeBid('b', 2, 0.3), makeBid('d', 4, 0.5)];
-    const res = await executeWithEscalation({ ...common, record: makeRecord(bids), chosen: bids[0], models, root, escalation: { enabled: true, maxEscalations: 2 } });
+    const bids = [bid('a', { pricePerMTok: 1, score: 0 }), bid('c', { pricePerMTok: 3, score: 0.1 }), bid('b', { pricePerMTok: 2, score: 0.3 }), bid('d', { pricePerMTok: 4, score: 0.5 })];
+    const res = await executeWithEscalation({ ...common, record: recordOf(bids), chosen: bids[0], models, root, escalation: { enabled: true, maxEscalations: 2 } });
     // From a ($1): best of {b, c, d} is c (0.1). From c ($3): only d is more expensive.
     assert.deepEqual(res.attempts.map((x) => x.agent), ['a', 'c', 'd']);
     for (let i = 1; i < res.attempts.length; i++) {
@@ -100,7 +89,7 @@ describe('executeWithEscalation', () => {
       const cur = bids.find((b) => b.agent === res.attempts[i].agent)!;
       assert.ok(cur.pricePerMTok > prev.pricePerMTok);
     }
-    assert.equal(models.b.calls, 0);
+    assert.equal(models.b.calls.length, 0);
     assert.equal(res.final.passed, false);
     assert.match(res.escalationNote ?? '', /limit \(2\)/);
     await res.journal.revert();
@@ -109,35 +98,35 @@ describe('executeWithEscalation', () => {
 
   it('does not escalate when off, or when no strictly more expensive bid exists', async () => {
     const models = { a: failing('a', 1), b: failing('b', 1) };
-    const bids = [makeBid('a', 1, 0), makeBid('b', 1, -1)];
-    const off = await executeWithEscalation({ ...common, record: makeRecord(bids), chosen: bids[0], models, root, escalation: { enabled: false } });
+    const bids = [bid('a', { pricePerMTok: 1, score: 0 }), bid('b', { pricePerMTok: 1, score: -1 })];
+    const off = await executeWithEscalation({ ...common, record: recordOf(bids), chosen: bids[0], models, root, escalation: { enabled: false } });
     assert.equal(off.attempts.length, 1);
     assert.match(off.escalationNote ?? '', /off/);
     await off.journal.revert();
-    const none = await executeWithEscalation({ ...common, record: makeRecord(bids), chosen: bids[0], models, root, escalation: { enabled: true, maxEscalations: 3 } });
+    const none = await executeWithEscalation({ ...common, record: recordOf(bids), chosen: bids[0], models, root, escalation: { enabled: true, maxEscalations: 3 } });
     assert.equal(none.attempts.length, 1);
-    assert.equal(models.b.calls, 0);
+    assert.equal(models.b.calls.length, 0);
     assert.match(none.escalationNote ?? '', /No bid from an agent more expensive than a/);
   });
 
   it('the dollar budget is per task: the auction and earlier attempts count, and an exhausted budget does not escalate', async () => {
     const spender = (id: string, price: number) => {
       let n = 0;
-      const m = new FakeChatModel(testAgent(id, price, price), () => ({ toolCalls: [call('read_file', { path: 'src/add.js', startLine: 1 + (n++ % 3) })] }));
+      const m = new FakeChatModel(agent(id, price), () => ({ toolCalls: [call('read_file', { path: 'src/add.js', startLine: 1 + (n++ % 3) })] }));
       m.spendAll = true;
       return m;
     };
     const models = { a: spender('a', 1), b: spender('b', 2) };
-    const bids = [makeBid('a', 1, 0), makeBid('b', 2, 0)];
+    const bids = [bid('a', { pricePerMTok: 1, score: 0 }), bid('b', { pricePerMTok: 2, score: 0 })];
     const auctionUsd = 0.004;
     const maxUsd = 0.02;
     const res = await executeWithEscalation({
-      ...common, task: nodeTask({ testCommand: 'exit 1' }), budget: { maxTurns: 1000, maxTokens: 1e9, maxUsd },
-      record: makeRecord(bids, auctionUsd), chosen: bids[0], models, root, escalation: { enabled: true }, loop: { loopDetection: { stopAfter: 1000 } },
+      ...common, task: task({ testCommand: 'exit 1' }), budget: { maxTurns: 1000, maxTokens: 1e9, maxUsd },
+      record: recordOf(bids, auctionUsd), chosen: bids[0], models, root, escalation: { enabled: true }, loop: { loopDetection: { stopAfter: 1000 } },
     });
     assert.equal(res.attempts[0].reason, 'budget-usd');
     assert.equal(res.attempts.length, 1, 'no escalation once the task budget is spent');
-    assert.equal(models.b.calls, 0);
+    assert.equal(models.b.calls.length, 0);
     const total = auctionUsd + res.attempts.reduce((n, a) => n + a.usd, 0);
     assert.ok(total <= maxUsd + 1e-12, `spent ${total}`);
     // The turn limit is per attempt: an attempt stopped by it escalates, and the next attempt sees what was spent.
@@ -146,8 +135,8 @@ describe('executeWithEscalation', () => {
     // Room for four full turns (the tool specs and prompt count as input), so only the turn limit stops each attempt.
     const maxUsd2 = 2 * maxUsd;
     const res2 = await executeWithEscalation({
-      ...common, task: nodeTask({ testCommand: 'exit 1' }), budget: { maxTurns: 2, maxTokens: 1e9, maxUsd: maxUsd2 },
-      record: makeRecord(bids, auctionUsd), chosen: bids[0], models: models2, root, escalation: { enabled: true }, loop: { loopDetection: { stopAfter: 1000 } },
+      ...common, task: task({ testCommand: 'exit 1' }), budget: { maxTurns: 2, maxTokens: 1e9, maxUsd: maxUsd2 },
+      record: recordOf(bids, auctionUsd), chosen: bids[0], models: models2, root, escalation: { enabled: true }, loop: { loopDetection: { stopAfter: 1000 } },
     });
     assert.deepEqual(res2.attempts.map((a) => a.reason), ['budget-turns', 'budget-turns']);
     const total2 = auctionUsd + res2.attempts.reduce((n, a) => n + a.usd, 0);
@@ -156,39 +145,39 @@ describe('executeWithEscalation', () => {
 
   it('cancel: no escalation, and the workspace is as before', async () => {
     const cancel = new CancelSource();
-    const a = new FakeChatModel(testAgent('a', 1, 1), async (req, n) => {
+    const a = new FakeChatModel(agent('a', 1), async (req, n) => {
       if (n === 0) return { toolCalls: [call('write_file', { path: 'src/add.js', content: 'x' })] };
       setTimeout(() => cancel.cancel(), 20);
       await new Promise((_, reject) => req.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
       return {};
     });
     const b = failing('b', 5);
-    const bids = [makeBid('a', 1, 0), makeBid('b', 5, 0)];
-    const res = await executeWithEscalation({ ...common, record: makeRecord(bids), chosen: bids[0], models: { a, b }, root, escalation: { enabled: true }, signal: cancel });
+    const bids = [bid('a', { pricePerMTok: 1, score: 0 }), bid('b', { pricePerMTok: 5, score: 0 })];
+    const res = await executeWithEscalation({ ...common, record: recordOf(bids), chosen: bids[0], models: { a, b }, root, escalation: { enabled: true }, signal: cancel });
     assert.equal(res.final.reason, 'cancelled');
     assert.equal(res.attempts.length, 1);
-    assert.equal(b.calls, 0);
+    assert.equal(b.calls.length, 0);
     assert.deepEqual(await treeSnapshot(root), original);
   });
 });
 
 describe('nextEscalationBid', () => {
   it('only strictly more expensive agents, no failed bids, no agent twice, lowest score first (ties: cheaper, then refined)', () => {
-    const failed = makeBid('a', 1, 0);
+    const failed = bid('a', { pricePerMTok: 1, score: 0 });
     const bids = [
       failed,
-      makeBid('eq', 1, -10),
-      makeBid('cheap', 0.5, -10),
-      makeBid('broken', 9, -10, { error: 'timeout' }),
-      makeBid('x', 3, 1),
-      makeBid('y', 2, 1),
-      makeBid('y', 2, 1, { refined: true, round: 1 }),
+      bid('eq', { pricePerMTok: 1, score: -10 }),
+      bid('cheap', { pricePerMTok: 0.5, score: -10 }),
+      bid('broken', { pricePerMTok: 9, score: -10, error: 'timeout' }),
+      bid('x', { pricePerMTok: 3, score: 1 }),
+      bid('y', { pricePerMTok: 2, score: 1 }),
+      bid('y', { pricePerMTok: 2, score: 1, refined: true, round: 1 }),
     ];
     const next = nextEscalationBid(bids, failed, new Set(['a']));
     assert.equal(next?.agent, 'y');
     assert.equal(next?.refined, true);
     assert.equal(nextEscalationBid(bids, failed, new Set(['a', 'y']))?.agent, 'x');
     assert.equal(nextEscalationBid(bids, failed, new Set(['a', 'x', 'y'])), undefined);
-    assert.equal(nextEscalationBid(bids, makeBid('top', 9, 0), new Set()), undefined);
+    assert.equal(nextEscalationBid(bids, bid('top', { pricePerMTok: 9, score: 0 }), new Set()), undefined);
   });
 });

@@ -7,7 +7,9 @@ import { ChildProcessCommandRunner } from '../../../../src/core/execution/childP
 import { runEditTestLoop } from '../../../../src/core/execution/editLoop';
 import { FileJournal } from '../../../../src/core/workspace/fileJournal';
 import { acceptToBranch } from '../../../../src/core/git/gitAccept';
-import { FakeChatModel, NODE_REPO, approveAll, call, makeTempDir, nodeTask, removeDir, testAgent, treeSnapshot, writeTree } from '../../helpers/execHelpers';
+import { agent, approveAll, task } from '../../helpers/builders';
+import { call, FakeChatModel } from '../../helpers/fakeChatModel';
+import { makeTempDir, NODE_REPO, removeDir, treeSnapshot, writeTree } from '../../helpers/tempRepo';
 
 describe('acceptToBranch (real git)', () => {
   let root: string;
@@ -36,13 +38,13 @@ describe('acceptToBranch (real git)', () => {
     const git = await userRepo();
     const headBefore = (await git.revparse(['HEAD'])).trim();
     // The agent works through the real loop (edit + new file), and the tests pass.
-    const model = new FakeChatModel(testAgent('small'), [
+    const model = new FakeChatModel(agent('small', [1, 2]), [
       { toolCalls: [call('edit_file', { path: 'src/add.js', search: 'return a - b;', replace: 'return a + b;' }), call('write_file', { path: 'src/util/log.js', content: 'module.exports = {};\n' })] },
       { toolCalls: [call('run_tests', {}), call('finish', { summary: 'fixed' })] },
     ]);
     const journal = await FileJournal.open(root);
     const r = await runEditTestLoop({
-      model, agentId: 'small', task: nodeTask(), plan: 'p', root, runner: new ChildProcessCommandRunner(), approver: approveAll, journal,
+      model, agentId: 'small', task: task(), plan: 'p', root, runner: new ChildProcessCommandRunner(), approver: approveAll, journal,
       budget: { maxTurns: 5, maxTokens: 1e6, maxUsd: 1 },
     });
     assert.equal(r.passed, true);

@@ -7,7 +7,7 @@ import { FileJournal } from '../../../../src/core/workspace/fileJournal';
 import { JournalStore } from '../../../../src/core/workspace/journalStore';
 import { recoverJournals } from '../../../../src/core/workspace/journalRecovery';
 import { TreeSnapshotter } from '../../../../src/core/workspace/treeSnapshot';
-import { makeTempDir, removeDir, treeSnapshot, writeTree } from '../../helpers/execHelpers';
+import { makeTempDir, removeDir, treeSnapshot, writeTree } from '../../helpers/tempRepo';
 
 const BIG = 'x'.repeat(512 * 1024);
 

@@ -6,23 +6,13 @@ import type { AuctionRecord, Bid } from '../../../../src/core/auction/auctionRec
 import { AuctionMemory } from '../../../../src/core/memory/auctionMemory';
 import { JsonlMemoryStore } from '../../../../src/core/memory/jsonlMemoryStore';
 import type { CodingTask } from '../../../../src/core/task';
+import { auctionRecord, bid, task } from '../../helpers/builders';
 
-function bid(agent: string, score: number, plan = `plan of ${agent}`): Bid {
-  return {
-    agent, model: agent, round: 0, refined: false, raw: plan,
-    plan: { approach: plan, files: [], commands: [], steps: [], risks: '', verification: '', sectionsFound: [] },
-    tokens: 100, entropy: 0.5, jury: [{ judge: agent, score: 3 }], juryMean: 3, pricePerMTok: 0.1,
-    cost: 0.1, valueEntropy: 0.5, valueJury: 3, value: 3.5, score, estimatedExecUsd: 0.001, bidUsd: 0.00001,
-  };
-}
+/** An auction over `bids` that `winner` won. */
+const won = (taskId: string, winner: string, bids: Bid[]): AuctionRecord =>
+  auctionRecord(bids, { taskId, winner, provisionalWinner: winner, winnerBidIndex: bids.findIndex((b) => b.agent === winner) });
 
-function auction(id: string, winner: string, bids: Bid[]): AuctionRecord {
-  const usage = { inputTokens: 0, outputTokens: 0, usd: 0.001, calls: 1 };
-  return { taskId: id, startedAt: '', durationMs: 1, juryMode: 'per-judge', weights: { cost: 1, entropy: 1, jury: {}, juryDefault: 0.25 },
-    bids, provisionalWinner: winner, winner, winnerBidIndex: bids.findIndex((b) => b.agent === winner), refinements: [], explanation: [], usage: { bids: usage, jury: usage, refinement: usage } };
-}
-
-const t = (id: string, title: string, body: string): CodingTask => ({ id, title, body, source: 'suite', repo: 'demo' });
+const t = (id: string, title: string, body: string): CodingTask => task({ id, title, body, source: 'suite', repo: 'demo' });
 
 describe('AuctionMemory', () => {
   let dir: string;
@@ -32,7 +22,7 @@ describe('AuctionMemory', () => {
   it('round-trips records and outcome updates through the JSON-lines file', async () => {
     const path = join(dir, 'memory.jsonl');
     const m1 = await AuctionMemory.open(new JsonlMemoryStore(path));
-    const rec = await m1.recordAuction(t('a', 'Parse CSV quotes', 'quoted commas break parseCsv'), auction('a', 'small', [bid('small', -2), bid('big', -1)]));
+    const rec = await m1.recordAuction(t('a', 'Parse CSV quotes', 'quoted commas break parseCsv'), won('a', 'small', [bid('small', { score: -2 }), bid('big', { score: -1 })]));
     await m1.setOutcome(rec.id, { executedBy: 'small', passed: true, turns: 4, tokens: 1200, usd: 0.0002, kept: null, escalatedFrom: [], overridden: false });
     await m1.setKept(rec.id, true);
     const m2 = await AuctionMemory.open(new JsonlMemoryStore(path));
@@ -47,7 +37,7 @@ describe('AuctionMemory', () => {
   it('keeps a corrupt file aside once, loads what it can, and rewrites it without the bad lines', async () => {
     const path = join(dir, 'memory.jsonl');
     const m1 = await AuctionMemory.open(new JsonlMemoryStore(path));
-    await m1.recordAuction(t('a', 'Parse CSV quotes', 'x'), auction('a', 'small', [bid('small', -2), bid('big', -1)]));
+    await m1.recordAuction(t('a', 'Parse CSV quotes', 'x'), won('a', 'small', [bid('small', { score: -2 }), bid('big', { score: -1 })]));
     appendFileSync(path, '{"schema":1,"id":"broken"\nnot json at all\n{"schema":99,"id":"x"}\n');
     const before = readFileSync(path, 'utf8');
     const store = new JsonlMemoryStore(path);
@@ -59,7 +49,7 @@ describe('AuctionMemory', () => {
     assert.equal(readFileSync(join(dir, aside), 'utf8'), before);
     const goodLine = before.split('\n')[0];
     assert.equal(readFileSync(path, 'utf8'), `${goodLine}\n`, 'the good line kept byte for byte, the bad ones gone');
-    await m2.recordAuction(t('b', 'Another', 'y'), auction('b', 'big', [bid('small', -1), bid('big', -2)]));
+    await m2.recordAuction(t('b', 'Another', 'y'), won('b', 'big', [bid('small', { score: -1 }), bid('big', { score: -2 })]));
     assert.ok(readFileSync(path, 'utf8').startsWith(`${goodLine}\n`), 'existing good bytes were preserved');
   });
 
@@ -68,15 +58,15 @@ describe('AuctionMemory', () => {
     const m = await AuctionMemory.open(store);
     assert.equal(m.size, 0);
     assert.match(m.warnings()[0], /cannot be read/);
-    await m.recordAuction(t('a', 'x', 'y'), auction('a', 'small', [bid('small', -2), bid('big', -1)]));
+    await m.recordAuction(t('a', 'x', 'y'), won('a', 'small', [bid('small', { score: -2 }), bid('big', { score: -1 })]));
     assert.equal(m.size, 1);
   });
 
   it('retrieves the most similar past tasks first, as pairs holding the agent\'s own plan', async () => {
     const m = await AuctionMemory.open(new JsonlMemoryStore(join(dir, 'm.jsonl')));
-    await m.recordAuction(t('1', 'Date formatter drops the timezone', 'formatDate prints local time instead of UTC'), auction('1', 'big', [bid('small', -1), bid('big', -2)]));
-    await m.recordAuction(t('2', 'Router ignores trailing slash', 'GET /users/ returns 404 in the http router'), auction('2', 'small', [bid('small', -3), bid('big', -2)]));
-    await m.recordAuction(t('3', 'Cache eviction order', 'LRU cache evicts the newest entry'), auction('3', 'mid', [bid('mid', -3), bid('big', -2)]));
+    await m.recordAuction(t('1', 'Date formatter drops the timezone', 'formatDate prints local time instead of UTC'), won('1', 'big', [bid('small', { score: -1 }), bid('big', { score: -2 })]));
+    await m.recordAuction(t('2', 'Router ignores trailing slash', 'GET /users/ returns 404 in the http router'), won('2', 'small', [bid('small', { score: -3 }), bid('big', { score: -2 })]));
+    await m.recordAuction(t('3', 'Cache eviction order', 'LRU cache evicts the newest entry'), won('3', 'mid', [bid('mid', { score: -3 }), bid('big', { score: -2 })]));
     const pairs = m.retrievePairs('small', { title: 'Router drops query string', body: 'the http router ignores ?page=2 on /users' }, 8, 'auction');
     assert.deepEqual(pairs.map((p) => p.recordId), [m.records()[1].id, m.records()[0].id]);
     // small won record 2: its plan is the win, the runner-up's the loss.
@@ -92,9 +82,9 @@ describe('AuctionMemory', () => {
 
   it('with outcome labels, prefers passed winners, uses the agent that passed, and skips failed executions', async () => {
     const m = await AuctionMemory.open(new JsonlMemoryStore(join(dir, 'm.jsonl')));
-    const a = await m.recordAuction(t('1', 'Router slash bug', 'router trailing slash'), auction('1', 'small', [bid('small', -3), bid('big', -2)]));
-    const b = await m.recordAuction(t('2', 'Router query bug', 'router query string'), auction('2', 'small', [bid('small', -3), bid('big', -2)]));
-    const c = await m.recordAuction(t('3', 'Router method bug', 'router HEAD method'), auction('3', 'big', [bid('small', -1), bid('big', -2)]));
+    const a = await m.recordAuction(t('1', 'Router slash bug', 'router trailing slash'), won('1', 'small', [bid('small', { score: -3 }), bid('big', { score: -2 })]));
+    const b = await m.recordAuction(t('2', 'Router query bug', 'router query string'), won('2', 'small', [bid('small', { score: -3 }), bid('big', { score: -2 })]));
+    const c = await m.recordAuction(t('3', 'Router method bug', 'router HEAD method'), won('3', 'big', [bid('small', { score: -1 }), bid('big', { score: -2 })]));
     await m.setOutcome(a.id, { executedBy: 'small', passed: false, turns: 3, tokens: 10, usd: 0, kept: null, escalatedFrom: [], overridden: false });
     await m.setOutcome(b.id, { executedBy: 'big', passed: true, turns: 3, tokens: 10, usd: 0, kept: null, escalatedFrom: ['small'], overridden: false });
     const pairs = m.retrievePairs('small', { title: 'Router bug', body: 'router' }, 8, 'outcome');

@@ -10,13 +10,12 @@ import { auctionCostHere } from '../../../../src/core/routing/routeTask';
 import type { RoutingDecision } from '../../../../src/core/routing/routingRecord';
 import { auctionSettings } from '../../../../src/core/auction/auctionSettings';
 import type { CodingTask } from '../../../../src/core/task';
-import { FakeModel, PLAN, agent, userText } from '../../helpers/fakeModel';
+import { agent, bid as aBid } from '../../helpers/builders';
+import { FakeChatModel, PLAN, userText } from '../../helpers/fakeChatModel';
 
 const task = (id: string, title: string): CodingTask => ({ id, title, body: `${title} in the parser module`, source: 'suite', repo: 'demo' });
 
-function bid(a: string, score: number, raw: string): Bid {
-  return { ...placeholderBid(new FakeModel(agent(a, 0.1), () => ({}))), raw, score, jury: [{ judge: a, score: 3 }] };
-}
+const bid = (a: string, score: number, raw: string): Bid => aBid(a, { score, raw, jury: [{ judge: a, score: 3 }] });
 
 function held(id: string, winner: string, bids: Bid[]): AuctionRecord {
   const usage = { inputTokens: 10, outputTokens: 10, usd: 0.004, calls: 1 };
@@ -35,7 +34,7 @@ async function memoryWithHistory(): Promise<AuctionMemory> {
   await m.setOutcome(a.id, outcome('big', true));
   const b = await m.recordAuction(task('b', 'Fix escaped quotes in parseCsv'), held('b', 'big', [bid('small', -1, 'small plan B'), bid('big', -2, 'big plan B')]));
   await m.setOutcome(b.id, outcome('big', false));
-  const model = new FakeModel(agent('small', 0.05), () => ({}));
+  const model = FakeChatModel.byKind(agent('small', 0.05), () => ({}));
   const routedBid = { ...placeholderBid(model), raw: 'small routed plan C' };
   const c = await m.recordAuction(task('c', 'Fix trailing commas in parseCsv'), routedAuctionRecord('c', model, decision, auctionSettings(), { bid: routedBid, usage: { inputTokens: 5, outputTokens: 5, usd: 0.0001, calls: 1 }, examples: 1, note: '' }));
   await m.setOutcome(c.id, outcome('small', true));
@@ -54,7 +53,7 @@ describe('a routed agent plans from memory (issue 8, core/routing/routedPlan)', 
 
   it('memory keeps a routed plan but never the no-plan placeholder', async () => {
     const m = await AuctionMemory.open(new InMemoryStore());
-    const model = new FakeModel(agent('small', 0.05), () => ({}));
+    const model = FakeChatModel.byKind(agent('small', 0.05), () => ({}));
     const bare = await m.recordAuction(task('e', 'Fix x'), routedAuctionRecord('e', model, decision, auctionSettings()));
     assert.deepEqual(bare.bids, []);
     const planned = await m.recordAuction(task('f', 'Fix y'), routedAuctionRecord('f', model, decision, auctionSettings(), { bid: { ...placeholderBid(model), raw: 'a plan' }, usage: { inputTokens: 1, outputTokens: 1, usd: 0.0001, calls: 1 }, examples: 2, note: 'small wrote its plan' }));
@@ -63,7 +62,7 @@ describe('a routed agent plans from memory (issue 8, core/routing/routedPlan)', 
 
   it('writes the plan in one budgeted call with the examples in the prompt, and bills it', async () => {
     const m = await memoryWithHistory();
-    const model = new FakeModel(agent('small', 0.05), () => ({ text: PLAN('from memory') }));
+    const model = FakeChatModel.byKind(agent('small', 0.05), () => ({ text: PLAN('from memory') }));
     const p = await planFromMemory({ model, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: ['src/csv.js'] }, memory: m, settings: auctionSettings(), examples: 3 });
     assert.equal(model.calls.length, 1);
     const sys = String(model.calls[0].req.messages[0].content);
@@ -85,19 +84,19 @@ describe('a routed agent plans from memory (issue 8, core/routing/routedPlan)', 
 
   it('makes no call when memory has no winning plan, and falls back to no plan when the call fails or does not fit the budget', async () => {
     const empty = await AuctionMemory.open(new InMemoryStore());
-    const idle = new FakeModel(agent('small', 0.05), () => ({ text: PLAN('x') }));
+    const idle = FakeChatModel.byKind(agent('small', 0.05), () => ({ text: PLAN('x') }));
     const none = await planFromMemory({ model: idle, task: task('d', 'Fix parseCsv'), repoContext: { files: [] }, memory: empty, settings: auctionSettings(), examples: 3 });
     assert.equal(idle.calls.length, 0);
     assert.equal(none.bid.raw, NO_PLAN);
     assert.equal(none.usage.usd, 0);
 
     const m = await memoryWithHistory();
-    const failing = new FakeModel(agent('small', 0.05), () => ({ error: new Error('connection refused') }));
+    const failing = FakeChatModel.byKind(agent('small', 0.05), () => ({ error: new Error('connection refused') }));
     const failed = await planFromMemory({ model: failing, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: [] }, memory: m, settings: auctionSettings(), examples: 3 });
     assert.equal(failed.bid.raw, NO_PLAN);
     assert.match(failed.note, /could not write a plan from memory \(connection refused\): it works without a plan/);
 
-    const dear = new FakeModel(agent('small', 50), () => ({ text: PLAN('x') }));
+    const dear = FakeChatModel.byKind(agent('small', 50), () => ({ text: PLAN('x') }));
     const over = await planFromMemory({ model: dear, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: [] }, memory: m, settings: auctionSettings(), examples: 3, budget: { maxUsd: 0.0001, maxTokens: 400_000 } });
     assert.equal(dear.calls.length, 0, 'the worst case did not fit: no call');
     assert.equal(over.bid.raw, NO_PLAN);
@@ -107,7 +106,7 @@ describe('a routed agent plans from memory (issue 8, core/routing/routedPlan)', 
   it('a cancelled run stops instead of falling back', async () => {
     const m = await memoryWithHistory();
     const cancel = new CancelSource();
-    const model = new FakeModel(agent('small', 0.05), () => {
+    const model = FakeChatModel.byKind(agent('small', 0.05), () => {
       cancel.cancel();
       return { error: new Error('aborted') };
     });

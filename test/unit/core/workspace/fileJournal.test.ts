@@ -6,7 +6,8 @@ import { simpleGit } from 'simple-git';
 import { ChildProcessCommandRunner } from '../../../../src/core/execution/childProcessRunner';
 import { ExecToolbox } from '../../../../src/core/execution/execTools';
 import { FileJournal } from '../../../../src/core/workspace/fileJournal';
-import { approveAll, makeTempDir, removeDir, treeSnapshot, writeTree } from '../../helpers/execHelpers';
+import { approveAll } from '../../helpers/builders';
+import { makeTempDir, removeDir, treeSnapshot, writeTree } from '../../helpers/tempRepo';
 
 const isPosix = process.platform !== 'win32';
 

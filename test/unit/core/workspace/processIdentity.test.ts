@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { inspectUnfinishedJournals } from '../../../../src/core/workspace/journalRecovery';
 import { JournalStore } from '../../../../src/core/workspace/journalStore';
 import { processAlive, processStartTime } from '../../../../src/core/workspace/processIdentity';
-import { makeTempDir, removeDir } from '../../helpers/execHelpers';
+import { makeTempDir, removeDir } from '../../helpers/tempRepo';
 
 const linux = process.platform === 'linux';
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildRepoContext, detectTestCommand } from '../../../../src/core/workspace/repoContext';
-import { makeTempDir, removeDir, writeTree } from '../../helpers/execHelpers';
+import { makeTempDir, removeDir, writeTree } from '../../helpers/tempRepo';
 
 describe('repoContext', () => {
   let root: string;

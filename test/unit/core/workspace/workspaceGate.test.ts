@@ -6,7 +6,8 @@ import { ExecToolbox } from '../../../../src/core/execution/execTools';
 import { FileJournal } from '../../../../src/core/workspace/fileJournal';
 import { BinaryFileError, PathRefusedError, WorkspaceGate } from '../../../../src/core/workspace/workspaceGate';
 import { ChildProcessCommandRunner } from '../../../../src/core/execution/childProcessRunner';
-import { approveNone, makeTempDir, removeDir, treeSnapshot, writeTree } from '../../helpers/execHelpers';
+import { approveNone } from '../../helpers/builders';
+import { makeTempDir, removeDir, treeSnapshot, writeTree } from '../../helpers/tempRepo';
 
 describe('workspaceGate', () => {
   let base: string;

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { buildReport } from '../../../src/bench/report';
+import type { BenchResults, TaskRun } from '../../../src/bench/results';
+import { learningCurve } from '../../../src/bench/stats';
+
+const usage = (tokens: number, usd: number) => ({ inputTokens: tokens, outputTokens: 0, tokens, usd, calls: 1 });
+
+function run(p: Partial<TaskRun> & Pick<TaskRun, 'policy' | 'order' | 'position'>): TaskRun {
+  const auction = p.auction ?? usage(0, 0);
+  const execution = p.execution ?? usage(1000, 0.001);
+  return {
+    taskId: `t${p.position}`, family: 'f', bin: 1, chosen: 'small', executed: ['small'], passed: true, refined: false, refinedWon: false,
+    escalations: 0, largestExecuted: false, memoryBefore: 0, attempts: [], wallMs: 1, ...p, auction, execution,
+    totalUsd: auction.usd + execution.usd, totalTokens: auction.tokens + execution.tokens,
+  };
+}
+
+function results(runs: TaskRun[], orders = 1): BenchResults {
+  return {
+    schema: 1, tool: 'sale bench', createdAt: '', simulated: true,
+    pool: { path: '/p', agents: [], largest: 'big', smallest: 'small', small: ['small'] },
+    suite: { path: '/s', tasks: 4, used: Math.max(...runs.map((r) => r.position)) + 1 },
+    options: { policies: [...new Set(runs.map((r) => r.policy))], orders, seed: 1, quick: false, testCache: true, concurrency: 1, budget: { maxTurns: 1, maxTokens: 1, maxUsd: 1 } },
+    orders: Array.from({ length: orders }, (_, o) => ({ order: o, requestSeed: o, tasks: [] })),
+    runs,
+    timing: { wallMs: 1, realTestRuns: 0, cachedTestRuns: 0 },
+  };
+}
+
+describe('bench: learning curve and report (bench/report)', () => {
+  it('learning curve windows and a report with readable SVG charts', () => {
+    const rs: TaskRun[] = [];
+    for (let o = 0; o < 2; o++) {
+      for (let i = 0; i < 6; i++) {
+        rs.push(run({ policy: 'sale', order: o, position: i, chosen: i < 3 ? 'big' : 'small', auction: usage(100, 0.0001) }));
+        rs.push(run({ policy: 'router', order: o, position: i, chosen: 'small' }));
+      }
+    }
+    const res = results(rs, 2);
+    const curve = learningCurve(res, 'sale', 3);
+    assert.deepEqual(curve.map((c) => [c.from, c.to, c.share.mean]), [[1, 3, 0], [4, 6, 1]]);
+    const rep = buildReport(res, { command: 'sale bench --test' });
+    assert.match(rep.markdown, /## Headline/);
+    assert.match(rep.markdown, /## Learning curve/);
+    assert.deepEqual(rep.charts.map((c) => c.name).sort(), ['cost-vs-pass.svg', 'learning-curve.svg', 'pass-by-bin.svg']);
+    for (const c of rep.charts) {
+      assert.match(c.svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      assert.doesNotMatch(c.svg, /NaN|undefined|Infinity/);
+      assert.match(c.svg, /<\/svg>\n$/);
+    }
+  });
+});

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { auctionSettings } from '../../../src/core/auction/auctionSettings';
+import { engineSettingsInput, readSettings, SETTINGS_SPEC } from '../../../src/vscode/settings';
+
+describe('settings (vscode/settings)', () => {
+  it('every setting the code reads is declared in package.json, with the same default', () => {
+    const props = JSON.parse(readFileSync('package.json', 'utf8')).contributes.configuration.properties as Record<string, { default: unknown }>;
+    const declared = Object.keys(props).sort();
+    const read = Object.keys(SETTINGS_SPEC).map((k) => `sale.${k}`).sort();
+    assert.deepEqual(read, declared);
+    const { settings } = readSettings(() => undefined);
+    for (const [k, v] of Object.entries(settings)) assert.deepEqual(props[`sale.${k}`].default, v, `default of sale.${k}`);
+  });
+
+  it('a bad value falls back to its default with a message', () => {
+    const { settings, problems } = readSettings((k) => (k === 'review.mode' ? 'sometimes' : k === 'budgetUsd' ? -3 : undefined));
+    assert.equal(settings['review.mode'], 'wait');
+    assert.equal(settings.budgetUsd, 1);
+    assert.equal(problems.length, 2);
+    assert.match(problems[0], /sale\.review\.mode/);
+  });
+
+  it('maps onto the engine\'s settings schema (auction settings parse)', () => {
+    const { settings } = readSettings((k) => (k === 'auction.weights' ? { entropy: 2 } : k === 'budgetUsd' ? 0 : undefined));
+    const e = engineSettingsInput(settings);
+    const a = auctionSettings(e.auction);
+    assert.equal(a.weights.entropy, 2);
+    assert.equal(a.weights.cost, 10);
+    assert.equal(e.budget.maxUsd, Number.POSITIVE_INFINITY, 'budget 0 = no limit');
+    assert.equal(auctionSettings(engineSettingsInput(readSettings(() => undefined).settings).auction).juryMode, 'per-judge');
+  });
+});
