@@ -1,3 +1,5 @@
+// The OpenAI-compatible model adapter. Over 300 lines on purpose: one request path (thinking switches, tool-call
+// fallback, deadlines, retries with Retry-After, usage checks, error mapping) that reads best as one piece.
 import OpenAI from 'openai';
 import { z } from 'zod';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';

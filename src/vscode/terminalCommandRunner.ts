@@ -1,3 +1,5 @@
+// Commands in the SALE terminal through shell integration, with the child-process fallback. Just over 300 lines:
+// the terminal's lifecycle, the integration wait and the fallback decide together what one run does.
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { HeadTailBuffer } from '../core/execution/childProcessRunner';

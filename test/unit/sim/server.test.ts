@@ -1,3 +1,5 @@
+// Tests of the simulated pool's server over real HTTP. Over 300 lines: one file per module, and the server serves
+// every prompt kind, streaming and tools, each with its own wire checks.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';

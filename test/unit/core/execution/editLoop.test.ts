@@ -1,3 +1,5 @@
+// Tests of runEditTestLoop. Over 300 lines: one file per module, and the loop has many outcomes (pass, budget,
+// loop, cut replies, cancel, caps) that each need a scripted run.
 import * as assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
