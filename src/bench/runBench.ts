@@ -119,6 +119,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     limit: opts.testConcurrency ?? Math.max(1, cpus().length), cache: testCache, ...(opts.testCacheDir ? { dir: opts.testCacheDir } : {}),
   });
   const work = mkdtempSync(join(tmpdir(), 'sale-bench-'));
+  // A process that exits mid-run (a bench worker whose parent died exits at once) still removes its work folder.
+  const removeWork = () => rmSync(work, { recursive: true, force: true });
+  process.once('exit', removeWork);
 
   const orders = Array.from({ length: opts.orders }, (_, o) => ({ order: o, requestSeed: orderRequestSeed(opts.seed, o), tasks: orderTasks(entries, opts.seed, o) }));
   const perPolicy = new Map<PolicyName, PolicyModels>();
@@ -153,7 +156,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     });
   } finally {
     await Promise.all([...perPolicy.values()].map((m) => m.close()));
-    rmSync(work, { recursive: true, force: true });
+    process.off('exit', removeWork);
+    removeWork();
   }
   sortRuns(runs, opts.policies);
   return roundNumbers<BenchResults>({
