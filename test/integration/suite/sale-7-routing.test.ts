@@ -77,8 +77,10 @@ describe('SALE: routing from memory', function () {
     assert.equal(s.routing!.agent, cheapest);
     assert.ok(s.routing!.evidence.of >= 1 && s.routing!.evidence.passed === s.routing!.evidence.of, JSON.stringify(s.routing!.evidence));
     assert.match(routedFromMemoryLine(s.routing!), new RegExp(`^Routed from memory: ${cheapest} passed \\d+ of \\d+ similar tasks? here; no auction held, \\$0\\.000 spent on bidding$`));
-    assert.equal(s.auctionUsd, 0);
-    assert.equal(s.bids.length, 1, 'one placeholder, no bids');
+    // No bids and no jury: the only spend before execution is the routed agent's plan from memory (routedPlan.ts),
+    // one call, billed on its one bid (none when memory had no winning plan to show it).
+    assert.equal(s.bids.length, 1, 'one bid: the routed agent\'s plan from memory, or a placeholder');
+    assert.ok(Math.abs(s.auctionUsd - (s.bids[0].bidUsd ?? 0)) < 1e-9, `spent ${s.auctionUsd} besides the plan's ${s.bids[0].bidUsd}`);
     // The routing picture shows the decision with its reason.
     const pic = await api.routingPicture();
     assert.ok(pic && pic.agents.find((a) => a.agent === cheapest)!.passes >= 6);
