@@ -6,6 +6,7 @@
  * messages as JSON plus 16 per message (true of byte-level BPE tokenizers); output by the call's `max_tokens`.
  */
 import { SaleError } from './errors';
+import type { ChatModel, ChatRequest, ChatResult } from './ports/chatModel';
 
 export const MESSAGE_OVERHEAD_TOKENS = 16;
 
@@ -74,4 +75,24 @@ export class TaskBudget {
       this.spentUsd += actual.usd;
     };
   }
+}
+
+/** Worst-case output when a call names no max_tokens (every auction call does; this is only a safe default). */
+const UNBOUNDED_OUTPUT_TOKENS = 4096;
+
+/**
+ * One model call inside the task's budget: reserves its worst case first (BudgetError, and no call, when that does
+ * not fit), then settles to what the call really cost, or to nothing when it failed.
+ */
+export async function chatWithinBudget(budget: TaskBudget | undefined, model: ChatModel, req: ChatRequest, what: string): Promise<ChatResult> {
+  const settle = budget?.reserve(projectCall(model.agent.price, inputTokenBound(req.messages), req.maxTokens ?? UNBOUNDED_OUTPUT_TOKENS), `${what} (${model.agent.id})`);
+  let r: ChatResult;
+  try {
+    r = await model.chat(req);
+  } catch (e) {
+    settle?.({ tokens: 0, usd: 0 });
+    throw e;
+  }
+  settle?.({ tokens: r.inputTokens + r.outputTokens, usd: r.usd });
+  return r;
 }

@@ -23,7 +23,7 @@ import type { ChatModel, ChatResult, TokenLogprob } from '../ports/chatModel';
 import { blendedPrice } from '../pricing';
 import { explainAuction } from './explain';
 import { taskTextNotice } from '../inputLimits';
-import { BudgetError, TaskBudget, inputTokenBound, projectCall } from '../callBudget';
+import { BudgetError, TaskBudget, chatWithinBudget } from '../callBudget';
 
 export interface AuctionOptions {
   task: CodingTask;
@@ -46,9 +46,6 @@ export interface AuctionOptions {
   /** Time source for `startedAt` and `durationMs`; the system clock unless a test fixes it. */
   clock?: Clock;
 }
-
-/** Worst-case output when a call names no max_tokens (all auction calls do; this is only a safe default). */
-const UNBOUNDED_OUTPUT_TOKENS = 4096;
 
 interface Draft {
   model: ChatModel;
@@ -113,21 +110,13 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
   const loadingShown = new Set<string>();
   const call = async (m: ChatModel, phase: UsageTotals, req: Parameters<ChatModel['chat']>[0], what: string): Promise<ChatResult> => {
     checkCancel();
-    const settle = budget?.reserve(projectCall(m.agent.price, inputTokenBound(req.messages), req.maxTokens ?? UNBOUNDED_OUTPUT_TOKENS), `${what} (${m.agent.id})`);
     const onSlowStart = (waitedMs: number) => {
       // Once per agent: a cold model loads once, and n jury calls would otherwise say it n times.
       if (loadingShown.has(m.agent.id)) return;
       loadingShown.add(m.agent.id);
       emit({ type: 'model-loading', agent: m.agent.id, waitedMs });
     };
-    let r: ChatResult;
-    try {
-      r = await m.chat({ ...req, signal: abort, seed, onSlowStart });
-    } catch (e) {
-      settle?.({ tokens: 0, usd: 0 });
-      throw e;
-    }
-    settle?.({ tokens: r.inputTokens + r.outputTokens, usd: r.usd });
+    const r = await chatWithinBudget(budget, m, { ...req, signal: abort, seed, onSlowStart }, what);
     addUsage(phase, r);
     if (r.usageEstimated) note(`${m.agent.id}: ${r.usageEstimated}.`);
     for (const n of r.notes ?? []) note(`${m.agent.id}: ${n}.`);

@@ -9,7 +9,7 @@ import { type Bid, type UsageTotals, addUsage, emptyUsage } from '../auction/auc
 import type { AuctionSettings } from '../auction/auctionSettings';
 import { parsePlan, planProblem } from '../auction/planParser';
 import { type RepoContext, routedPlanMessages } from '../auction/prompts';
-import { TaskBudget, inputTokenBound, projectCall } from '../callBudget';
+import { TaskBudget, chatWithinBudget } from '../callBudget';
 import { CancelledError, errorMessage } from '../errors';
 import type { AuctionMemory } from '../memory/auctionMemory';
 import { type CancelSignal, abortSignalFor } from '../ports/cancel';
@@ -51,13 +51,7 @@ export async function planFromMemory(input: RoutedPlanInput): Promise<RoutedPlan
   const abort = abortSignalFor(input.signal);
   try {
     const budget = input.budget ? new TaskBudget(input.budget) : undefined;
-    const settle = budget?.reserve(projectCall(model.agent.price, inputTokenBound(messages), settings.maxPlanTokens), `Plan from memory (${model.agent.id})`);
-    const r = await model.chat({ messages, maxTokens: settings.maxPlanTokens, temperature: 0.7, purpose: 'bid', signal: abort.signal, seed: settings.seed })
-      .catch((e: unknown) => {
-        settle?.({ tokens: 0, usd: 0 });
-        throw e;
-      });
-    settle?.({ tokens: r.inputTokens + r.outputTokens, usd: r.usd });
+    const r = await chatWithinBudget(budget, model, { messages, maxTokens: settings.maxPlanTokens, temperature: 0.7, purpose: 'bid', signal: abort.signal, seed: settings.seed }, 'Plan from memory');
     addUsage(usage, r);
     const thinkingTokens = Math.min(r.outputTokens, r.reasoningTokens ?? 0);
     const problem = planProblem(r.text);
