@@ -28,6 +28,11 @@ function bestBidOf(r: MemoryRecord, agent: string): MemoryBid | undefined {
   return r.bids.filter((b) => b.agent === agent).sort((a, b) => a.score - b.score)[0];
 }
 
+/** Lowest-score bid of any other agent in a record. */
+function bestOtherBid(r: MemoryRecord, agent: string): MemoryBid | undefined {
+  return r.bids.filter((b) => b.agent !== agent).sort((a, b) => a.score - b.score)[0];
+}
+
 /** A record whose task text and plans fit the memory caps (the same object when they already do). */
 function smallRecord(r: MemoryRecord): MemoryRecord {
   const big = r.task.text.length > MAX_MEMORY_TASK_CHARS || r.bids.some((b) => b.plan.length > MAX_MEMORY_PLAN_CHARS);
@@ -115,39 +120,22 @@ export class AuctionMemory {
    * executed plan passed come first, then records never executed; records whose execution failed are skipped.
    */
   retrievePairs(agent: string, task: Pick<CodingTask, 'title' | 'body'>, k: number, labels: MemoryLabels, excludeRecordId?: string): RetrievedPair[] {
-    const ranked = this.index.rank(taskText(task), Math.max(50, k * 10));
-    const pairs: (RetrievedPair & { tier: number; rank: number })[] = [];
-    ranked.forEach(({ id, score }, rank) => {
-      if (id === excludeRecordId) return;
-      const r = this.byId.get(id);
-      if (!r) return;
+    const pairs: RetrievedPair[] = [];
+    for (const { r, win, winBid, similarity } of this.labelledWins(task, k, labels, excludeRecordId)) {
       const mine = bestBidOf(r, agent);
-      const win = this.winLabel(r, labels);
-      if (!mine || !win) return;
-      const winBid = bestBidOf(r, win.agent);
-      if (!winBid) return;
-      let losing: MemoryBid | undefined;
-      let winning: MemoryBid;
-      if (win.agent === agent) {
-        winning = mine;
-        losing = r.bids.filter((b) => b.agent !== agent).sort((a, b) => a.score - b.score)[0];
-      } else {
-        winning = winBid;
-        losing = mine;
-      }
-      if (!losing) return;
+      if (!mine) continue;
+      const [winning, losing] = win.agent === agent ? [mine, bestOtherBid(r, agent)] : [winBid, mine];
+      if (!losing) continue;
       pairs.push({
         recordId: r.id,
-        similarity: score,
+        similarity,
         task: splitTaskText(r.task.text),
         losing: { agent: losing.agent, plan: losing.plan },
         winning: { agent: winning.agent, plan: winning.plan, passed: win.passed },
-        tier: win.tier,
-        rank,
       });
-    });
-    pairs.sort((a, b) => a.tier - b.tier || a.rank - b.rank);
-    return pairs.slice(0, k).map(({ tier: _t, rank: _r, ...p }) => p);
+      if (pairs.length === k) break;
+    }
+    return pairs;
   }
 
   /**
@@ -155,26 +143,31 @@ export class AuctionMemory {
    * routedPlan.ts). Same labels and order as retrievePairs; a record with no plan for its win is skipped.
    */
   retrieveWins(task: Pick<CodingTask, 'title' | 'body'>, k: number, labels: MemoryLabels): RetrievedWin[] {
-    const ranked = this.index.rank(taskText(task), Math.max(50, k * 10));
-    const wins: (RetrievedWin & { tier: number; rank: number })[] = [];
-    ranked.forEach(({ id, score }, rank) => {
-      const r = this.byId.get(id);
-      const win = r && this.winLabel(r, labels);
-      const winBid = r && win && bestBidOf(r, win.agent);
-      if (!r || !win || !winBid) return;
-      const losing = r.bids.filter((b) => b.agent !== win.agent).sort((a, b) => a.score - b.score)[0];
-      wins.push({
+    return this.labelledWins(task, k, labels).slice(0, k).map(({ r, win, winBid, similarity }) => {
+      const losing = bestOtherBid(r, win.agent);
+      return {
         recordId: r.id,
-        similarity: score,
+        similarity,
         task: splitTaskText(r.task.text),
         ...(losing ? { losing: { agent: losing.agent, plan: losing.plan } } : {}),
         winning: { agent: winBid.agent, plan: winBid.plan, passed: win.passed },
-        tier: win.tier,
-        rank,
-      });
+      };
     });
-    wins.sort((a, b) => a.tier - b.tier || a.rank - b.rank);
-    return wins.slice(0, k).map(({ tier: _t, rank: _r, ...w }) => w);
+  }
+
+  /**
+   * The most similar past tasks (BM25 over the task text) that teach something under `labels`, each with its win
+   * and the plan that won: records whose executed plan passed first, then records never executed, each by rank.
+   */
+  private labelledWins(task: Pick<CodingTask, 'title' | 'body'>, k: number, labels: MemoryLabels, excludeRecordId?: string) {
+    const out: { r: MemoryRecord; win: NonNullable<ReturnType<AuctionMemory['winLabel']>>; winBid: MemoryBid; similarity: number; rank: number }[] = [];
+    this.index.rank(taskText(task), Math.max(50, k * 10)).forEach(({ id, score }, rank) => {
+      const r = id === excludeRecordId ? undefined : this.byId.get(id);
+      const win = r && this.winLabel(r, labels);
+      const winBid = r && win && bestBidOf(r, win.agent);
+      if (r && win && winBid) out.push({ r, win, winBid, similarity: score, rank });
+    });
+    return out.sort((a, b) => a.win.tier - b.win.tier || a.rank - b.rank);
   }
 
   async recordAuction(task: CodingTask, auction: AuctionRecord): Promise<MemoryRecord> {
