@@ -19,7 +19,7 @@ import { auctionPrompts } from './sharedPrefixPrompts';
 import { mapLimit } from '../mapLimit';
 import { seededShuffle } from './seededShuffle';
 import type { CodingTask } from '../task';
-import type { ChatModel, ChatResult, TokenLogprob } from '../ports/chatModel';
+import { type ChatModel, type ChatResult, type TokenLogprob, thinkingTokensOf } from '../ports/chatModel';
 import { blendedPrice } from '../pricing';
 import { explainAuction } from './explain';
 import { taskTextNotice } from '../inputLimits';
@@ -135,7 +135,7 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
           purpose: 'bid',
           onDelta: (text) => emit({ type: 'bid-delta', agent: m.agent.id, round, text }),
         }, round === 0 ? 'Bid' : 'Refined bid');
-        const thinkingTokens = Math.min(r.outputTokens, r.reasoningTokens ?? 0);
+        const thinkingTokens = thinkingTokensOf(r);
         const thought = r.thoughts || thinkingTokens ? { ...(r.thoughts ? { thoughts: r.thoughts } : {}), thinkingTokens } : {};
         const problem = !r.text.trim() && thinkingTokens > 0
           ? `spent its whole budget thinking (${thinkingTokens} thinking tokens, no plan); set "thinking": {"bid": false} for it in the pool, or give it a larger "budgetTokens"`

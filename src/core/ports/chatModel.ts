@@ -108,3 +108,8 @@ export interface ChatModel {
   readonly agent: ModelAgent;
   chat(req: ChatRequest): Promise<ChatResult>;
 }
+
+/** Billed thinking tokens of a reply (part of its output tokens, never more): billed, but not the answer. */
+export function thinkingTokensOf(r: Pick<ChatResult, 'outputTokens' | 'reasoningTokens'>): number {
+  return Math.min(r.outputTokens, r.reasoningTokens ?? 0);
+}

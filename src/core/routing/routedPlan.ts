@@ -13,7 +13,7 @@ import { TaskBudget, chatWithinBudget } from '../callBudget';
 import { CancelledError, errorMessage } from '../errors';
 import type { AuctionMemory } from '../memory/auctionMemory';
 import { type CancelSignal, abortSignalFor } from '../ports/cancel';
-import type { ChatModel } from '../ports/chatModel';
+import { type ChatModel, thinkingTokensOf } from '../ports/chatModel';
 import type { CodingTask } from '../task';
 import { placeholderBid } from './routedRecord';
 
@@ -53,7 +53,7 @@ export async function planFromMemory(input: RoutedPlanInput): Promise<RoutedPlan
     const budget = input.budget ? new TaskBudget(input.budget) : undefined;
     const r = await chatWithinBudget(budget, model, { messages, maxTokens: settings.maxPlanTokens, temperature: 0.7, purpose: 'bid', signal: abort.signal, seed: settings.seed }, 'Plan from memory');
     addUsage(usage, r);
-    const thinkingTokens = Math.min(r.outputTokens, r.reasoningTokens ?? 0);
+    const thinkingTokens = thinkingTokensOf(r);
     const problem = planProblem(r.text);
     const cost = `$${r.usd.toFixed(5)}`;
     if (problem) {
