@@ -1,7 +1,7 @@
 import type { ChatModel } from './ports/chatModel';
 import { runAuction } from './auction/auction';
 import type { AuctionMemory } from './memory/auctionMemory';
-import { type AuctionRecord, auctionUsageTotals, emptyUsage } from './auction/auctionRecord';
+import { type AuctionRecord, auctionUsageTotals, emptyUsage, sumUsage } from './auction/auctionRecord';
 import type { AuctionSettings } from './auction/auctionSettings';
 import type { ExecutionBudget } from './execution/editLoop';
 import { CancelledError, SaleError } from './errors';
@@ -113,11 +113,17 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
       await preflightTestCommand({ command: testCommand, journal, runner: opts.runner, timeoutMs: DEFAULT_EXEC_TOOL_LIMITS.testTimeoutMs, signal: opts.signal });
       if (opts.signal?.cancelled) throw new CancelledError('Run');
     }
-    const holdAuction = async (): Promise<AuctionRecord> => {
+    /** `before`: what this task already spent on model calls (a routed plan from memory), counted in the auction's budget and usage. */
+    const holdAuction = async (before?: AuctionRecord): Promise<AuctionRecord> => {
+      const spentBefore = before ? auctionUsageTotals(before) : { tokens: 0, usd: 0 };
       const held = await runAuction({
         task, repoContext, models: opts.models, settings: settings.auction, memory, signal: opts.signal, onEvent: opts.onEvent, simulated: opts.simulated,
-        budget: { maxUsd: settings.budget.maxUsd, maxTokens: settings.budget.maxTokens },
+        budget: { maxUsd: settings.budget.maxUsd - spentBefore.usd, maxTokens: settings.budget.maxTokens - spentBefore.tokens },
       });
+      if (before) {
+        // The routed plan was paid for: it stays in the task's spend, with the refinement it stands closest to.
+        held.usage.refinement = sumUsage(held.usage.refinement, before.usage.refinement);
+      }
       return routing ? { ...held, routing: { ...routing, mode: 'auction' } } : held;
     };
     if (opts.reuseAuction) {
@@ -141,7 +147,7 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
         early = opts.review ? await opts.review(auction) : undefined;
         if (early?.action === 'auction') {
           routing = { ...routing, mode: 'auction', cause: 'forced', reason: `Auction held on request, although memory pointed to ${routing.agent}.` };
-          auction = await holdAuction();
+          auction = await holdAuction(auction);
           early = undefined;
         }
       } else {

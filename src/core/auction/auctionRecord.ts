@@ -116,17 +116,20 @@ export function addUsage(t: UsageTotals, u: { inputTokens: number; cachedInputTo
   t.calls += 1;
 }
 
+/** Two usage totals added up (calls included). */
+export function sumUsage(a: UsageTotals, b: UsageTotals): UsageTotals {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    cachedInputTokens: (a.cachedInputTokens ?? 0) + (b.cachedInputTokens ?? 0),
+    outputTokens: a.outputTokens + b.outputTokens,
+    usd: a.usd + b.usd,
+    calls: a.calls + b.calls,
+  };
+}
+
 /** Usage of the whole auction (bids, jury and refinement), part by part in that order. */
 export function auctionUsageSum(a: Pick<AuctionRecord, 'usage'>): UsageTotals {
-  const sum = emptyUsage();
-  for (const p of [a.usage.bids, a.usage.jury, a.usage.refinement]) {
-    sum.inputTokens += p.inputTokens;
-    sum.cachedInputTokens = (sum.cachedInputTokens ?? 0) + (p.cachedInputTokens ?? 0);
-    sum.outputTokens += p.outputTokens;
-    sum.usd += p.usd;
-    sum.calls += p.calls;
-  }
-  return sum;
+  return [a.usage.bids, a.usage.jury, a.usage.refinement].reduce(sumUsage, emptyUsage());
 }
 
 /** Tokens (input + output) and dollars of the whole auction: bids, jury and refinement. */

@@ -71,6 +71,12 @@ describe('solveTask: "Hold the auction anyway" and "Retry with another bid" (iss
     assert.deepEqual(new Set(reviewed[1].bids.map((b) => b.agent)), new Set(['a', 'b']), 'every agent bid');
     assert.ok((calls.get('bid') ?? 0) >= 2);
     assert.ok(r.totals.auctionUsd > 0);
+    // The routed plan from memory was paid for before the auction was held: it stays in the task's spend.
+    const planUsd = reviewed[0].usage.refinement.usd;
+    assert.ok(planUsd > 0, 'the routed task wrote a plan from memory');
+    const held = reviewed[1].usage;
+    assert.ok(Math.abs(r.totals.auctionUsd - (held.bids.usd + held.jury.usd + held.refinement.usd)) < 1e-12);
+    assert.ok(held.refinement.usd >= planUsd - 1e-12, `refinement $${held.refinement.usd} counts the plan's $${planUsd}`);
     assert.equal(r.passed, true);
     // One memory record for the task, the auction's (not also the routed placeholder).
     assert.equal(memory.records().length, 2);
