@@ -106,7 +106,9 @@ export function sparklines(data: RoutingPictureData, size = { width: 320, height
   const n = Math.max(2, data.records);
   const sx = (at: number) => plot.left + ((at - 1) / (n - 1)) * (plot.right - plot.left);
   const sy = (p: number) => plot.bottom - p * (plot.bottom - plot.top);
-  return data.agents.filter((a) => a.history.length).map((a) => {
+  // In the scatter's left-to-right order (cheapest first), so the two pictures read alike.
+  const byCost = (a: AgentPicture, b: AgentPicture) => (a.avgExecUsd ?? Infinity) - (b.avgExecUsd ?? Infinity) || a.agent.localeCompare(b.agent, 'en', { numeric: true });
+  return data.agents.filter((a) => a.history.length).sort(byCost).map((a) => {
     const pts = a.history.map((h) => [sx(h.at), sy(h.passes / h.executions)] as const);
     const last = a.history[a.history.length - 1];
     const [lx, ly] = pts[pts.length - 1];
