@@ -34,12 +34,14 @@ function holdAuctionButton(s: PanelState): HTMLElement {
 
 /**
  * Why memory chose this agent, past the first line: the estimate and how sure the choice is. (The decision's own
- * `reason` opens with the same "Routed from memory: …" sentence the block's heading already says.)
+ * `reason` opens with the same "Routed from memory: …" sentence the block's heading already says.) When the agent
+ * is not memory's first choice (a plan check turned that one's plan down), the reason says why, and is shown.
  */
 function routedWhy(r: Routing): string {
   const e = r.estimates.find((x) => x.agent === r.agent);
+  const first = [...r.estimates].sort((a, b) => b.ev - a.ev)[0];
   const similar = `${r.evidence.similar} similar task${r.evidence.similar === 1 ? '' : 's'} in this repository's memory`;
-  if (!e) return `From ${similar}.`;
+  if (!e || first?.agent !== r.agent) return r.reason;
   return `From ${similar}: ${r.agent} is estimated to pass ${Math.round(100 * e.mean)}% ± ${Math.round(100 * e.sd)} of tasks like this, ` +
     `and to be the best value in the pool with probability ${Math.round(100 * r.confidence)}%.`;
 }
