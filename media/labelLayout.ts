@@ -74,10 +74,8 @@ export function placeLabels(reqs: LabelRequest[], bounds: Box, obstacles: Box[],
       const far = Math.abs(dy) > LINE;
       const top = r.y + dy - LINE / 2;
       // Beside the point on either side; away from it (a row above or below) also slid along to wherever it fits.
-      const spots: { left: number; side: 'left' | 'right' | 'slid' }[] = [
-        { left: r.x - GAP - width, side: 'left' as const },
-        { left: r.x + GAP, side: 'right' as const },
-      ].sort((a, b) => Number(a.side === 'left' ? !preferLeft : preferLeft) - Number(b.side === 'left' ? !preferLeft : preferLeft));
+      const spots: { left: number; side: 'left' | 'right' | 'slid' }[] = [{ left: r.x + GAP, side: 'right' }, { left: r.x - GAP - width, side: 'left' }];
+      if (preferLeft) spots.reverse();
       if (far) spots.push({ left: Math.max(bounds.left, Math.min(bounds.right - width, r.x - width / 2)), side: 'slid' });
       spots.forEach((spot, i) => {
         const box: Box = { left: spot.left, right: spot.left + width, top, bottom: top + LINE };
