@@ -5,6 +5,7 @@
  * this into inline SVG with theme colours (panel.ts); no chart library, since a few lines and circles are all it takes.
  */
 import type { Bid } from '../src/core/auction/auctionRecord';
+import { type MeasureText, type PlacedLabel, estimateTextWidth, markerBox, placeFittedLabels, shortNames } from './labelLayout';
 
 export interface ChartPoint {
   index: number;
@@ -26,6 +27,10 @@ export interface AuctionChart {
   lines: ChartLine[];
   xTicks: ChartTick[];
   yTicks: ChartTick[];
+  /** One label per point (same order), clear of each other and of the points. */
+  labels: PlacedLabel[];
+  /** The name prefix every label leaves out ('' when none), said in the caption. */
+  labelPrefix: string;
   /** Text alternative for screen readers. */
   summary: string;
 }
@@ -55,7 +60,7 @@ export const padRange = (lo: number, hi: number): [number, number] => {
   return [lo - span * 0.12, hi + span * 0.12];
 };
 
-export function auctionChart(bids: Bid[], winnerIdx: number | null, size = { width: 320, height: 190 }): AuctionChart | null {
+export function auctionChart(bids: Bid[], winnerIdx: number | null, size = { width: 320, height: 190 }, measure: MeasureText = estimateTextWidth): AuctionChart | null {
   const valid = bids.map((b, index) => ({ b, index })).filter(({ b }) => !b.error && Number.isFinite(b.score));
   if (!valid.length) return null;
   const plot = { left: 40, top: 10, right: size.width - 10, bottom: size.height - 32 };
@@ -97,13 +102,14 @@ export function auctionChart(bids: Bid[], winnerIdx: number | null, size = { wid
     const orig = valid.find((o) => o.b.agent === b.agent && !o.b.refined);
     if (orig) lines.push({ x1: sx(orig.b.cost), y1: sy(orig.b.value), x2: sx(b.cost), y2: sy(b.value), kind: 'link', title: `${b.agent} refined its bid from memory` });
   }
+  const names = shortNames([...new Set(valid.map(({ b }) => b.agent))]);
   const points: ChartPoint[] = valid.map(({ b, index }) => ({
     index,
     agent: b.agent,
     cx: sx(b.cost),
     cy: sy(b.value),
     kind: index === winnerIdx ? 'winner' : b.refined ? 'refined' : 'bid',
-    label: `${b.agent}${b.refined ? ' (refined)' : ''}`,
+    label: `${names.short.get(b.agent)}${b.refined ? ' (refined)' : ''}`,
     title: `${b.agent}${b.refined ? ' (refined)' : ''}${index === winnerIdx ? ' — winner' : ''}\n` +
       `C (cost) ${b.cost}\nV (value) ${b.value} = jury ${b.valueJury} + entropy ${b.valueEntropy}\nscore C − V ${b.score}`,
   }));
@@ -111,5 +117,11 @@ export function auctionChart(bids: Bid[], winnerIdx: number | null, size = { wid
   const yTicks = niceTicks(y0, y1).map((v) => ({ pos: sy(v), text: roundForPeople(v) }));
   const summary = `Cost against value for ${valid.length} bid${valid.length === 1 ? '' : 's'}` +
     (win ? `; ${win.b.agent} has the lowest score C − V (${roundForPeople(win.b.score)}).` : '.');
-  return { ...size, plot, points, lines, xTicks, yTicks, summary };
+  // The winner's label is placed first, so it gets the spot beside its point.
+  const order = [...points].sort((a, b) => Number(b.kind === 'winner') - Number(a.kind === 'winner'));
+  const placed = placeFittedLabels(order.map((p) => ({ key: String(p.index), x: p.cx, y: p.cy, text: p.label })),
+    { left: plot.left + 1, top: 0, right: size.width - 1, bottom: plot.bottom - 1 },
+    points.map((p) => markerBox(p.cx, p.cy, p.kind === 'winner' ? 6.5 : 5)), plot.right - plot.left, measure);
+  const labels = points.map((p) => placed.find((l) => l.key === String(p.index))!);
+  return { ...size, plot, points, lines, xTicks, yTicks, labels, labelPrefix: names.prefix, summary };
 }

@@ -4,6 +4,7 @@
  */
 import { svg } from './dom';
 import type { ChartTick } from './auctionChart';
+import type { PlacedLabel } from './labelLayout';
 
 export interface PlotBox { left: number; top: number; right: number; bottom: number }
 
@@ -31,8 +32,10 @@ export function axesSvg(plot: PlotBox, height: number, xTicks: ChartTick[], yTic
   ];
 }
 
-/** A labelled point's text: to the right of the point in the left half of the plot, to its left in the right half. */
-export function pointLabel(plot: PlotBox, cx: number, cy: number, text: string): SVGElement {
-  const right = cx > (plot.left + plot.right) / 2;
-  return svg('text', { x: cx + (right ? -8 : 8), y: cy - 6, 'text-anchor': right ? 'end' : 'start' }, text);
+/** A point's label where labelLayout placed it, with its leader line when it sits away from the point. */
+export function placedLabel(l: PlacedLabel): SVGElement[] {
+  return [
+    ...(l.leader ? [svg('line', { x1: l.leader.x1, y1: l.leader.y1, x2: l.leader.x2, y2: l.leader.y2, class: 'leader' })] : []),
+    svg('text', { x: l.x, y: l.y, 'text-anchor': l.anchor }, l.text),
+  ];
 }

@@ -32,11 +32,25 @@ function holdAuctionButton(s: PanelState): HTMLElement {
   });
 }
 
-function routedBlock(s: PanelState, r: Routing): HTMLElement {
+/**
+ * Why memory chose this agent, past the first line: the estimate and how sure the choice is. (The decision's own
+ * `reason` opens with the same "Routed from memory: …" sentence the block's heading already says.) When the agent
+ * is not memory's first choice (a plan check turned that one's plan down), the reason says why, and is shown.
+ */
+function routedWhy(r: Routing): string {
+  const e = r.estimates.find((x) => x.agent === r.agent);
+  const first = [...r.estimates].sort((a, b) => b.ev - a.ev)[0];
+  const similar = `${r.evidence.similar} similar task${r.evidence.similar === 1 ? '' : 's'} in this repository's memory`;
+  if (!e || first?.agent !== r.agent) return r.reason;
+  return `From ${similar}: ${r.agent} is estimated to pass ${Math.round(100 * e.mean)}% ± ${Math.round(100 * e.sd)} of tasks like this, ` +
+    `and to be the best value in the pool with probability ${Math.round(100 * r.confidence)}%.`;
+}
+
+function routedBlock(r: Routing): HTMLElement {
+  // The routing line is the block's heading: said once, not under a heading that repeats its first words.
   return h('div', { class: 'routed', 'aria-label': 'Routed from memory', 'data-key': 'routed' },
-    h('h3', {}, 'Routed from memory'),
-    h('p', { class: 'routed-line', role: 'status' }, `${routedFromMemoryLine(r)}.`),
-    details('routed-why', 'Why', [h('p', { class: 'small' }, r.reason), estimatesTable(r)]));
+    h('h3', { class: 'routed-line', role: 'status' }, `${routedFromMemoryLine(r)}.`),
+    details('routed-why', 'Why', [h('p', { class: 'small', title: r.reason }, routedWhy(r)), estimatesTable(r)]));
 }
 
 export function decisionSection(s: PanelState): HTMLElement | null {
@@ -44,7 +58,7 @@ export function decisionSection(s: PanelState): HTMLElement | null {
   const parts: HTMLElement[] = [];
   const r = s.routing;
   const routed = r?.mode === 'routed';
-  if (routed) parts.push(routedBlock(s, r));
+  if (routed) parts.push(routedBlock(r));
   else if (s.explanation.length) {
     parts.push(h('div', { class: 'explanation', 'aria-label': 'Why the winner won' },
       h('h3', {}, s.winner ? `Why ${s.winner} won` : 'Auction'),

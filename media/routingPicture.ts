@@ -9,7 +9,8 @@ import { type RoutingPicture, type RoutingWebviewMessage, RoutingWebviewMessageS
 import { unknownMessageText } from '../src/vscode/webviewMessages';
 import { formatUsd } from '../src/core/formatUsd';
 import { button, h, svg } from './dom';
-import { axesSvg, chartWidth, pointLabel, svgTitle as t } from './chartSvg';
+import { axesSvg, chartWidth, placedLabel, svgTitle as t } from './chartSvg';
+import { measureLabel } from './measureLabel';
 import { routingScatter, sparklines } from './routingChart';
 
 interface VsCodeApi { postMessage(message: unknown): void }
@@ -26,33 +27,36 @@ let picture: RoutingPicture | null = null;
 let note = 'Reading what SALE learned in this repository…';
 
 function scatterFigure(p: RoutingPicture, width: number): HTMLElement | null {
-  const c = routingScatter(p, { width, height: Math.round(Math.max(170, Math.min(240, width * 0.55))) });
+  const c = routingScatter(p, { width, height: Math.round(Math.max(170, Math.min(240, width * 0.55))) }, measureLabel());
   if (!c) return null;
   const pic = svg('svg', { viewBox: `0 0 ${c.width} ${c.height}`, width: c.width, height: c.height, role: 'img', 'aria-label': c.summary, class: 'auction-chart routing-chart' },
     t(c.summary),
     ...axesSvg(c.plot, c.height, c.xTicks, c.yTicks, 'mean cost of a run →', 'passed →'),
-    ...c.points.map((pt) => svg('g', { class: 'pt', tabindex: '0', 'data-key': `agent-${pt.agent}` },
+    ...c.points.map((pt, i) => svg('g', { class: 'pt', tabindex: '0', 'data-key': `agent-${pt.agent}` },
       t(pt.title),
       svg('line', { x1: pt.cx, y1: pt.yHigh, x2: pt.cx, y2: pt.yLow, class: 'interval' }),
       svg('line', { x1: pt.cx - 4, y1: pt.yHigh, x2: pt.cx + 4, y2: pt.yHigh, class: 'interval' }),
       svg('line', { x1: pt.cx - 4, y1: pt.yLow, x2: pt.cx + 4, y2: pt.yLow, class: 'interval' }),
       svg('circle', { cx: pt.cx, cy: pt.cy, r: 4.5 }),
-      pointLabel(c.plot, pt.cx, pt.cy, pt.label))));
+      ...placedLabel(c.labels[i]))));
   return h('figure', { class: 'chart', 'aria-label': 'Pass rate against cost' }, pic,
     h('figcaption', { class: 'muted small' },
-      `Up and to the left is better: passes more often, costs less. Bars: ${Math.round(100 * p.level)}% credible interval of the pass rate (wide = little evidence yet). Hover a point for its figures.`,
+      `Up and to the left is better: passes more often, costs less. Bars: ${Math.round(100 * p.level)}% credible interval of the pass rate (wide = little evidence yet).`,
+      c.labelPrefix ? ` Labels drop the shared name prefix “${c.labelPrefix}”.` : '',
+      ' Hover a point for its figures.',
       c.notRun.length ? ` Not run here yet: ${c.notRun.join(', ')}.` : ''));
 }
 
 function historyFigure(p: RoutingPicture, width: number): HTMLElement | null {
-  const lines = sparklines(p, { width, height: 46 });
+  const lines = sparklines(p, { width, height: 40 });
   if (!lines.length) return null;
   return h('figure', { class: 'chart history', 'aria-label': 'Pass rate over this repository\'s history' },
     h('figcaption', { class: 'small' }, `Pass rate over this repository's ${p.records} task${p.records === 1 ? '' : 's'}, in order`),
+    // Each agent's full name above its chart, as text that wraps in a narrow side bar (never cut).
     ...lines.map((l) => h('div', { class: 'spark-row' },
+      h('div', { class: 'spark-agent small', title: l.title }, l.agent),
       svg('svg', { viewBox: `0 0 ${l.width} ${l.height}`, width: l.width, height: l.height, role: 'img', 'aria-label': l.title, class: 'auction-chart spark' },
         t(l.title),
-        svg('text', { x: 2, y: l.plot.top + 10, class: 'axis spark-agent' }, l.agent.length > 10 ? `${l.agent.slice(0, 9)}…` : l.agent),
         svg('line', { x1: l.plot.left, y1: l.midY, x2: l.plot.right, y2: l.midY, class: 'grid' }),
         svg('rect', { x: l.plot.left, y: l.plot.top, width: l.plot.right - l.plot.left, height: l.plot.bottom - l.plot.top, class: 'frame' }),
         svg('polyline', { points: l.points, class: 'spark-line' }),

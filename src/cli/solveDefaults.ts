@@ -1,5 +1,5 @@
 import { auctionSettings } from '../core/auction/auctionSettings';
-import { BUDGET_DEFAULTS, CAPABILITY_ESCALATION, ESCALATION_DEFAULTS } from '../core/engineDefaults';
+import { BUDGET_DEFAULTS, escalationSettings } from '../core/engineDefaults';
 import { routingSettings } from '../core/routing/routingSettings';
 import type { SolveSettings } from '../core/solve';
 
@@ -8,7 +8,7 @@ export function defaultSolveSettings(over: { seed?: number; juryMode?: 'per-judg
   return {
     auction: auctionSettings({ ...(over.seed !== undefined ? { seed: over.seed } : {}), ...(over.juryMode ? { juryMode: over.juryMode } : {}) }),
     budget: { maxTurns: BUDGET_DEFAULTS.maxTurns, maxTokens: BUDGET_DEFAULTS.maxTokens, maxUsd: over.maxUsd ?? BUDGET_DEFAULTS.maxUsd },
-    escalation: { enabled: over.escalation ?? ESCALATION_DEFAULTS.enabled, maxEscalations: ESCALATION_DEFAULTS.maxEscalations, ...CAPABILITY_ESCALATION },
+    escalation: escalationSettings({ ...(over.escalation !== undefined ? { enabled: over.escalation } : {}) }),
     // Learned routing (issue 8): route from the repository's memory when it is clear, else hold the auction.
     routing: routingSettings({ enabled: over.routing ?? true }),
   };

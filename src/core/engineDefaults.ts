@@ -15,5 +15,13 @@ export function budgetUsdLimit(usd: number): number {
 /** One escalation to the next-best bidder after a failed attempt, in both hosts. */
 export const ESCALATION_DEFAULTS: Readonly<{ enabled: boolean; maxEscalations: number }> = Object.freeze({ enabled: true, maxEscalations: 1 });
 
-/** Issue 8's escalation in the CLI: by capability with an expected-value gate, with a hand-off. */
+/** Issue 8's escalation: by capability with an expected-value gate, with a hand-off. */
 export const CAPABILITY_ESCALATION: Readonly<{ by: 'capability'; handoff: boolean }> = Object.freeze({ by: 'capability', handoff: true });
+
+/**
+ * The escalation of a `sale` run in every host (CLI, extension): by capability (never to a weaker agent because it
+ * is pricier), with the failed attempt's hand-off. Only `sale-paper` in the bench escalates by price.
+ */
+export function escalationSettings(over: { enabled?: boolean; maxEscalations?: number } = {}): SolveSettings['escalation'] {
+  return { enabled: over.enabled ?? ESCALATION_DEFAULTS.enabled, maxEscalations: over.maxEscalations ?? ESCALATION_DEFAULTS.maxEscalations, ...CAPABILITY_ESCALATION };
+}

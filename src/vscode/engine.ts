@@ -6,6 +6,7 @@ import type { AuctionMemory } from '../core/memory/auctionMemory';
 import type { AuctionRecord } from '../core/auction/auctionRecord';
 import { auctionSettings } from '../core/auction/auctionSettings';
 import { routingSettings } from '../core/routing/routingSettings';
+import { escalationSettings } from '../core/engineDefaults';
 import type { SaleEvent } from '../core/events';
 import type { CancelSignal } from '../core/ports/cancel';
 import type { CommandApprover, CommandRunner } from '../core/ports/commandRunner';
@@ -77,7 +78,8 @@ export function solveSettings(input: EngineSettingsInput): SolveSettings {
   return {
     auction: auctionSettings(input.auction),
     budget: input.budget,
-    escalation: input.escalation,
+    // The CLI's escalation (by capability, with the hand-off); the settings only switch it and bound it.
+    escalation: escalationSettings(input.escalation),
     // Off: no routing decision at all (every task gets an auction, as before issue 8).
     ...(input.routing.enabled ? { routing: routingSettings(input.routing.checkPlan === undefined ? {} : { checkPlan: input.routing.checkPlan }) } : {}),
   };

@@ -28,7 +28,7 @@ export const ExecTestSchema = z.strictObject({
 
 export const ExecViewSchema = z.strictObject({
   agent: z.string(),
-  /** 0 = the chosen bid; 1, 2, … = escalations to more expensive agents. */
+  /** 0 = the chosen bid; 1, 2, … = escalations to more capable agents. */
   escalation: z.number().int().nonnegative(),
   turn: z.number().int().nonnegative(),
   tokens: z.number().nonnegative(),

@@ -157,11 +157,23 @@ describe('SALE routing from memory in the browser (packaged extension)', functio
     assert.equal(await pic.locator('svg.routing-chart .pt').count(), 4, 'one point per agent that ran');
     assert.equal(await pic.locator('svg.spark').count(), 4, 'one history line per agent');
     assert.match((await pic.locator('.decisions').textContent()) ?? '', /Auction held.*on request/s);
-    for (const theme of ['Dark Modern', 'Light Modern']) {
+    for (const theme of ['Dark Modern', 'Light Modern', 'Dark High Contrast']) {
       await colorTheme(page, theme);
+      const tone = theme.includes('High Contrast') ? 'hc-dark' : theme.includes('Light') ? 'light' : 'dark';
       for (const [width, name] of [[620, 'wide'], [300, 'narrow']] as const) {
         await sideBarWidth(page, width);
-        await screenshotOf(page.locator('.part.sidebar'), `sale-routing-picture-${theme.includes('Light') ? 'light' : 'dark'}-${name}`);
+        await screenshotOf(page.locator('.part.sidebar'), `sale-routing-picture-${tone}-${name}`);
+        // As drawn in the real font: no point label over another (labelLayout.ts places them; this checks the pixels).
+        const boxes = await pic.locator('svg.routing-chart .pt text').evaluateAll((els) => els.map((e) => {
+          const b = (e as SVGGraphicsElement).getBBox();
+          return { text: e.textContent ?? '', left: b.x, top: b.y, right: b.x + b.width, bottom: b.y + b.height };
+        }));
+        assert.equal(boxes.length, 4, `${tone} ${name}: a label per point`);
+        for (const [i, a] of boxes.entries()) {
+          for (const b of boxes.slice(i + 1)) {
+            assert.ok(!(a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom), `${tone} ${name}: "${a.text}" overlaps "${b.text}"`);
+          }
+        }
       }
     }
   });

@@ -38,6 +38,11 @@ describe('routing picture (media/routingChart)', () => {
     assert.equal(routingScatter({ ...picture, agents: [picture.agents[2]] }), null);
   });
 
+  it('lists the small line charts cheapest first, as the scatter reads left to right', () => {
+    const reversed = { ...picture, agents: [...picture.agents].reverse() };
+    assert.deepEqual(sparklines(reversed).map((l) => l.agent), ['4b', '32b']);
+  });
+
   it('one small line chart per agent that ran: points in record order, the last value as text', () => {
     const s = sparklines(picture, { width: 300, height: 46 });
     assert.deepEqual(s.map((l) => l.agent), ['4b', '32b']);
