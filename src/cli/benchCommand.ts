@@ -138,6 +138,8 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     ...(values.tasks ? { taskIds: values.tasks.split(',').map((t) => t.trim()).filter(Boolean) } : {}),
     ...(weightsFile ? { weights: loadWeightsFile(weightsFile), weightsFile } : {}),
     ...(values['sim-override'] ? { simOverride: parseOverride(values['sim-override']) } : {}),
+    // Also outside worker mode: a cold and a warm run of the same tasks may share one test-result cache.
+    ...(values['test-cache-dir'] ? { testCacheDir: resolve(values['test-cache-dir']) } : {}),
     ...(values['history-split'] ? { historySplit: true } : {}),
     ...(values['warm-memory'] !== undefined ? { warmMemory: parseWarmMode(values['warm-memory']) } : {}),
   };
