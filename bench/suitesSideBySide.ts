@@ -133,7 +133,9 @@ function main(): void {
       '(the later half, at most 10) are measured. The cold run measures them with an empty memory (`--history-split`); the ' +
       'warm run first replays the history into the memory of `sale` (`--warm-memory`, the step `sale warmup` takes) and ' +
       'then measures the same tasks in the same orders with the same draws. The warm-up never sees a measured task; its ' +
-      'cost is paid once per repository and shown apart from the measured dollars.', '', ...warm);
+      'cost is paid once per repository and shown apart from the measured dollars. As in every bench run, one memory ' +
+      'serves an order\'s whole stream, so a repository\'s task also meets records of other repositories (weighed less, ' +
+      '`otherRepoWeight`): cold ones from earlier in the stream, warm ones from every repository\'s history too.', '', ...warm);
   }
   const notes = existsSync(out) ? readFileSync(out, 'utf8').split(NOTES_MARKER)[1] : undefined;
   const text = `${md.join('\n')}${notes !== undefined ? `\n${NOTES_MARKER}${notes}` : ''}`;
