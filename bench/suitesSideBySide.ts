@@ -3,7 +3,7 @@
  * tokens per execution and per auction, the auction's share of tokens and dollars, and every policy's pass@1 and
  * dollars per task. Reads the results.json files `sale bench` writes; runs nothing.
  *
- * When a cold (`--history-split`) and a warm (`--warm-memory`) run of a suite are in docs/bench/warm-start/{fixture,real-history}-{cold,warm}/,
+ * When a cold (`--history-split`) and a warm (`--warm-memory`) run of a suite are in docs/bench/warm-start/{fixture,real-history}-{cold,warm,warm-auction}/,
  * it adds what the warm start changes over each repository's first tasks (src/bench/warmReport.ts). Anything below
  * the NOTES marker in the existing output is hand-written and kept.
  *
@@ -96,15 +96,20 @@ export function sideBySide(a: { label: string; results: Results }, b: { label: s
   return lines.join('\n');
 }
 
-/** The warm-start section of one suite, when both its cold and warm results exist. */
+/** The warm-start section of one suite: its cold run against each warm run present (`-warm`: execute, `-warm-auction`). */
 export function warmStartSection(label: string, dir: string): string[] {
-  const files = { cold: `${dir}-cold/results.json`, warm: `${dir}-warm/results.json` };
-  if (!existsSync(files.cold) || !existsSync(files.warm)) return [];
-  const cold = BenchResultsSchema.parse(JSON.parse(readFileSync(files.cold, 'utf8')));
-  const warm = BenchResultsSchema.parse(JSON.parse(readFileSync(files.warm, 'utf8')));
-  const c = compareWarmStart(cold, warm);
-  return [`### ${label}`, '', `Cold: \`${files.cold}\` (${cold.command ?? 'sale bench'}); warm: \`${files.warm}\` (${warm.command ?? 'sale bench'}).`, '',
-    warmComparisonMarkdown(c, warm.options.memoryStart ?? ''), ''];
+  const coldFile = `${dir}-cold/results.json`;
+  if (!existsSync(coldFile)) return [];
+  const cold = BenchResultsSchema.parse(JSON.parse(readFileSync(coldFile, 'utf8')));
+  const out: string[] = [];
+  for (const warmFile of [`${dir}-warm/results.json`, `${dir}-warm-auction/results.json`].filter((f) => existsSync(f))) {
+    const warm = BenchResultsSchema.parse(JSON.parse(readFileSync(warmFile, 'utf8')));
+    const mode = warm.options.memoryStart ?? '';
+    out.push(`### ${label}, warm-up by ${mode === 'execute' ? 'whole solves (`--warm-memory execute`)' : 'auctions only (`--warm-memory auction`)'}`, '',
+      `Cold: \`${coldFile}\` (${cold.command ?? 'sale bench'}); warm: \`${warmFile}\` (${warm.command ?? 'sale bench'}).`, '',
+      warmComparisonMarkdown(compareWarmStart(cold, warm), mode), '');
+  }
+  return out;
 }
 
 function main(): void {
