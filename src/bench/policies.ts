@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuctionMemory } from '../core/memory/auctionMemory';
-import { type AuctionRecord, type Bid, type Weights, auctionUsageSum } from '../core/auction/auctionRecord';
+import { type AuctionRecord, type Bid, type UsageTotals, type Weights, auctionUsageSum, sumUsage } from '../core/auction/auctionRecord';
 import { auctionSettings } from '../core/auction/auctionSettings';
 import { allowListApprover } from '../core/execution/childProcessRunner';
 import { type ExecutionBudget, type ExecutionResult, runEditTestLoop } from '../core/execution/editLoop';
@@ -91,7 +91,10 @@ function execUsage(results: ExecutionResult[]): TokensUsd {
 }
 
 function auctionUsage(a: AuctionRecord): TokensUsd {
-  const s = auctionUsageSum(a);
+  return usageOf(auctionUsageSum(a));
+}
+
+function usageOf(s: UsageTotals): TokensUsd {
   return { inputTokens: s.inputTokens, cachedInputTokens: s.cachedInputTokens ?? 0, outputTokens: s.outputTokens, tokens: s.inputTokens + s.outputTokens, usd: s.usd, calls: s.calls };
 }
 
@@ -196,7 +199,7 @@ export function auctionPolicySettings(state: Pick<PolicyState, 'policy' | 'budge
     }),
     budget: state.budget,
     escalation: { enabled: !paper, maxEscalations: 1, by: options.capabilityEscalation ? 'capability' : 'price', handoff: options.handoff },
-    ...(!paper ? { routing: { ...(state.routing ?? routingSettings()), enabled: options.routing, planFromMemory: options.routedPlan } } : {}),
+    ...(!paper ? { routing: { ...(state.routing ?? routingSettings()), enabled: options.routing, planFromMemory: options.routedPlan, checkPlan: options.planCheck } } : {}),
   };
 }
 
@@ -250,8 +253,9 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
         });
         return finish({
           chosen: a.winner, passed: r.passed,
-          // A routed task held no auction: its only overhead is the plan from memory, reported on its own.
-          ...(a.routing?.mode === 'routed' ? { auction: zeroUsage(), routedPlan: auctionUsage(a) } : { auction: auctionUsage(a) }),
+          // A routed task held no auction: its overhead is the plan from memory, reported on its own, and the
+          // plan's check, which is a jury and counts as auction.
+          ...(a.routing?.mode === 'routed' ? { auction: usageOf(a.usage.jury), routedPlan: usageOf(sumUsage(a.usage.bids, a.usage.refinement)) } : { auction: auctionUsage(a) }),
           execution: execUsage(r.execution?.attempts ?? []),
           refined: a.bids.some((b) => b.refined && !b.error), refinedWon: a.winnerBidIndex !== null && !!a.bids[a.winnerBidIndex]?.refined,
           escalations: r.execution?.escalatedFrom.length ?? 0, memoryBefore, attempts,

@@ -5,7 +5,7 @@ import type { AuctionSettings } from '../core/auction/auctionSettings';
  * `sale` followed by `+option` (on) or `-option` (off), e.g. `sale-sharedPrefix` or `sale+cheapJury`; the rest
  * stay as in `sale`. `sale-paper` and `sale-no-memory` are policies of their own, not variants.
  */
-export const SALE_OPTIONS = ['cheapJury', 'skipUselessRefinement', 'sharedPrefix', 'routing', 'routedPlan', 'capabilityEscalation', 'handoff'] as const;
+export const SALE_OPTIONS = ['cheapJury', 'skipUselessRefinement', 'sharedPrefix', 'routing', 'routedPlan', 'planCheck', 'capabilityEscalation', 'handoff'] as const;
 export type SaleOption = (typeof SALE_OPTIONS)[number];
 export type SaleOptions = Record<SaleOption, boolean>;
 
@@ -16,10 +16,12 @@ export const SALE_DEFAULTS: SaleOptions = {
   routing: true, capabilityEscalation: true, handoff: true,
   // A routed agent writes its plan from memory's winning plans of similar tasks (core/routing/routedPlan.ts).
   routedPlan: true,
+  // Cheap jurors check a routed plan before it runs; a low score sends the task to the auction (core/routing/planCheck.ts).
+  planCheck: true,
 };
 
 /** The paper's auction: none of the options. */
-export const PAPER_OPTIONS: SaleOptions = { cheapJury: false, skipUselessRefinement: false, sharedPrefix: false, routing: false, routedPlan: false, capabilityEscalation: false, handoff: false };
+export const PAPER_OPTIONS: SaleOptions = { cheapJury: false, skipUselessRefinement: false, sharedPrefix: false, routing: false, routedPlan: false, planCheck: false, capabilityEscalation: false, handoff: false };
 
 export type SaleVariantName = `sale${'+' | '-'}${string}`;
 

@@ -13,15 +13,14 @@ import { DEFAULT_EXEC_TOOL_LIMITS } from './execution/execLimits';
 import { type AcceptResult, acceptToBranch } from './git/gitAccept';
 import type { CancelSignal } from './ports/cancel';
 import type { CommandApprover, CommandRunner } from './ports/commandRunner';
-import type { RepoContext } from './auction/prompts';
 import { buildRepoContext } from './workspace/repoContext';
 import type { CodingTask } from './task';
 import { blendedPrice } from './pricing';
 import { auctionJury, capabilityFor, estimatesFor, routeTask } from './routing/routeTask';
 import type { RoutingDecision } from './routing/routingRecord';
 import { type RoutingSettings, routingSettings } from './routing/routingSettings';
-import { planFromMemory } from './routing/routedPlan';
-import { routedAuctionRecord } from './routing/routedRecord';
+import { routeWithCheckedPlan } from './routing/checkedRoute';
+import type { RepoContext } from './auction/prompts';
 
 export interface SolveSettings {
   auction: AuctionSettings;
@@ -114,15 +113,18 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
       if (opts.signal?.cancelled) throw new CancelledError('Run');
     }
     /** `before`: what this task already spent on model calls (a routed plan from memory), counted in the auction's budget and usage. */
-    const holdAuction = async (before?: AuctionRecord): Promise<AuctionRecord> => {
+    const holdAuction = async (before?: AuctionRecord, without: string[] = []): Promise<AuctionRecord> => {
       const spentBefore = before ? auctionUsageTotals(before) : { tokens: 0, usd: 0 };
+      const bidders = opts.models.filter((m) => !without.includes(m.agent.id));
       const held = await runAuction({
-        task, repoContext, models: opts.models, settings: settings.auction, memory, signal: opts.signal, onEvent: opts.onEvent, simulated: opts.simulated,
+        task, repoContext, models: bidders.length ? bidders : opts.models, settings: settings.auction, memory, signal: opts.signal, onEvent: opts.onEvent, simulated: opts.simulated,
         budget: { maxUsd: settings.budget.maxUsd - spentBefore.usd, maxTokens: settings.budget.maxTokens - spentBefore.tokens },
       });
       if (before) {
-        // The routed plan was paid for: it stays in the task's spend, with the refinement it stands closest to.
+        // The routed plan (and its check) were paid for: they stay in the task's spend, the plan with the
+        // refinement it stands closest to, the check with the jury.
         held.usage.refinement = sumUsage(held.usage.refinement, before.usage.refinement);
+        held.usage.jury = sumUsage(held.usage.jury, before.usage.jury);
       }
       return routing ? { ...held, routing: { ...routing, mode: 'auction' } } : held;
     };
@@ -137,11 +139,19 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
       }
       const routedModel = routing?.mode === 'routed' ? opts.models.find((m) => m.agent.id === routing!.agent) : undefined;
       if (routing && routedModel) {
-        const plan = rs.planFromMemory
-          ? await planFromMemory({ model: routedModel, task, repoContext, memory, settings: settings.auction, examples: rs.planExamples, budget: { maxUsd: settings.budget.maxUsd, maxTokens: settings.budget.maxTokens }, signal: opts.signal })
-          : undefined;
-        if (plan) opts.onEvent?.({ type: 'log', level: 'info', message: plan.note });
-        auction = routedAuctionRecord(task.id, routedModel, routing, settings.auction, plan);
+        const routed = await routeWithCheckedPlan({
+          models: opts.models, decision: routing, task, repoContext, memory, auction: settings.auction, routing: rs, signal: opts.signal, onEvent: opts.onEvent,
+          budget: { maxUsd: settings.budget.maxUsd, maxTokens: settings.budget.maxTokens },
+        });
+        auction = routed.record;
+        routing = routed.decision;
+        if (!routed.accepted) {
+          const who = routed.rejected.join(' and ');
+          routing = { ...routing, mode: 'auction', cause: 'check', reason: `Plan check: ${who}'s plan${routed.rejected.length === 1 ? ' was' : 's were'} rated too low for this task (${auction.explanation.at(-1)}): auction held among the others.` };
+          opts.onEvent?.({ type: 'log', level: 'warn', message: routing.reason });
+          // Agents whose plans were just rated too low for this task do not bid again.
+          auction = await holdAuction(auction, routed.rejected);
+        }
         opts.onEvent?.({ type: 'auction-done', record: auction });
         // Routed: the user may still ask for the auction before anything runs; then the auction's record is reviewed.
         early = opts.review ? await opts.review(auction) : undefined;

@@ -87,7 +87,7 @@ export function decideRoute(input: DecideInput): RoutingDecision {
     agent: input.similar > 0 ? best.agent : null,
     evidence,
     confidence,
-    estimates: est.map((e) => ({ agent: e.agent, mean: e.mean, sd: e.sd, evidence: e.evidence, expectedUsd: e.expectedUsd, ev: ev.get(e.agent)! })),
+    estimates: est.map((e) => ({ agent: e.agent, mean: e.mean, sd: e.sd, evidence: e.evidence, expectedUsd: e.expectedUsd, ev: ev.get(e.agent)!, executed: e.executed, passed: e.passed })),
   };
   const auction = (cause: RoutingDecision['cause'], reason: string): RoutingDecision => ({ ...base, mode: 'auction', cause, reason });
   if (!settings.enabled) return auction('off', 'Routing from memory is off: auction held.');

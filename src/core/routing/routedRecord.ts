@@ -1,9 +1,10 @@
 import type { ChatModel } from '../ports/chatModel';
 import { blendedPrice } from '../pricing';
-import { type AuctionRecord, type Bid, emptyUsage } from '../auction/auctionRecord';
+import { type AuctionRecord, type Bid, emptyUsage, sumUsage } from '../auction/auctionRecord';
 import type { AuctionSettings } from '../auction/auctionSettings';
 import { parsePlan } from '../auction/planParser';
 import { NO_PLAN } from '../auction/prompts';
+import type { PlanCheck } from './planCheck';
 import type { RoutedPlan } from './routedPlan';
 import type { RoutingDecision } from './routingRecord';
 
@@ -37,5 +38,19 @@ export function routedAuctionRecord(taskId: string, model: ChatModel, decision: 
     // The plan from memory is a refinement from memory's examples (routedPlan.ts), and is billed as one.
     usage: { bids: emptyUsage(), jury: emptyUsage(), refinement: plan?.usage ?? emptyUsage() },
     routing: decision,
+  };
+}
+
+/**
+ * The routed record after its plan check: the jurors' scores on the plan (memory counts them as opinions of the
+ * agent, like an auction's), the check's usage as jury usage, and its sentence in the explanation.
+ */
+export function withPlanCheck(record: AuctionRecord, check: PlanCheck): AuctionRecord {
+  const [bid, ...rest] = record.bids;
+  return {
+    ...record,
+    bids: [{ ...bid, jury: check.scores, juryMean: check.mean }, ...rest],
+    explanation: [...record.explanation, check.note],
+    usage: { ...record.usage, jury: sumUsage(record.usage.jury, check.usage) },
   };
 }

@@ -9,11 +9,15 @@ export const RoutingDecisionSchema = z.object({
   evidence: z.object({ passed: z.number(), of: z.number(), similar: z.number() }),
   /** One sentence a user can read. */
   reason: z.string(),
-  /** Why: routed, or why the auction was held. */
-  cause: z.enum(['routed', 'off', 'forced', 'empty', 'thin', 'uncertain', 'explore']),
+  /** Why: routed, or why the auction was held (`check`: routed, but the jurors of its plan check rated the plan too low). */
+  cause: z.enum(['routed', 'off', 'forced', 'empty', 'thin', 'uncertain', 'explore', 'check']),
   /** Probability that the chosen agent's expected value beats the runner-up's (1 with a single agent). */
   confidence: z.number(),
-  estimates: z.array(z.object({ agent: z.string(), mean: z.number(), sd: z.number(), evidence: z.number(), expectedUsd: z.number(), ev: z.number() })),
+  estimates: z.array(z.object({
+    agent: z.string(), mean: z.number(), sd: z.number(), evidence: z.number(), expectedUsd: z.number(), ev: z.number(),
+    /** Similar past tasks this agent ran here, and passed (absent in records from before the plan check). */
+    executed: z.number().optional(), passed: z.number().optional(),
+  })),
 });
 export type RoutingDecision = z.infer<typeof RoutingDecisionSchema>;
 export type RoutingEvidence = RoutingDecision['evidence'];

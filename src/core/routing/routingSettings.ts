@@ -31,6 +31,21 @@ export const RoutingSettingsSchema = z.strictObject({
    * examples, and the first few similar examples carry most of what they teach.
    */
   planExamples: z.number().int().min(1).max(50).default(3),
+  /**
+   * Before a routed plan runs, the pool's cheapest other agents judge it (planCheck.ts); a plan rated below
+   * `checkMinScore` sends the task to the auction. Neighbours say how an agent does on tasks like this one; the
+   * check says something about this task.
+   */
+  checkPlan: z.boolean().default(true),
+  /** Jurors of the check: this many of the cheapest agents other than the routed one. */
+  checkJurors: z.number().int().min(1).max(8).default(1),
+  /** Mean jury score (0–5) a routed plan needs to run without an auction. */
+  checkMinScore: z.number().min(0).max(5).default(2.5),
+  /**
+   * After a plan is rated too low, how many more agents (memory's next best by expected value) write and check a
+   * plan before the auction is held among the rest (checkedRoute.ts).
+   */
+  checkSteps: z.number().int().min(0).max(8).default(1),
   /** Bounded exploration: share of routable tasks on which the auction is held anyway (seeded, reproducible). */
   exploreRate: z.number().min(0).max(1).default(0.05),
   /**
