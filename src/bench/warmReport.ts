@@ -43,8 +43,9 @@ export interface WarmComparison {
   policy: string;
   orders: number;
   tasksPerOrder: number;
-  cold: { pass: Spread; usd: Spread };
-  warm: { pass: Spread; usd: Spread };
+  /** `auctions`: share of measured tasks that held an auction (the rest were routed from memory). */
+  cold: { pass: Spread; usd: Spread; auctions: Spread };
+  warm: { pass: Spread; usd: Spread; auctions: Spread };
   /** warm − cold, per order. */
   dPass: Spread;
   dUsd: Spread;
@@ -67,6 +68,7 @@ export function compareWarmStart(cold: BenchResults, warm: BenchResults, policy 
   const of = (r: BenchResults, o: number) => r.runs.filter((x) => x.policy === policy && x.order === o);
   const passRate = (rs: TaskRun[]) => mean(rs.map((x) => (x.passed ? 1 : 0)));
   const dollars = (rs: TaskRun[]) => mean(rs.map((x) => x.totalUsd));
+  const auctions = (rs: TaskRun[]) => mean(rs.map((x) => (x.routing?.mode === 'routed' ? 0 : 1)));
   const per = (r: BenchResults, f: (rs: TaskRun[]) => number) => spread(orders.map((o) => f(of(r, o))));
   const diff = (f: (rs: TaskRun[]) => number) => spread(orders.map((o) => f(of(warm, o)) - f(of(cold, o))));
   const ws = (warm.warmups ?? []).filter((w) => w.policy === policy);
@@ -81,8 +83,8 @@ export function compareWarmStart(cold: BenchResults, warm: BenchResults, policy 
   });
   return {
     policy, orders: orders.length, tasksPerOrder: of(cold, orders[0]).length,
-    cold: { pass: per(cold, passRate), usd: per(cold, dollars) },
-    warm: { pass: per(warm, passRate), usd: per(warm, dollars) },
+    cold: { pass: per(cold, passRate), usd: per(cold, dollars), auctions: per(cold, auctions) },
+    warm: { pass: per(warm, passRate), usd: per(warm, dollars), auctions: per(warm, auctions) },
     dPass: diff(passRate), dUsd: diff(dollars),
     warmupUsd: spread(orders.map((o) => ws.filter((w) => w.order === o).reduce((a, w) => a + w.usd, 0))),
     perRepo,
@@ -95,6 +97,7 @@ export function warmComparisonMarkdown(c: WarmComparison, mode: string): string 
   L.push(table(['`' + c.policy + '`, measured tasks', 'cold (empty memory)', `warm (--warm-memory ${mode})`, 'warm − cold, paired by order'], [
     ['pass@1', pm(c.cold.pass, pct), pm(c.warm.pass, pct), `${signed({ ...c.dPass, mean: 100 * c.dPass.mean, std: 100 * c.dPass.std }, (x) => x.toFixed(1))} points`],
     ['$ / task', pm(c.cold.usd, usd), pm(c.warm.usd, usd), signed(c.dUsd, usd)],
+    ['tasks that held an auction (the rest routed from memory)', pm(c.cold.auctions, pct), pm(c.warm.auctions, pct), '—'],
     ['warm-up $ (once per repository, all repositories) / order', '—', pm(c.warmupUsd, usd), '—'],
   ]));
   L.push('');

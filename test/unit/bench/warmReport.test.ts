@@ -7,7 +7,11 @@ const orders = [{ order: 0, requestSeed: 1, tasks: ['a2', 'b1', 'a3'] }, { order
 
 /** Only what the warm-start report reads; `passed[order]` lists the measured tasks that passed in that order. */
 function results(memoryStart: 'cold' | 'execute', passed: string[][], usd: number, warmupUsd?: number[]): BenchResults {
-  const runs = orders.flatMap((o) => o.tasks.map((taskId, position) => ({ order: o.order, position, taskId, policy: 'sale', passed: passed[o.order].includes(taskId), totalUsd: usd })));
+  const runs = orders.flatMap((o) => o.tasks.map((taskId, position) => ({
+    order: o.order, position, taskId, policy: 'sale', passed: passed[o.order].includes(taskId), totalUsd: usd,
+    // The warm run routes its first task of each order from memory; the cold one holds every auction.
+    routing: { mode: memoryStart !== 'cold' && position === 0 ? 'routed' : 'auction', cause: 'x', agent: null },
+  })));
   return {
     options: { orders: 2, memoryStart }, orders, historySplit: split, runs,
     ...(warmupUsd ? { warmups: warmupUsd.map((u, order) => ({ order, policy: 'sale', repo: 'a', mode: 'execute', tasks: ['a1'], passed: 1, usd: u, tokens: 1000, records: 1, wallMs: 1 })) } : {}),
@@ -25,6 +29,8 @@ describe('bench warm start: the cold/warm comparison', () => {
     assert.ok(Math.abs(c.dPass.values[0] - 2 / 3) < 1e-12 && c.dPass.values[1] === 0, String(c.dPass.values));
     assert.ok(Math.abs(c.dUsd.mean + 0.002) < 1e-12);
     assert.deepEqual(c.warmupUsd.values, [0.02, 0.04]);
+    assert.deepEqual(c.cold.auctions.values, [1, 1]);
+    assert.deepEqual(c.warm.auctions.values, [2 / 3, 2 / 3]);
     const a = c.perRepo.find((r) => r.repo === 'a')!;
     assert.equal(a.coldPass, 0.5);
     assert.equal(a.warmPass, 0.75);
