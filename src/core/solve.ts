@@ -103,6 +103,8 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
   const agents = opts.models.map((m) => ({ id: m.agent.id, price: blendedPrice(m.agent.price) }));
   const rs = settings.routing ?? routingSettings();
   let routing: RoutingDecision | undefined;
+  /** Agents whose plans for this task the plan check rated too low (checkedRoute.ts): they neither bid nor escalate. */
+  let turnedDown: string[] = [];
   let auction: AuctionRecord;
   /** A decision already taken at a routed task's review. */
   let early: ReviewDecision | undefined;
@@ -145,6 +147,7 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
         });
         auction = routed.record;
         routing = routed.decision;
+        turnedDown = routed.rejected;
         if (!routed.accepted) {
           const who = routed.rejected.join(' and ');
           routing = { ...routing, mode: 'auction', cause: 'check', reason: `Plan check: ${who}'s plan${routed.rejected.length === 1 ? ' was' : 's were'} rated too low for this task (${auction.explanation.at(-1)}): auction held among the others.` };
@@ -215,7 +218,7 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
     onEvent: opts.onEvent,
     seed: settings.auction.seed,
     repoContext,
-    ...(settings.escalation.by === 'capability' ? { capability: capabilityFor(estimatesFor(memory, task, agents, rs, auctionJury(auction)), rs) } : {}),
+    ...(settings.escalation.by === 'capability' ? { capability: capabilityFor(estimatesFor(memory, task, agents, rs, auctionJury(auction)), rs, turnedDown) } : {}),
   });
   const t = totals(execution);
   const final = execution.final;

@@ -79,7 +79,7 @@ export function solveSettings(input: EngineSettingsInput): SolveSettings {
     budget: input.budget,
     escalation: input.escalation,
     // Off: no routing decision at all (every task gets an auction, as before issue 8).
-    ...(input.routing.enabled ? { routing: routingSettings() } : {}),
+    ...(input.routing.enabled ? { routing: routingSettings(input.routing.checkPlan === undefined ? {} : { checkPlan: input.routing.checkPlan }) } : {}),
   };
 }
 

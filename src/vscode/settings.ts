@@ -39,6 +39,7 @@ export const SETTINGS_SPEC = {
   'terminal.shellIntegrationTimeoutMs': z.number().int().min(500).max(60_000).default(15_000),
   'memory.maxRecords': z.number().int().min(10).max(100_000).default(500),
   'routing.enabled': z.boolean().default(true),
+  'routing.checkPlan': z.boolean().default(true),
   'routing.pinnedAgents': z.array(z.string()).default([]),
   'routing.excludedAgents': z.array(z.string()).default([]),
   'github.apiBaseUrl': z.string().default(''),
@@ -77,8 +78,11 @@ export interface EngineSettingsInput {
   };
   budget: { maxTurns: number; maxTokens: number; maxUsd: number };
   escalation: { enabled: boolean; maxEscalations: number };
-  /** Learned routing from the repository's memory (src/core/routing); off: every task gets an auction. */
-  routing: { enabled: boolean };
+  /**
+   * Learned routing from the repository's memory (src/core/routing); off: every task gets an auction. `checkPlan`:
+   * a cheap juror checks a routed plan before it runs (core/routing/planCheck.ts).
+   */
+  routing: { enabled: boolean; checkPlan?: boolean };
 }
 
 
@@ -100,6 +104,6 @@ export function engineSettingsInput(s: ExtensionSettings): EngineSettingsInput {
       maxUsd: budgetUsdLimit(s.budgetUsd),
     },
     escalation: { enabled: s['execution.escalation'], maxEscalations: s['execution.maxEscalations'] },
-    routing: { enabled: s['routing.enabled'] },
+    routing: { enabled: s['routing.enabled'], checkPlan: s['routing.checkPlan'] },
   };
 }

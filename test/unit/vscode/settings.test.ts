@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { auctionSettings } from '../../../src/core/auction/auctionSettings';
 import { engineSettingsInput, readSettings, SETTINGS_SPEC } from '../../../src/vscode/settings';
+import { solveSettings } from '../../../src/vscode/engine';
 
 describe('settings (vscode/settings)', () => {
   it('every setting the code reads is declared in package.json, with the same default', () => {
@@ -29,5 +30,12 @@ describe('settings (vscode/settings)', () => {
     assert.equal(a.weights.cost, 10);
     assert.equal(e.budget.maxUsd, Number.POSITIVE_INFINITY, 'budget 0 = no limit');
     assert.equal(auctionSettings(engineSettingsInput(readSettings(() => undefined).settings).auction).juryMode, 'per-judge');
+  });
+
+  it('sale.routing.checkPlan reaches routing (default on), and routing off means no routing at all', () => {
+    const routing = (over: Record<string, unknown>) => solveSettings(engineSettingsInput(readSettings((k) => over[k]).settings)).routing;
+    assert.equal(routing({})?.checkPlan, true);
+    assert.equal(routing({ 'routing.checkPlan': false })?.checkPlan, false);
+    assert.equal(routing({ 'routing.enabled': false }), undefined);
   });
 });

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { askOrder } from '../../../../src/core/routing/checkedRoute';
+import { nextCapableAgent } from '../../../../src/core/execution/executeWinner';
+import type { AgentEstimate } from '../../../../src/core/routing/agentEstimates';
+import { capabilityFor } from '../../../../src/core/routing/routeTask';
+import { routingSettings } from '../../../../src/core/routing/routingSettings';
 import type { RoutingDecision } from '../../../../src/core/routing/routingRecord';
 import { agent } from '../../helpers/builders';
 import { FakeChatModel } from '../../helpers/fakeChatModel';
@@ -23,5 +27,20 @@ describe('askOrder: which agents write and check a plan, in turn, for a routed t
   it('never asks an agent memory has no estimate for (not in this routing decision)', () => {
     const extra = [...pool, model('new', 0.01)];
     assert.deepEqual(askOrder(decision, extra, 8).map((m) => m.agent.id), ['small', 'mid', 'big', 'tiny']);
+  });
+});
+
+describe('escalation after a checked route (issue 8)', () => {
+  const e = (agent: string, mean: number, expectedUsd: number): AgentEstimate => ({ agent, alpha: 1, beta: 1, mean, sd: 0.1, evidence: 5, executed: 5, passed: 3, expectedUsd });
+  const models = new Map([['small', {}], ['mid', {}], ['big', {}]].map(([k]) => [k as string, new FakeChatModel(agent(k as string, 1), [{ text: '' }])]));
+
+  it('never escalates to an agent whose plan for this task the check turned down, however capable memory thinks it is', () => {
+    const est = [e('small', 0.8, 0.0001), e('mid', 0.4, 0.0002), e('big', 0.6, 0.0005)];
+    // A pass worth 20× the dearest execution: escalating to either is worth its cost.
+    const rs = routingSettings({ valueMultiple: 20 });
+    // mid ran and failed; memory rates small (0.8) above big (0.6), but small's plan was just turned down.
+    assert.equal(nextCapableAgent(capabilityFor(est, rs), 'mid', new Set(['mid']), models).agent, 'small');
+    assert.equal(nextCapableAgent(capabilityFor(est, rs, ['small']), 'mid', new Set(['mid']), models).agent, 'big');
+    assert.equal(nextCapableAgent(capabilityFor(est, rs, ['small', 'big']), 'mid', new Set(['mid']), models).agent, undefined);
   });
 });
