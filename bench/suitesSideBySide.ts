@@ -3,10 +3,20 @@
  * tokens per execution and per auction, the auction's share of tokens and dollars, and every policy's pass@1 and
  * dollars per task. Reads the results.json files `sale bench` writes; runs nothing.
  *
- *   npx tsx bench/suitesSideBySide.ts [--fixture docs/bench/results.json] [--history docs/bench/real-history/results.json] [--out docs/bench/suites-side-by-side.md]
+ * When a cold (`--history-split`) and a warm (`--warm-memory`) run of a suite are in docs/bench/warm-start/{fixture,real-history}-{cold,warm,warm-auction}/,
+ * it adds what the warm start changes over each repository's first tasks (src/bench/warmReport.ts). Anything below
+ * the NOTES marker in the existing output is hand-written and kept.
+ *
+ *   npx tsx bench/suitesSideBySide.ts [--fixture docs/bench/results.json] [--history docs/bench/real-history/results.json] [--warm-dir docs/bench/warm-start] [--out docs/bench/suites-side-by-side.md]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BenchResultsSchema } from '../src/bench/results';
+import { compareWarmStart, warmComparisonMarkdown } from '../src/bench/warmReport';
+
+/** Lines from this marker on are hand-written notes, kept when the file is regenerated. */
+export const NOTES_MARKER = '<!-- notes below are hand-written; bench/suitesSideBySide.ts keeps them -->';
 
 interface Run {
   policy: string;
@@ -86,8 +96,25 @@ export function sideBySide(a: { label: string; results: Results }, b: { label: s
   return lines.join('\n');
 }
 
+/** The warm-start section of one suite: its cold run against each warm run present (`-warm`: execute, `-warm-auction`). */
+export function warmStartSection(label: string, dir: string): string[] {
+  const coldFile = `${dir}-cold/results.json`;
+  if (!existsSync(coldFile)) return [];
+  const cold = BenchResultsSchema.parse(JSON.parse(readFileSync(coldFile, 'utf8')));
+  const out: string[] = [];
+  for (const warmFile of [`${dir}-warm/results.json`, `${dir}-warm-auction/results.json`].filter((f) => existsSync(f))) {
+    const warm = BenchResultsSchema.parse(JSON.parse(readFileSync(warmFile, 'utf8')));
+    const mode = warm.options.memoryStart ?? '';
+    out.push(`### ${label}, warm-up by ${mode === 'execute' ? 'whole solves (`--warm-memory execute`)' : 'auctions only (`--warm-memory auction`)'}`, '',
+      `Cold: \`${coldFile}\` (${cold.command ?? 'sale bench'}); warm: \`${warmFile}\` (${warm.command ?? 'sale bench'}).`, '',
+      warmComparisonMarkdown(compareWarmStart(cold, warm), mode), '');
+  }
+  return out;
+}
+
 function main(): void {
-  const { values } = parseArgs({ options: { fixture: { type: 'string' }, history: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ options: { fixture: { type: 'string' }, history: { type: 'string' }, 'warm-dir': { type: 'string' }, out: { type: 'string' } } });
+  const warmDir = values['warm-dir'] ?? 'docs/bench/warm-start';
   const fixtureFile = values.fixture ?? 'docs/bench/results.json';
   const historyFile = values.history ?? 'docs/bench/real-history/results.json';
   const out = values.out ?? 'docs/bench/suites-side-by-side.md';
@@ -103,9 +130,22 @@ function main(): void {
     '',
     sideBySide({ label: 'fixture suite', results: fixture }, { label: 'real-history suite', results: history }),
     '',
-  ].join('\n');
-  writeFileSync(out, md);
-  process.stdout.write(md);
+  ];
+  const warm = [...warmStartSection('fixture suite', join(warmDir, 'fixture')), ...warmStartSection('real-history suite', join(warmDir, 'real-history'))];
+  if (warm.length) {
+    md.push('## A warmed-up memory over a repository\'s first tasks', '',
+      'Each repository\'s tasks are split once, from the suite alone: its earlier tasks are its history, its later ones ' +
+      '(the later half, at most 10) are measured. The cold run measures them with an empty memory (`--history-split`); the ' +
+      'warm run first replays the history into the memory of `sale` (`--warm-memory`, the step `sale warmup` takes) and ' +
+      'then measures the same tasks in the same orders with the same draws. The warm-up never sees a measured task; its ' +
+      'cost is paid once per repository and shown apart from the measured dollars. As in every bench run, one memory ' +
+      'serves an order\'s whole stream, so a repository\'s task also meets records of other repositories (weighed less, ' +
+      '`otherRepoWeight`): cold ones from earlier in the stream, warm ones from every repository\'s history too.', '', ...warm);
+  }
+  const notes = existsSync(out) ? readFileSync(out, 'utf8').split(NOTES_MARKER)[1] : undefined;
+  const text = `${md.join('\n')}${notes !== undefined ? `\n${NOTES_MARKER}${notes}` : ''}`;
+  writeFileSync(out, text);
+  process.stdout.write(text);
 }
 
 if (require.main === module) main();

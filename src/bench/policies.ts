@@ -12,7 +12,7 @@ import { type ExecutionBudget, type ExecutionResult, runEditTestLoop } from '../
 import { errorMessage } from '../core/errors';
 import { FileJournal } from '../core/workspace/fileJournal';
 import type { CommandRunner } from '../core/ports/commandRunner';
-import { solveTask } from '../core/solve';
+import { type SolveSettings, solveTask } from '../core/solve';
 import { type SuiteEntry, copyDir, suiteRepoName } from '../core/suite';
 import { type CodingTask, complexityBin, taskText } from '../core/task';
 import { NO_PLAN } from '../core/auction/prompts';
@@ -180,6 +180,29 @@ async function recordCascade(state: PolicyState, task: CodingTask, results: Exec
   });
 }
 
+/**
+ * The solve settings of an auction policy (sale, sale-paper, sale-no-memory, a `sale` variant) for one request seed:
+ * what its tasks run with, and what its warm start (`--warm-memory`, warmStart.ts) replays history with.
+ */
+export function auctionPolicySettings(state: Pick<PolicyState, 'policy' | 'budget' | 'weights' | 'routing'>, requestSeed: number): SolveSettings {
+  const paper = state.policy === 'sale-paper';
+  // sale-no-memory keeps the earlier flow: an auction for every task, escalation by price.
+  const options = parseSaleVariant(state.policy) ?? (paper ? PAPER_OPTIONS : state.policy === 'sale-no-memory' ? { ...SALE_DEFAULTS, routing: false, capabilityEscalation: false, handoff: false } : SALE_DEFAULTS);
+  return {
+    auction: auctionSettings({
+      seed: requestSeed,
+      juryMode: paper ? 'per-pair' : 'per-judge',
+      memoryLabels: paper ? 'auction' : 'outcome',
+      refine: state.policy !== 'sale-no-memory',
+      ...auctionSwitches(options),
+      ...(state.weights ? { weights: state.weights } : {}),
+    }),
+    budget: state.budget,
+    escalation: { enabled: !paper, maxEscalations: 1, by: options.capabilityEscalation ? 'capability' : 'price', handoff: options.handoff },
+    ...(!paper ? { routing: { ...(state.routing ?? routingSettings()), enabled: options.routing, planFromMemory: options.routedPlan, checkPlan: options.planCheck } } : {}),
+  };
+}
+
 /** Runs one task of one order under one policy, in fresh copies of the task's repository. */
 export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise<TaskRun> {
   const started = Date.now();
@@ -213,22 +236,7 @@ export async function runPolicyTask(state: PolicyState, slot: TaskSlot): Promise
       case 'sale-no-memory': {
         const memory = state.memory!;
         const memoryBefore = memory.size;
-        const paper = state.policy === 'sale-paper';
-        // sale-no-memory keeps the earlier flow: an auction for every task, escalation by price.
-        const options = variant ?? (paper ? PAPER_OPTIONS : state.policy === 'sale-no-memory' ? { ...SALE_DEFAULTS, routing: false, capabilityEscalation: false, handoff: false } : SALE_DEFAULTS);
-        const settings = {
-          auction: auctionSettings({
-            seed: slot.requestSeed,
-            juryMode: paper ? 'per-pair' : 'per-judge',
-            memoryLabels: paper ? 'auction' : 'outcome',
-            refine: state.policy !== 'sale-no-memory',
-            ...auctionSwitches(options),
-            ...(state.weights ? { weights: state.weights } : {}),
-          }),
-          budget: state.budget,
-          escalation: { enabled: !paper, maxEscalations: 1, by: options.capabilityEscalation ? 'capability' as const : 'price' as const, handoff: options.handoff },
-          ...(!paper ? { routing: { ...(state.routing ?? routingSettings()), enabled: options.routing, planFromMemory: options.routedPlan, checkPlan: options.planCheck } } : {}),
-        };
+        const settings = auctionPolicySettings(state, slot.requestSeed);
         const root = copy();
         // No preflight: the suite's test commands are known to run, and the bench measures the flow after it.
         const r = await solveTask({

@@ -7,6 +7,7 @@ import { formatUsd, usdDigits } from '../core/formatUsd';
 import type { BenchResults, PolicyName } from './results';
 import { type SaleVariantName, describeSaleVariant } from './saleVariants';
 import { type PolicySummary, type Spread, auctionDiagnostics, spread, binsOf, curveWindow, learningCurve, overheadByBin, summarise } from './stats';
+import { warmStartSection } from './warmReport';
 import { economySections } from './economyReport';
 import { type LineSeries, type ScatterPoint, renderLines, renderScatter } from './svgChart';
 
@@ -212,6 +213,7 @@ export function buildReport(results: BenchResults, opts: ReportOptions): ReportF
   for (const p of results.options.policies) L.push(`- \`${p}\`: ${POLICY_NOTES[p] ?? describeSaleVariant(p as SaleVariantName)}.`);
   L.push('');
   L.push(...economySections(results));
+  L.push(...warmStartSection(results));
 
   L.push('## Per complexity bin');
   L.push('');

@@ -114,6 +114,24 @@ export const TaskRunSchema = z.object({
 });
 export type TaskRun = z.infer<typeof TaskRunSchema>;
 
+/** `--warm-memory`: one policy's warm-up of one repository in one order (paid once, before the stream; warmStart.ts). */
+export const WarmupRunSchema = z.object({
+  order: z.number().int(),
+  policy: PolicyNameSchema,
+  repo: z.string(),
+  mode: z.enum(['auction', 'execute']),
+  /** The history tasks replayed, oldest first (never among the measured tasks). */
+  tasks: z.array(z.string()),
+  /** Replays that passed (execute mode). */
+  passed: z.number().int(),
+  usd: z.number(),
+  tokens: z.number(),
+  /** Memory records the warm-up added. */
+  records: z.number().int(),
+  wallMs: z.number(),
+});
+export type WarmupRun = z.infer<typeof WarmupRunSchema>;
+
 export const BenchResultsSchema = z.object({
   schema: z.literal(1),
   tool: z.literal('sale bench'),
@@ -144,7 +162,16 @@ export const BenchResultsSchema = z.object({
     weights: WeightsSchema.optional(),
     weightsFile: z.string().optional(),
     budget: z.object({ maxTurns: z.number(), maxTokens: z.number(), maxUsd: z.number() }),
+    /**
+     * `--history-split` / `--warm-memory`: only each repository's later tasks are measured; `cold` starts every
+     * memory empty, `auction`/`execute` fill it first from the repository's earlier tasks (warmStart.ts).
+     */
+    memoryStart: z.enum(['cold', 'auction', 'execute']).optional(),
   }),
+  /** With a history split: per repository, its history (replayed by a warm start) and its measured tasks. */
+  historySplit: z.array(z.object({ repo: z.string(), history: z.array(z.string()), measured: z.array(z.string()) })).optional(),
+  /** `--warm-memory`: what each warm-up cost, apart from the measured runs' dollars. */
+  warmups: z.array(WarmupRunSchema).optional(),
   /** Per order: its request seed (shared by every policy) and its task order. */
   orders: z.array(z.object({ order: z.number().int(), requestSeed: z.number().int(), tasks: z.array(z.string()) })),
   runs: z.array(TaskRunSchema),

@@ -19,9 +19,10 @@ import { blendedPrice } from '../core/pricing';
 import { poolIsSimulated } from '../llm/poolModels';
 import { startPoolModels } from '../sim/poolModelsWithSim';
 import { type PolicyState, type PoolAgent, runPolicyTask } from './policies';
-import { type BenchResults, isAuctionPolicy, type PolicyName, type TaskRun, roundNumbers } from './results';
+import { type BenchResults, isAuctionPolicy, type PolicyName, type TaskRun, type WarmupRun, roundNumbers } from './results';
 import { DescriptionRouter } from './router';
 import { BenchCommandRunner } from './testCache';
+import { type WarmMode, historySplit, warmPolicyMemory } from './warmStart';
 import type { RoutingSettings } from '../core/routing/routingSettings';
 
 export interface BenchOptions {
@@ -53,6 +54,13 @@ export interface BenchOptions {
   reference?: string;
   /** `sale`'s routing thresholds (from `sale calibrate --routing`); default the built-in ones. */
   routing?: RoutingSettings;
+  /**
+   * Measure only each repository's later tasks (its earlier ones are its history: warmStart.ts). Implied by
+   * `warmMemory`; set alone it is the cold run a warm run is paired with.
+   */
+  historySplit?: boolean;
+  /** Fill each auction policy's memory from every repository's history before its stream (`--warm-memory`). */
+  warmMemory?: WarmMode;
   /** Inner command runner (tests inject a fake one). */
   runner?: CommandRunner;
   onProgress?: (done: number, total: number, run: TaskRun) => void;
@@ -108,6 +116,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     const want = new Set(opts.taskIds);
     entries = entries.filter((e) => want.has(e.task.id));
   }
+  const split = opts.historySplit || opts.warmMemory ? historySplit(entries) : undefined;
+  if (split) entries = split.flatMap((s) => s.measured);
   if (!entries.length) throw new SaleError('No tasks to run.');
   const ladder = poolLadder(pool);
   const { id: reference, source: referenceSource } = referenceAgent(pool, ladder, opts.reference);
@@ -126,6 +136,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   const orders = Array.from({ length: opts.orders }, (_, o) => ({ order: o, requestSeed: orderRequestSeed(opts.seed, o), tasks: orderTasks(entries, opts.seed, o) }));
   const perPolicy = new Map<PolicyName, PolicyModels>();
   const runs: TaskRun[] = [];
+  const warmups: WarmupRun[] = [];
   const mine = orders.filter((o) => !opts.orderSubset || opts.orderSubset.includes(o.order));
   const total = mine.length * opts.policies.length * entries.length;
   try {
@@ -148,6 +159,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
         workDir: join(work, policy),
         simulated,
       };
+      // Paid once per repository before the stream; its dollars stay out of the measured runs.
+      if (opts.warmMemory && split) warmups.push(...await warmPolicyMemory(state, split, o.order, o.requestSeed, opts.warmMemory));
       for (let i = 0; i < o.tasks.length; i++) {
         const run = await runPolicyTask(state, { entry: o.tasks[i], order: o.order, position: i, requestSeed: o.requestSeed });
         runs.push(run);
@@ -185,7 +198,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       ...(opts.weights ? { weights: opts.weights } : {}),
       ...(opts.weightsFile ? { weightsFile: opts.weightsFile } : {}),
       budget,
+      ...(split ? { memoryStart: opts.warmMemory ?? 'cold' as const } : {}),
     },
+    ...(split ? { historySplit: split.map((s) => ({ repo: s.repo, history: s.history.map((e) => e.task.id), measured: s.measured.map((e) => e.task.id) })) } : {}),
+    ...(opts.warmMemory ? { warmups: warmups.sort((a, b) => a.order - b.order || a.policy.localeCompare(b.policy) || a.repo.localeCompare(b.repo)) } : {}),
     orders: orders.map((o) => ({ order: o.order, requestSeed: o.requestSeed, tasks: o.tasks.map((t) => t.task.id) })),
     runs,
     timing: { wallMs: Date.now() - started, realTestRuns: runner.stats.real, cachedTestRuns: runner.stats.cached },
@@ -214,9 +230,11 @@ export function mergeResults(parts: BenchResults[], wallMs: number): BenchResult
   const [first] = parts;
   const runs = parts.flatMap((p) => p.runs);
   sortRuns(runs, first.options.policies);
+  const warmups = first.warmups ? parts.flatMap((p) => p.warmups ?? []).sort((a, b) => a.order - b.order || a.policy.localeCompare(b.policy) || a.repo.localeCompare(b.repo)) : undefined;
   return {
     ...first,
     runs,
+    ...(warmups ? { warmups } : {}),
     timing: {
       wallMs,
       realTestRuns: parts.reduce((s, p) => s + p.timing.realTestRuns, 0),

@@ -8,6 +8,7 @@ import { type BenchResults, BenchResultsSchema, DEFAULT_POLICIES, POLICIES, type
 import { SALE_OPTIONS } from '../bench/saleVariants';
 import { type BenchOptions, mergeResults, runBench } from '../bench/runBench';
 import { loadWeightsFile } from '../bench/calibrationData';
+import { MEASURED_PER_REPO, WARM_MODES, type WarmMode } from '../bench/warmStart';
 import { loadRoutingFile } from '../bench/routingCalibration';
 import { SaleError } from '../core/errors';
 import { parseSeed } from './auctionCommand';
@@ -16,6 +17,7 @@ import { defaultPoolPath, defaultSuiteDir, packageRoot } from './resources';
 
 export const BENCH_USAGE = `sale bench [--suite DIR] [--pool FILE] [--policies LIST] [--orders N] [--seed S] [--out DIR] [--quick]
            [--reference ID] [--routing FILE] [--weights FILE] [--sim-override JSON] [--workers N] [--no-test-cache] [--tasks ID,ID,...] [--from-results FILE]
+           [--history-split | --warm-memory auction|execute]
   Runs every task of the suite in N seeded random orders under each policy (${POLICIES.join(', ')};
   ablations of sale's options as sale-OPTION / sale+OPTION, options: ${SALE_OPTIONS.join(', ')}; by default every base policy and issue 8's ablation rows ${DEFAULT_POLICIES.filter((p) => !(POLICIES as readonly string[]).includes(p)).join(', ')}),
   each execution for real in a fresh copy of the task's repository, and writes results.json, report.md and
@@ -24,7 +26,11 @@ export const BENCH_USAGE = `sale bench [--suite DIR] [--pool FILE] [--policies L
   --reference names the reference agent (default: the pool's "reference": true agent, else the most expensive);
   --routing FILE takes sale's routing thresholds from \`sale calibrate --routing\`'s output.
   --sim-override deep-merges JSON into the pool's top-level "sim" block (another world without a new file);
-  --from-results re-renders report.md and the charts from an earlier results.json without running anything.`;
+  --from-results re-renders report.md and the charts from an earlier results.json without running anything.
+  --history-split measures only each repository's later tasks (the later half, at most ${MEASURED_PER_REPO}; its earlier ones are
+  its history), every memory starting empty; --warm-memory MODE does the same but first fills each auction policy's
+  memory from every repository's history, as \`sale warmup\` does (auction: auctions only; execute: whole solves),
+  its cost reported apart. Run both with the same seed to pair cold and warm by order.`;
 
 function parsePolicies(s: string | undefined): PolicyName[] {
   if (!s) return [...DEFAULT_POLICIES];
@@ -32,6 +38,11 @@ function parsePolicies(s: string | undefined): PolicyName[] {
   const bad = list.filter((p) => !isPolicyName(p));
   if (bad.length) throw new SaleError(`--policies: unknown ${bad.join(', ')} (known: ${POLICIES.join(', ')}, and \`sale\` variants such as sale-${SALE_OPTIONS[0]} or sale+${SALE_OPTIONS[0]}; options: ${SALE_OPTIONS.join(', ')})`);
   return [...new Set(list)] as PolicyName[];
+}
+
+function parseWarmMode(s: string): WarmMode {
+  if (!(WARM_MODES as readonly string[]).includes(s)) throw new SaleError(`--warm-memory must be one of ${WARM_MODES.join(', ')}, got "${s}"`);
+  return s as WarmMode;
 }
 
 function positiveInt(name: string, s: string | undefined, dflt: number): number {
@@ -99,6 +110,8 @@ export async function runBenchCommand(args: string[]): Promise<number> {
       quiet: { type: 'boolean' },
       help: { type: 'boolean' },
       'from-results': { type: 'string' },
+      'history-split': { type: 'boolean' },
+      'warm-memory': { type: 'string' },
       // Internal: set when this process is one of the parallel workers.
       'worker-orders': { type: 'string' },
       'worker-out': { type: 'string' },
@@ -125,6 +138,10 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     ...(values.tasks ? { taskIds: values.tasks.split(',').map((t) => t.trim()).filter(Boolean) } : {}),
     ...(weightsFile ? { weights: loadWeightsFile(weightsFile), weightsFile } : {}),
     ...(values['sim-override'] ? { simOverride: parseOverride(values['sim-override']) } : {}),
+    // Also outside worker mode: a cold and a warm run of the same tasks may share one test-result cache.
+    ...(values['test-cache-dir'] ? { testCacheDir: resolve(values['test-cache-dir']) } : {}),
+    ...(values['history-split'] ? { historySplit: true } : {}),
+    ...(values['warm-memory'] !== undefined ? { warmMemory: parseWarmMode(values['warm-memory']) } : {}),
   };
 
   // Worker mode: run some orders, write the partial results, report progress to the parent.

@@ -1,15 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { runAuction } from '../core/auction/auction';
 import { bidMessages } from '../core/auction/prompts';
-import { auctionUsageTotals } from '../core/auction/auctionRecord';
-import { copyDir, loadSuite } from '../core/suite';
+import { loadSuite } from '../core/suite';
+import { replayTask } from '../core/historyReplay';
 import type { AuctionMemory } from '../core/memory/auctionMemory';
 import type { CancelSignal } from '../core/ports/cancel';
 import type { ChatModel } from '../core/ports/chatModel';
 import type { CommandApprover, CommandRunner } from '../core/ports/commandRunner';
-import { type SolveSettings, solveTask } from '../core/solve';
+import type { SolveSettings } from '../core/solve';
 import type { CodingTask } from '../core/task';
 import { buildRepoContext } from '../core/workspace/repoContext';
 import { resolveCommits } from './gitCommits';
@@ -171,10 +170,9 @@ export async function runWarmup(opts: WarmupOptions, plan: WarmupPlan, budgetUsd
         recordId = r.recordId;
         skippedReason = r.skipped;
       } else {
-        const repoContext = await buildRepoContext(opts.repo, c.task);
-        const record = await runAuction({ task: c.task, repoContext, models: opts.models, memory: opts.memory, settings: opts.settings.auction, signal: opts.signal, simulated: opts.simulated });
-        usd = auctionUsageTotals(record).usd;
-        recordId = (await opts.memory.recordAuction(c.task, record)).id;
+        const r = await replayTask(opts, { task: c.task, repoDir: opts.repo, execute: false, usdLeft: budgetUsd - spent });
+        usd = r.usd;
+        recordId = r.recordId;
       }
     } catch (e) {
       if (opts.signal?.cancelled) return { done, spentUsd: spent, stoppedBy: 'cancelled', records };
@@ -197,16 +195,5 @@ async function executeCommit(opts: WarmupOptions, c: WarmupCandidate, workDir: s
   if (mined.status === 'skipped') return { usd: 0, skipped: mined.reason };
   const entry = loadSuite(workDir).find((e) => e.task.id === mined.id);
   if (!entry) return { usd: 0, skipped: 'mined task not found' };
-  const tmp = mkdtempSync(join(workDir, '_run-'));
-  try {
-    copyDir(entry.repoDir, tmp);
-    const task: CodingTask = { ...c.task, testCommand: entry.task.testCommand };
-    const res = await solveTask({
-      task, root: tmp, models: opts.models, memory: opts.memory, runner: opts.runner, approver: opts.approver, signal: opts.signal, simulated: opts.simulated,
-      settings: { ...opts.settings, budget: { ...opts.settings.budget, maxUsd: Math.min(opts.settings.budget.maxUsd, usdLeft) } },
-    });
-    return { usd: res.totals.totalUsd, passed: res.passed, recordId: res.memoryRecordId };
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  return replayTask(opts, { task: { ...c.task, testCommand: entry.task.testCommand }, repoDir: entry.repoDir, execute: true, usdLeft, tmpParent: workDir });
 }
