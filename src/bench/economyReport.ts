@@ -64,6 +64,14 @@ export interface EconomyFigures {
   escalationsPassed: number;
 }
 
+/**
+ * Whether the task held an auction. A routed task spends on its plan's check (a juror call, counted as auction
+ * dollars) without holding one, so the routing decision says it, not the dollars.
+ */
+export function heldAuction(r: TaskRun): boolean {
+  return r.routing ? r.routing.mode !== 'routed' : r.auction.usd > 0;
+}
+
 export function economyFigures(results: BenchResults, policy: PolicyName): EconomyFigures | undefined {
   if (!results.runs.some((r) => r.policy === policy) || !results.runs.some((r) => r.policy === 'largest')) return undefined;
   const pass = perOrder(results, policy, passRate);
@@ -77,7 +85,7 @@ export function economyFigures(results: BenchResults, policy: PolicyName): Econo
     dollarsVsReference: pairedRatio(results, policy, dollars),
     warmAuctionShare: warmAuctionShare(results, policy),
     warmRoutedPlanShare: warmAuctionShare(results, policy, 'routedPlan'),
-    auctionRate: perOrder(results, policy, (rs) => rs.filter((r) => r.auction.usd > 0).length / rs.length),
+    auctionRate: perOrder(results, policy, (rs) => rs.filter(heldAuction).length / rs.length),
     usdPerSolved: perOrder(results, policy, perSolved),
     referenceExecuted: perOrder(results, policy, (rs) => rs.filter((r) => r.largestExecuted).length / rs.length),
     escalations: sum(runs.map((r) => r.attempts.length - 1).filter((n) => n > 0)),
@@ -95,7 +103,7 @@ export function auctionCurve(results: BenchResults, policy: PolicyName): { from:
     const inWindow = (rs: TaskRun[]) => rs.filter((r) => r.position >= from && r.position <= to);
     out.push({
       from: from + 1, to: to + 1,
-      rate: perOrder(results, policy, (rs) => inWindow(rs).filter((r) => r.auction.usd > 0).length / Math.max(1, inWindow(rs).length)),
+      rate: perOrder(results, policy, (rs) => inWindow(rs).filter(heldAuction).length / Math.max(1, inWindow(rs).length)),
       share: perOrder(results, policy, (rs) => {
         const total = sum(inWindow(rs).map((r) => r.totalUsd));
         return total > 0 ? sum(inWindow(rs).map((r) => r.auction.usd)) / total : 0;
@@ -155,7 +163,7 @@ export function economySections(results: BenchResults): string[] {
   L.push('');
   const causes = new Map<string, number>();
   for (const r of results.runs.filter((x) => x.policy === 'sale')) causes.set(r.routing?.cause ?? 'none', (causes.get(r.routing?.cause ?? 'none') ?? 0) + 1);
-  L.push(`Routing decisions over all orders: ${[...causes].map(([c, n]) => `${c} ${n}`).join(', ')} ("routed": no auction; "empty"/"thin": memory too thin; "uncertain": the auction's information was worth its price; "explore": the bounded exploration).`);
+  L.push(`Routing decisions over all orders: ${[...causes].map(([c, n]) => `${c} ${n}`).join(', ')} ("routed": no auction, the routed plan passed its check; "empty"/"thin": memory too thin; "uncertain": the auction's information was worth its price; "explore": the bounded exploration; "check": the routed plans were rated too low, so the auction was held among the other agents).`);
   L.push('');
   const rows = (['sale', ...Object.keys(ABLATIONS)] as PolicyName[]).map((p) => economyFigures(results, p)).filter((x): x is EconomyFigures => !!x);
   if (rows.length > 1) {

@@ -4,6 +4,7 @@
  */
 import { SaleError } from '../core/errors';
 import type { BenchResults, TaskRun } from './results';
+import { heldAuction } from './economyReport';
 import { type Spread, spread } from './stats';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -68,7 +69,7 @@ export function compareWarmStart(cold: BenchResults, warm: BenchResults, policy 
   const of = (r: BenchResults, o: number) => r.runs.filter((x) => x.policy === policy && x.order === o);
   const passRate = (rs: TaskRun[]) => mean(rs.map((x) => (x.passed ? 1 : 0)));
   const dollars = (rs: TaskRun[]) => mean(rs.map((x) => x.totalUsd));
-  const auctions = (rs: TaskRun[]) => mean(rs.map((x) => (x.routing?.mode === 'routed' ? 0 : 1)));
+  const auctions = (rs: TaskRun[]) => mean(rs.map((x) => (heldAuction(x) ? 1 : 0)));
   const per = (r: BenchResults, f: (rs: TaskRun[]) => number) => spread(orders.map((o) => f(of(r, o))));
   const diff = (f: (rs: TaskRun[]) => number) => spread(orders.map((o) => f(of(warm, o)) - f(of(cold, o))));
   const ws = (warm.warmups ?? []).filter((w) => w.policy === policy);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { buildReport } from '../../../src/bench/report';
 import type { BenchResults, TaskRun } from '../../../src/bench/results';
 import { learningCurve } from '../../../src/bench/stats';
+import { auctionCurve, economyFigures } from '../../../src/bench/economyReport';
 
 const usage = (tokens: number, usd: number) => ({ inputTokens: tokens, outputTokens: 0, tokens, usd, calls: 1 });
 
@@ -48,5 +49,18 @@ describe('bench: learning curve and report (bench/report)', () => {
       assert.doesNotMatch(c.svg, /NaN|undefined|Infinity/);
       assert.match(c.svg, /<\/svg>\n$/);
     }
+  });
+
+  it('a routed task whose plan check cost a juror call did not hold an auction: the auction rate follows the routing decision', () => {
+    const routing = (mode: 'routed' | 'auction') => ({ mode, cause: mode === 'routed' ? 'routed' : 'check', agent: 'small', reason: '' });
+    const rs: TaskRun[] = [];
+    for (let i = 0; i < 4; i++) {
+      // Every task spent on the auction side: the two routed ones only on their plan's check.
+      rs.push(run({ policy: 'sale', order: 0, position: i, auction: usage(100, i < 2 ? 0.001 : 0.00001), routing: routing(i < 2 ? 'auction' : 'routed') }));
+      rs.push(run({ policy: 'largest', order: 0, position: i, chosen: 'big' }));
+    }
+    const res = results(rs);
+    assert.equal(economyFigures(res, 'sale')!.auctionRate.mean, 0.5);
+    assert.deepEqual(auctionCurve(res, 'sale').map((c) => c.rate.mean).reduce((a, b) => a + b, 0) / auctionCurve(res, 'sale').length, 0.5);
   });
 });
