@@ -292,16 +292,20 @@ describe('sim: OpenAI-compatible server over real HTTP (src/sim/server.ts)', fun
 
   it('latency follows the agent\'s msPerRequest + msPerToken, streamed or not', async () => {
     const messages = bidMessages('slow', codingTask(entry('calc-add-negatives')), ctx, 400);
+    const slow: number[] = [];
     for (const stream of [false, true]) {
       const t0 = Date.now();
       const r = await model('slow').chat({ messages, maxTokens: 30, ...(stream ? { onDelta: () => undefined } : {}) });
       const took = Date.now() - t0;
+      slow.push(took);
       assert.equal(r.outputTokens, 30);
       assert.ok(took >= 20 + 5 * 30 - 5, `stream=${stream}: ${took} ms`);
     }
     const t1 = Date.now();
     await model('sure').chat({ messages, maxTokens: 30 });
-    assert.ok(Date.now() - t1 < 150, 'the default latency is small');
+    // Relative, not an absolute bound: on a loaded machine every call is slower, the slow agent's 170 ms on top.
+    const fast = Date.now() - t1;
+    assert.ok(fast < Math.min(...slow), `the default latency is small: ${fast} ms against the slow agent's ${slow.join(', ')} ms`);
   });
 
   it('same seed gives identical output; another seed gives different plans', async () => {
