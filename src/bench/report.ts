@@ -26,14 +26,14 @@ export const POLICY_COLORS: Record<PolicyName, string> = {
   oracle: '#111111',
   'sale-routing': '#8c564b',
   'sale-routedPlan': '#e377c2',
-  'sale-planCheck': '#9edae5',
+  'sale+planCheck': '#9edae5',
   'sale-capabilityEscalation': '#bcbd22',
   'sale-handoff': '#c49c94',
   'cascade-by-price': '#c5b0d5',
 };
 
 export const POLICY_NOTES: Record<PolicyName, string> = {
-  sale: 'learned routing from the repository\'s memory (an auction only when uncertain; a routed agent writes its plan from the winning plans of similar past tasks, and cheap jurors check it before it runs), escalation (1 step) by capability and expected value with a hand-off, outcome-labelled memory, one jury call per judge',
+  sale: 'learned routing from the repository\'s memory (an auction only when uncertain; a routed agent writes its plan from the winning plans of similar past tasks), escalation (1 step) by capability and expected value with a hand-off, outcome-labelled memory, one jury call per judge',
   'sale-paper': 'paper-faithful auction: auction-only memory labels, no escalation, |A|² per-pair jury',
   'sale-no-memory': 'as `sale`, but no refinement from memory',
   largest: 'always the reference agent (pool `reference: true`, `--reference`, or the most expensive)',
@@ -44,7 +44,7 @@ export const POLICY_NOTES: Record<PolicyName, string> = {
   oracle: 'runs every agent, keeps the cheapest that passed (upper bound; cost = that run only)',
   'sale-routing': 'ablation: `sale` with an auction for every task',
   'sale-routedPlan': 'ablation: `sale` whose routed agent runs without a plan from memory',
-  'sale-planCheck': 'ablation: `sale` whose routed plan runs without a check by cheap jurors',
+  'sale+planCheck': 'ablation: `sale` whose routed plan is checked by a cheap juror before it runs (next agent, then the auction, when rated too low)',
   'sale-capabilityEscalation': 'ablation: `sale` escalating by price (no expected-value gate)',
   'sale-handoff': 'ablation: `sale` without the hand-off to the escalated agent',
   'cascade-by-price': 'ablation: the cascade climbing the price ladder',

@@ -16,8 +16,9 @@ export const SALE_DEFAULTS: SaleOptions = {
   routing: true, capabilityEscalation: true, handoff: true,
   // A routed agent writes its plan from memory's winning plans of similar tasks (core/routing/routedPlan.ts).
   routedPlan: true,
-  // Cheap jurors check a routed plan before it runs; a low score sends the task to the auction (core/routing/planCheck.ts).
-  planCheck: true,
+  // Cheap jurors check a routed plan before it runs (core/routing/planCheck.ts): off, measured as `sale+planCheck`
+  // (it did not pay across the worlds of pools/; docs/bench/README.md).
+  planCheck: false,
 };
 
 /** The paper's auction: none of the options. */

@@ -39,7 +39,7 @@ export const SETTINGS_SPEC = {
   'terminal.shellIntegrationTimeoutMs': z.number().int().min(500).max(60_000).default(15_000),
   'memory.maxRecords': z.number().int().min(10).max(100_000).default(500),
   'routing.enabled': z.boolean().default(true),
-  'routing.checkPlan': z.boolean().default(true),
+  'routing.checkPlan': z.boolean().default(false),
   'routing.pinnedAgents': z.array(z.string()).default([]),
   'routing.excludedAgents': z.array(z.string()).default([]),
   'github.apiBaseUrl': z.string().default(''),

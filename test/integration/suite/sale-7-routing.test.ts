@@ -26,9 +26,9 @@ describe('SALE: routing from memory', function () {
     label = await api.repoLabel(workspaceRoot());
     assert.equal(vscode.workspace.getConfiguration('sale').get('routing.enabled'), false, 'the harness starts with routing off (runTest.ts)');
     await setSetting('routing.enabled', true);
-    // A routed plan's check (planCheck.ts) may turn the cheapest agent down on this task and route it elsewhere; this
-    // suite tests what the panel shows for memory's decision, so the check is off here. The check is tested in core
-    // (solveRoutingReview.test.ts), its setting in test/unit/vscode/settings.test.ts.
+    // A routed plan's check (planCheck.ts; off by default, on with this setting) may turn the cheapest agent down on
+    // this task and route it elsewhere; this suite tests what the panel shows for memory's decision, so it keeps the
+    // check off. The check is tested in core (solveRoutingReview.test.ts), its setting in test/unit/vscode/settings.test.ts.
     await setSetting('routing.checkPlan', false);
     // A memory that says clearly which agent is the best value for this task: the cheapest agent passed it six times
     // out of six; every other agent failed it twice (12 records: exactly the neighbours routing reads).

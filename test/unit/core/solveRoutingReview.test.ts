@@ -45,6 +45,8 @@ describe('solveTask: "Hold the auction anyway" and "Retry with another bid" (iss
   const base = { auction: auctionSettings({}), budget: { maxTurns: 8, maxTokens: 100_000, maxUsd: 1 }, escalation: { enabled: false } };
   // Routes as soon as memory holds anything similar (the thresholds are routing's own tests' business).
   const routeReadily: SolveSettings = { ...base, routing: routingSettings({ minEvidence: 0, regretPerAuction: 1e9, exploreRate: 0 }) };
+  // The same, with the plan check on (it is off by default).
+  const routeChecked: SolveSettings = { ...base, routing: routingSettings({ minEvidence: 0, regretPerAuction: 1e9, exploreRate: 0, checkPlan: true }) };
   beforeEach(async () => {
     check.scoreOf = () => 4;
     root = await makeTempDir('sale-solve-routing-');
@@ -96,12 +98,18 @@ describe('solveTask: "Hold the auction anyway" and "Retry with another bid" (iss
     const memory = await AuctionMemory.open(new InMemoryStore());
     const seeded = await solve(memory, base);
     await seeded.revert();
+    // Without the check (the default) nothing judges the routed plan.
+    calls.clear();
+    const unchecked = await solve(memory, routeReadily);
+    assert.equal(unchecked.auction.routing?.mode, 'routed');
+    assert.equal(calls.get('juryPair') ?? 0, 0);
+    await unchecked.revert();
     const first = routingFor(memory);
     const other = first === 'a' ? 'b' : 'a';
     // The first agent's plan is rated 1, the other's 5: the task goes to the other without an auction.
     calls.clear();
     check.scoreOf = (plan) => (plan.includes(`(${first})`) ? 1 : 5);
-    const next = await solve(memory, routeReadily);
+    const next = await solve(memory, routeChecked);
     assert.equal(next.auction.routing?.mode, 'routed');
     assert.equal(next.auction.routing?.agent, other);
     assert.match(next.auction.routing?.reason ?? '', new RegExp(`^Routed from memory to ${other}: the plan check rated ${first}'s plan too low`));
@@ -118,7 +126,7 @@ describe('solveTask: "Hold the auction anyway" and "Retry with another bid" (iss
     calls.clear();
     check.scoreOf = () => 1;
     const reviewed: AuctionRecord[] = [];
-    const low = await solve(memory, { ...routeReadily, routing: { ...routeReadily.routing!, checkSteps: 0 } }, async (rec) => {
+    const low = await solve(memory, { ...routeChecked, routing: { ...routeChecked.routing!, checkSteps: 0 } }, async (rec) => {
       reviewed.push(rec);
       return { action: 'run', bidIndex: rec.winnerBidIndex! };
     });
@@ -137,7 +145,7 @@ describe('solveTask: "Hold the auction anyway" and "Retry with another bid" (iss
 
     calls.clear();
     check.scoreOf = () => 5;
-    const high = await solve(memory, routeReadily);
+    const high = await solve(memory, routeChecked);
     assert.equal(high.auction.routing?.mode, 'routed');
     assert.equal(calls.get('bid') ?? 0, 0, 'no auction');
     assert.equal(calls.get('juryPair'), 1);

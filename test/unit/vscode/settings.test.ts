@@ -32,10 +32,10 @@ describe('settings (vscode/settings)', () => {
     assert.equal(auctionSettings(engineSettingsInput(readSettings(() => undefined).settings).auction).juryMode, 'per-judge');
   });
 
-  it('sale.routing.checkPlan reaches routing (default on), and routing off means no routing at all', () => {
+  it('sale.routing.checkPlan reaches routing (default off), and routing off means no routing at all', () => {
     const routing = (over: Record<string, unknown>) => solveSettings(engineSettingsInput(readSettings((k) => over[k]).settings)).routing;
-    assert.equal(routing({})?.checkPlan, true);
-    assert.equal(routing({ 'routing.checkPlan': false })?.checkPlan, false);
+    assert.equal(routing({})?.checkPlan, false);
+    assert.equal(routing({ 'routing.checkPlan': true })?.checkPlan, true);
     assert.equal(routing({ 'routing.enabled': false }), undefined);
   });
 });
