@@ -163,7 +163,7 @@ export function economySections(results: BenchResults): string[] {
   L.push('');
   const causes = new Map<string, number>();
   for (const r of results.runs.filter((x) => x.policy === 'sale')) causes.set(r.routing?.cause ?? 'none', (causes.get(r.routing?.cause ?? 'none') ?? 0) + 1);
-  L.push(`Routing decisions over all orders: ${[...causes].map(([c, n]) => `${c} ${n}`).join(', ')} ("routed": no auction, the routed plan passed its check; "empty"/"thin": memory too thin; "uncertain": the auction's information was worth its price; "explore": the bounded exploration; "check": the routed plans were rated too low, so the auction was held among the other agents).`);
+  L.push(`Routing decisions over all orders: ${[...causes].map(([c, n]) => `${c} ${n}`).join(', ')} ("routed": no auction (with the plan check on, the routed plan passed it); "empty"/"thin": memory too thin; "uncertain": the auction's information was worth its price; "explore": the bounded exploration; "check", with the plan check on: the routed plans were rated too low, so the auction was held among the other agents).`);
   L.push('');
   const rows = (['sale', ...Object.keys(ABLATIONS)] as PolicyName[]).map((p) => economyFigures(results, p)).filter((x): x is EconomyFigures => !!x);
   if (rows.length > 1) {
