@@ -33,10 +33,11 @@ export const RoutingSettingsSchema = z.strictObject({
   planExamples: z.number().int().min(1).max(50).default(3),
   /**
    * Before a routed plan runs, the pool's cheapest other agents judge it (planCheck.ts); a plan rated below
-   * `checkMinScore` sends the task to the auction. Neighbours say how an agent does on tasks like this one; the
-   * check says something about this task. Off by default: on the default world it brought `sale` 2.9 points nearer
-   * the reference's pass@1 over four streams for about 7% more dollars, but across the other worlds of pools/ it
-   * did not raise pass@1 on average and raised dollars per solved task in four of six (docs/bench/README.md).
+   * `checkMinScore` passes the task on to the next agent, then to the auction (checkedRoute.ts). Neighbours say how
+   * an agent does on tasks like this one; the check says something about this task. Off by default: on the default
+   * world it brought `sale` 2.9 points nearer the reference's pass@1 over four streams for about 7% more dollars, but
+   * across the seven worlds of pools/ it did not raise pass@1 on average (+0.2 points) and raised dollars per solved
+   * task in four (docs/bench/README.md).
    */
   checkPlan: z.boolean().default(false),
   /** Jurors of the check: this many of the cheapest agents other than the routed one. */
