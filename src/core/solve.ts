@@ -1,7 +1,7 @@
 import type { ChatModel } from './ports/chatModel';
 import { runAuction } from './auction/auction';
 import type { AuctionMemory } from './memory/auctionMemory';
-import { type AuctionRecord, auctionUsageTotals, emptyUsage, sumUsage } from './auction/auctionRecord';
+import { type AuctionRecord, auctionUsageTotals, emptyUsage, sumPhases } from './auction/auctionRecord';
 import type { AuctionSettings } from './auction/auctionSettings';
 import type { ExecutionBudget } from './execution/editLoop';
 import { CancelledError, SaleError } from './errors';
@@ -125,8 +125,7 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
       if (before) {
         // The routed plan (and its check) were paid for: they stay in the task's spend, the plan with the
         // refinement it stands closest to, the check with the jury.
-        held.usage.refinement = sumUsage(held.usage.refinement, before.usage.refinement);
-        held.usage.jury = sumUsage(held.usage.jury, before.usage.jury);
+        held.usage = sumPhases(held.usage, before.usage);
       }
       return routing ? { ...held, routing: { ...routing, mode: 'auction' } } : held;
     };

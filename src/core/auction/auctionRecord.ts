@@ -127,6 +127,11 @@ export function sumUsage(a: UsageTotals, b: UsageTotals): UsageTotals {
   };
 }
 
+/** Two records' usage added up phase by phase (bids, jury, refinement): spend carried from one record into another. */
+export function sumPhases(a: AuctionRecord['usage'], b: AuctionRecord['usage']): AuctionRecord['usage'] {
+  return { bids: sumUsage(a.bids, b.bids), jury: sumUsage(a.jury, b.jury), refinement: sumUsage(a.refinement, b.refinement) };
+}
+
 /** Usage of the whole auction (bids, jury and refinement), part by part in that order. */
 export function auctionUsageSum(a: Pick<AuctionRecord, 'usage'>): UsageTotals {
   return [a.usage.bids, a.usage.jury, a.usage.refinement].reduce(sumUsage, emptyUsage());

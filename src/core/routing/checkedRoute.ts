@@ -5,7 +5,8 @@
  * plan good enough, and costs one plan and one short check per agent asked instead of every bid, the jury and
  * refinement. When no asked agent's plan passes, the caller holds the auction among the agents not yet rejected.
  */
-import { type AuctionRecord, auctionUsageTotals, sumUsage } from '../auction/auctionRecord';
+import { type AuctionRecord, sumPhases } from '../auction/auctionRecord';
+import { TaskBudget } from '../callBudget';
 import type { AuctionSettings } from '../auction/auctionSettings';
 import { NO_PLAN, type RepoContext } from '../auction/prompts';
 import type { SaleEvent } from '../events';
@@ -70,11 +71,11 @@ export async function routeWithCheckedPlan(input: CheckedRouteInput): Promise<Ch
   const emit = (level: 'info' | 'warn', message: string) => input.onEvent?.({ type: 'log', level, message });
   const order = askOrder(input.decision, input.models, rs.checkPlan ? rs.checkSteps : 0);
   const rejected: string[] = [];
+  // One budget for every plan and check of the route: each call reserves against what the earlier ones spent.
+  const budget = new TaskBudget(input.budget);
   let spent: AuctionRecord['usage'] | undefined;
   let record: AuctionRecord | undefined;
   for (const model of order) {
-    const before = spent ? auctionUsageTotals({ usage: spent }) : { usd: 0, tokens: 0 };
-    const budget = { maxUsd: input.budget.maxUsd - before.usd, maxTokens: input.budget.maxTokens - before.tokens };
     const plan = rs.planFromMemory
       ? await planFromMemory({ model, task, repoContext: input.repoContext, memory: input.memory, settings: input.auction, examples: rs.planExamples, budget, signal: input.signal })
       : undefined;
@@ -83,20 +84,15 @@ export async function routeWithCheckedPlan(input: CheckedRouteInput): Promise<Ch
     record = routedAuctionRecord(task.id, model, decision, input.auction, plan);
     let accepted = true;
     if (plan && rs.checkPlan && plan.bid.raw !== NO_PLAN) {
-      const planUsd = plan.usage.usd;
-      const planTokens = plan.usage.inputTokens + plan.usage.outputTokens;
       const check = await checkRoutedPlan({
-        models: input.models, routed: model, task, plan: plan.bid.raw, jurors: rs.checkJurors, minScore: rs.checkMinScore, seed: input.auction.seed, signal: input.signal,
-        budget: { maxUsd: budget.maxUsd - planUsd, maxTokens: budget.maxTokens - planTokens },
+        models: input.models, routed: model, task, plan: plan.bid.raw, jurors: rs.checkJurors, minScore: rs.checkMinScore, seed: input.auction.seed, signal: input.signal, budget,
       });
       emit(check.passed ? 'info' : 'warn', check.note);
       record = withPlanCheck(record, check);
       accepted = check.passed;
     }
-    if (spent) {
-      // Earlier agents' plans and checks were paid for: they stay in the task's spend.
-      record = { ...record, usage: { bids: sumUsage(record.usage.bids, spent.bids), jury: sumUsage(record.usage.jury, spent.jury), refinement: sumUsage(record.usage.refinement, spent.refinement) } };
-    }
+    // Earlier agents' plans and checks were paid for: they stay in the task's spend.
+    if (spent) record = { ...record, usage: sumPhases(record.usage, spent) };
     spent = record.usage;
     if (accepted) return { record, decision: record.routing!, accepted: true, rejected };
     rejected.push(model.agent.id);

@@ -10,7 +10,7 @@ import { type JuryScore, type UsageTotals, addUsage, emptyUsage } from '../aucti
 import { parsePairScore } from '../auction/juryParser';
 import { juryPairMessages } from '../auction/prompts';
 import { juryMeanOf } from './agentEstimates';
-import { TaskBudget, chatWithinBudget } from '../callBudget';
+import { type TaskBudget, chatWithinBudget } from '../callBudget';
 import { CancelledError, errorMessage } from '../errors';
 import { mapLimit } from '../mapLimit';
 import { type CancelSignal, abortSignalFor } from '../ports/cancel';
@@ -29,7 +29,8 @@ export interface PlanCheckInput {
   jurors: number;
   /** Mean score (0–5) at or above which the routed plan runs. */
   minScore: number;
-  budget?: { maxUsd: number; maxTokens: number };
+  /** The task's budget, shared with the calls around this one. */
+  budget?: TaskBudget;
   seed?: number;
   signal?: CancelSignal;
 }
@@ -57,7 +58,7 @@ export async function checkRoutedPlan(input: PlanCheckInput): Promise<PlanCheck>
   const judges = checkJurors(input.models, input.routed, input.jurors);
   const agent = input.routed.agent.id;
   if (judges.length === 0) return { scores: [], mean: null, passed: true, usage, note: `No other agent to check ${agent}'s plan: it runs as routed.` };
-  const budget = input.budget ? new TaskBudget(input.budget) : undefined;
+  const budget = input.budget;
   const abort = abortSignalFor(input.signal);
   try {
     const messages = juryPairMessages(input.task, { label: 1, text: input.plan });

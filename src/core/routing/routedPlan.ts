@@ -9,7 +9,7 @@ import { type Bid, type UsageTotals, addUsage, emptyUsage } from '../auction/auc
 import type { AuctionSettings } from '../auction/auctionSettings';
 import { parsePlan, planProblem } from '../auction/planParser';
 import { type RepoContext, routedPlanMessages } from '../auction/prompts';
-import { TaskBudget, chatWithinBudget } from '../callBudget';
+import { type TaskBudget, chatWithinBudget } from '../callBudget';
 import { CancelledError, errorMessage } from '../errors';
 import type { AuctionMemory } from '../memory/auctionMemory';
 import { type CancelSignal, abortSignalFor } from '../ports/cancel';
@@ -25,7 +25,8 @@ export interface RoutedPlanInput {
   settings: Pick<AuctionSettings, 'memoryLabels' | 'maxPlanTokens' | 'seed'>;
   /** Past tasks to show (routing's planExamples). */
   examples: number;
-  budget?: { maxUsd: number; maxTokens: number };
+  /** The task's budget, shared with the calls around this one. */
+  budget?: TaskBudget;
   signal?: CancelSignal;
 }
 
@@ -50,8 +51,7 @@ export async function planFromMemory(input: RoutedPlanInput): Promise<RoutedPlan
   const messages = routedPlanMessages(model.agent.id, task, input.repoContext, examples, settings.maxPlanTokens);
   const abort = abortSignalFor(input.signal);
   try {
-    const budget = input.budget ? new TaskBudget(input.budget) : undefined;
-    const r = await chatWithinBudget(budget, model, { messages, maxTokens: settings.maxPlanTokens, temperature: 0.7, purpose: 'bid', signal: abort.signal, seed: settings.seed }, 'Plan from memory');
+    const r = await chatWithinBudget(input.budget, model, { messages, maxTokens: settings.maxPlanTokens, temperature: 0.7, purpose: 'bid', signal: abort.signal, seed: settings.seed }, 'Plan from memory');
     addUsage(usage, r);
     const thinkingTokens = thinkingTokensOf(r);
     const problem = planProblem(r.text);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { TaskBudget } from '../../../../src/core/callBudget';
 import { PROMPT_HEADERS } from '../../../../src/core/auction/prompts';
 import { CancelSource } from '../../../../src/core/ports/cancel';
 import { checkJurors, checkRoutedPlan } from '../../../../src/core/routing/planCheck';
@@ -50,7 +51,7 @@ describe('checkRoutedPlan: cheap jurors check a routed plan before it runs (issu
 
   it('keeps within the budget it is given: a check that cannot fit is not started', async () => {
     const j = juror('a', 0.2, 4);
-    const r = await checkRoutedPlan({ models: [routed, j], routed, task: task(), plan: PLAN('small'), jurors: 1, minScore: 2.5, budget: { maxUsd: 1e-9, maxTokens: 100_000 } });
+    const r = await checkRoutedPlan({ models: [routed, j], routed, task: task(), plan: PLAN('small'), jurors: 1, minScore: 2.5, budget: new TaskBudget({ maxUsd: 1e-9, maxTokens: 100_000 }) });
     assert.equal(j.calls.length, 0, 'no call over the budget');
     assert.match(r.scores[0].note ?? '', /Plan check \(a\) not started/);
   });

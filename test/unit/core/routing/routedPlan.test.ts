@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { TaskBudget } from '../../../../src/core/callBudget';
 import type { AuctionRecord, Bid } from '../../../../src/core/auction/auctionRecord';
 import { NO_PLAN, PROMPT_HEADERS } from '../../../../src/core/auction/prompts';
 import { AuctionMemory } from '../../../../src/core/memory/auctionMemory';
@@ -97,7 +98,7 @@ describe('a routed agent plans from memory (issue 8, core/routing/routedPlan)', 
     assert.match(failed.note, /could not write a plan from memory \(connection refused\): it works without a plan/);
 
     const dear = FakeChatModel.byKind(agent('small', 50), () => ({ text: PLAN('x') }));
-    const over = await planFromMemory({ model: dear, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: [] }, memory: m, settings: auctionSettings(), examples: 3, budget: { maxUsd: 0.0001, maxTokens: 400_000 } });
+    const over = await planFromMemory({ model: dear, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: [] }, memory: m, settings: auctionSettings(), examples: 3, budget: new TaskBudget({ maxUsd: 0.0001, maxTokens: 400_000 }) });
     assert.equal(dear.calls.length, 0, 'the worst case did not fit: no call');
     assert.equal(over.bid.raw, NO_PLAN);
     assert.match(over.note, /not started/);
