@@ -175,7 +175,7 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
   // The full jury: agents that answered (an agent whose endpoint failed would only fail again, slowly). With
   // juryPanel 'cheaper-half' only its cheaper half is asked, and stands in for all of it (scoring.juryTerm).
   const fullJury = models.filter((m) => valid.some((d) => d.model === m));
-  const judges = settings.juryPanel === 'cheaper-half' ? cheaperHalf(fullJury, price) : fullJury;
+  const judges = settings.juryPanel === 'cheaper-half' ? cheaperHalf(fullJury) : fullJury;
   const panel = fullJury.map((m) => m.agent.id);
   const fullPanelWeight = panelWeight(settings.weights, panel);
   if (judges.length < fullJury.length) explanation.push(`Jury: ${judges.map((m) => m.agent.id).join(', ')} (the cheaper half of the pool), standing in for all ${fullJury.length} agents.`);
@@ -354,8 +354,13 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
 
 const f = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(3));
 
-/** The cheaper half of the agents by price (rounded up, at least one), in their own order. */
-export function cheaperHalf(models: ChatModel[], price: Map<string, number>): ChatModel[] {
-  const keep = new Set([...models].sort((a, b) => price.get(a.agent.id)! - price.get(b.agent.id)!).slice(0, Math.max(1, Math.ceil(models.length / 2))));
+/** The `n` cheapest agents by blended price, in their own order (the cheap jury, a routed plan's check). */
+export function cheapestModels(models: ChatModel[], n: number): ChatModel[] {
+  const keep = new Set([...models].sort((a, b) => blendedPrice(a.agent.price) - blendedPrice(b.agent.price)).slice(0, n));
   return models.filter((m) => keep.has(m));
+}
+
+/** The cheaper half of the agents by price (rounded up, at least one), in their own order. */
+export function cheaperHalf(models: ChatModel[]): ChatModel[] {
+  return cheapestModels(models, Math.max(1, Math.ceil(models.length / 2)));
 }

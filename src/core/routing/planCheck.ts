@@ -7,6 +7,7 @@
  * check reads only the task and the plan, like any juror.
  */
 import { type JuryScore, type UsageTotals, addUsage, emptyUsage } from '../auction/auctionRecord';
+import { cheapestModels } from '../auction/auction';
 import { parsePairScore } from '../auction/juryParser';
 import { juryPairMessages } from '../auction/prompts';
 import { juryMeanOf } from './agentEstimates';
@@ -15,7 +16,6 @@ import { CancelledError, errorMessage } from '../errors';
 import { mapLimit } from '../mapLimit';
 import { type CancelSignal, abortSignalFor } from '../ports/cancel';
 import type { ChatModel } from '../ports/chatModel';
-import { blendedPrice } from '../pricing';
 import type { CodingTask } from '../task';
 
 export interface PlanCheckInput {
@@ -48,9 +48,7 @@ export interface PlanCheck {
 
 /** The `n` cheapest agents other than `routed` (pool order kept for display). */
 export function checkJurors(models: ChatModel[], routed: ChatModel, n: number): ChatModel[] {
-  const others = models.filter((m) => m !== routed);
-  const keep = new Set([...others].sort((a, b) => blendedPrice(a.agent.price) - blendedPrice(b.agent.price)).slice(0, n));
-  return others.filter((m) => keep.has(m));
+  return cheapestModels(models.filter((m) => m !== routed), n);
 }
 
 export async function checkRoutedPlan(input: PlanCheckInput): Promise<PlanCheck> {
