@@ -17,7 +17,7 @@ import { type SuiteEntry, copyDir, suiteRepoName } from '../core/suite';
 import { type CodingTask, complexityBin, taskText } from '../core/task';
 import { NO_PLAN } from '../core/auction/prompts';
 import { capabilityOrder, estimateAgents } from '../core/routing/agentEstimates';
-import { routingSettings, type RoutingSettings } from '../core/routing/routingSettings';
+import { SIZE_KERNEL_WIDTH, routingSettings, type RoutingSettings } from '../core/routing/routingSettings';
 import type { ChatModel } from '../core/ports/chatModel';
 import { hashString, mulberry32 } from '../core/auction/seededShuffle';
 import type { Attempt, BasePolicyName, BidFeatures, PolicyName, TaskRun, TokensUsd } from './results';
@@ -156,7 +156,7 @@ function cascadeRungs(state: PolicyState, task: CodingTask): string[] {
   const rs = state.routing ?? routingSettings();
   const price = (id: string) => state.ladder.find((a) => a.id === id)?.price ?? Infinity;
   const est = estimateAgents({
-    agents: state.ladder, similar: state.cascadeMemory.similar(task, rs.neighbours), all: state.cascadeMemory.records(), repo: task.repo, settings: rs,
+    agents: state.ladder, similar: state.cascadeMemory.similar(task, rs.neighbours), all: state.cascadeMemory.records(), repo: task.repo, settings: rs, taskText: taskText(task),
   });
   const order = capabilityOrder(est, price).map((e) => e.agent);
   return [cheapest, ...order.slice(order.indexOf(cheapest) + 1)];
@@ -199,7 +199,7 @@ export function auctionPolicySettings(state: Pick<PolicyState, 'policy' | 'budge
     }),
     budget: state.budget,
     escalation: { enabled: !paper, maxEscalations: 1, by: options.capabilityEscalation ? 'capability' : 'price', handoff: options.handoff },
-    ...(!paper ? { routing: { ...(state.routing ?? routingSettings()), enabled: options.routing, planFromMemory: options.routedPlan, checkPlan: options.planCheck } } : {}),
+    ...(!paper ? { routing: { ...(state.routing ?? routingSettings()), enabled: options.routing, planFromMemory: options.routedPlan, checkPlan: options.planCheck, ...(options.sizeKernel ? { sizeWidth: state.routing?.sizeWidth || SIZE_KERNEL_WIDTH } : {}) } } : {}),
   };
 }
 

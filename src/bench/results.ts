@@ -8,11 +8,12 @@ export type BasePolicyName = (typeof POLICIES)[number];
 export type PolicyName = BasePolicyName | SaleVariantName;
 export const AUCTION_POLICIES: readonly PolicyName[] = ['sale', 'sale-paper', 'sale-no-memory'];
 /** What `sale bench` runs without --policies: every base policy and issue 8's ablation rows. */
-export const DEFAULT_POLICIES: readonly PolicyName[] = [...POLICIES, 'sale-routing', 'sale-routedPlan', 'sale+planCheck', 'sale-capabilityEscalation', 'sale-handoff'];
+export const DEFAULT_POLICIES: readonly PolicyName[] = [...POLICIES, 'sale-routing', 'sale+sizeKernel', 'sale-routedPlan', 'sale+planCheck', 'sale-capabilityEscalation', 'sale-handoff'];
 
 /** Issue 8's ablation rows: `sale` with one of its parts switched off (and the cascade climbing by price: item 4). */
 export const ABLATIONS: Partial<Record<PolicyName, string>> = {
   'sale-routing': 'item 1 off: an auction for every task (no learned routing)',
+  'sale+sizeKernel': 'item 1, task size on: routing\'s estimates weigh similar past tasks also by how close their size is to this one\'s',
   'sale-routedPlan': 'item 1, plan from memory only: a routed agent runs without a plan (no in-context use of memory)',
   'sale+planCheck': 'item 1, plan check on: cheap jurors check a routed plan before it runs; rated too low, the next agent, then the auction',
   'sale-capabilityEscalation': 'item 3 off: escalation climbs by price, no expected-value gate',

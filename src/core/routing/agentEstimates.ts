@@ -8,6 +8,12 @@
  * failure; each agent's plan counts `juryWeight` of an outcome, split by its jurors' mean score / 5 (the scale
  * the jury is asked for). Every record of the memory also counts `globalWeight` (what the repository as a whole
  * says about the agent), on a Beta prior of `priorStrength` observations at ½.
+ *
+ * With `sizeWidth` > 0 every record's weight (neighbour and global alike) is also multiplied by a Gaussian kernel
+ * of the difference in task size (the natural log of the task text's word count): BM25 finds tasks about the same
+ * thing, and in a repository those span easy and hard ones, so an agent that passed the short ones would be trusted
+ * with a long one. Size is read from the text alone, and the kernel only reweighs this memory's own outcomes: where
+ * size says nothing about outcomes, the estimates lose some evidence and nothing else.
  */
 import type { MemoryRecord } from '../memory/memoryRecord';
 import type { RoutingSettings } from './routingSettings';
@@ -59,6 +65,19 @@ export function juryMeanOf(jury: { score: number | null }[]): number | null {
   return s.length ? s.reduce((a, b) => a + b, 0) / s.length : null;
 }
 
+/** A task text's size: ln of its word count (at least one word). */
+export function taskSize(text: string): number {
+  const words = text.split(/\s+/).filter(Boolean).length;
+  return Math.log(Math.max(1, words));
+}
+
+/** Weight of a record of size `other` for a task of size `size`: 1 at equal size, falling with the difference. */
+export function sizeKernel(size: number | undefined, other: number, width: number): number {
+  if (size === undefined || width <= 0) return 1;
+  const z = (other - size) / width;
+  return Math.exp(-0.5 * z * z);
+}
+
 /** Adds one record's evidence, weighted by `w`, to the per-agent tallies. */
 function tallyRecord(t: Map<string, Tally>, r: MemoryRecord, w: number, juryWeight: number, countRuns = true): void {
   const get = (a: string) => {
@@ -105,7 +124,7 @@ function usdPerToken(global: Map<string, Tally>, agent: RoutingAgent): number {
 }
 
 /** Execution tokens of a typical attempt on tasks like this one (similarity-weighted), else over all memory. */
-function expectedTokens(similar: SimilarRecord[], all: MemoryRecord[]): number {
+function expectedTokens(similar: SimilarRecord[], all: MemoryRecord[], weigh: (r: MemoryRecord) => number): number {
   const mean = (rows: { r: MemoryRecord; w: number }[]) => {
     let s = 0;
     let n = 0;
@@ -116,7 +135,7 @@ function expectedTokens(similar: SimilarRecord[], all: MemoryRecord[]): number {
     }
     return n > 0 ? s / n : undefined;
   };
-  return mean(similar.map((s) => ({ r: s.record, w: s.similarity }))) ?? mean(all.map((r) => ({ r, w: 1 }))) ?? 30_000;
+  return mean(similar.map((s) => ({ r: s.record, w: s.similarity * weigh(s.record) }))) ?? mean(all.map((r) => ({ r, w: weigh(r) }))) ?? 30_000;
 }
 
 export interface EstimateInput {
@@ -130,19 +149,29 @@ export interface EstimateInput {
   settings: RoutingSettings;
   /** This task's own auction, when one was held: each agent's jurors' mean, counted as one outcome. */
   jury?: JuryOpinion;
+  /** The task's text (title and body), for the size kernel; without it records are not weighed by size. */
+  taskText?: string;
 }
 
 export function estimateAgents(input: EstimateInput): AgentEstimate[] {
   const { settings } = input;
+  const size = input.taskText === undefined ? undefined : taskSize(input.taskText);
+  const sizes = new Map<MemoryRecord, number>();
+  const weigh = (r: MemoryRecord): number => {
+    if (size === undefined || settings.sizeWidth <= 0) return 1;
+    let s = sizes.get(r);
+    if (s === undefined) sizes.set(r, (s = taskSize(r.task.text)));
+    return sizeKernel(size, s, settings.sizeWidth);
+  };
   const global = new Map<string, Tally>();
   for (const r of input.all) tallyRecord(global, r, 1, settings.juryWeight);
   const local = new Map<string, Tally>();
-  if (settings.globalWeight > 0) for (const r of input.all) tallyRecord(local, r, settings.globalWeight, settings.juryWeight, false);
+  if (settings.globalWeight > 0) for (const r of input.all) tallyRecord(local, r, settings.globalWeight * weigh(r), settings.juryWeight, false);
   for (const s of input.similar) {
-    const w = s.similarity * (s.record.task.repo === input.repo ? 1 : settings.otherRepoWeight);
+    const w = s.similarity * (s.record.task.repo === input.repo ? 1 : settings.otherRepoWeight) * weigh(s.record);
     if (w > 0) tallyRecord(local, s.record, w, settings.juryWeight);
   }
-  const tokens = expectedTokens(input.similar, input.all);
+  const tokens = expectedTokens(input.similar, input.all, weigh);
   return input.agents.map((agent) => {
     const priorMean = 0.5;
     const l = local.get(agent.id) ?? emptyTally();

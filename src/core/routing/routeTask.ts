@@ -6,6 +6,7 @@ import type { AuctionRecord } from '../auction/auctionRecord';
 import type { CapabilityEstimates } from '../execution/executeWinner';
 import type { AuctionMemory } from '../memory/auctionMemory';
 import type { CodingTask } from '../task';
+import { taskText } from '../task';
 import { type AgentEstimate, type RoutingAgent, estimateAgents, juryMeanOf } from './agentEstimates';
 import { decideRoute } from './routeDecision';
 import type { RoutingDecision } from './routingRecord';
@@ -14,7 +15,7 @@ import type { RoutingSettings } from './routingSettings';
 type TaskView = Pick<CodingTask, 'id' | 'title' | 'body' | 'focusFiles' | 'repo'>;
 
 export function estimatesFor(memory: AuctionMemory, task: TaskView, agents: RoutingAgent[], rs: RoutingSettings, jury?: ReadonlyMap<string, number>): AgentEstimate[] {
-  return estimateAgents({ agents, similar: memory.similar(task, rs.neighbours), all: memory.records(), repo: task.repo, settings: rs, ...(jury ? { jury } : {}) });
+  return estimateAgents({ agents, similar: memory.similar(task, rs.neighbours), all: memory.records(), repo: task.repo, settings: rs, taskText: taskText(task), ...(jury ? { jury } : {}) });
 }
 
 /**

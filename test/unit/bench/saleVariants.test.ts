@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { isPolicyName } from '../../../src/bench/results';
 import { auctionSwitches, parseSaleVariant, SALE_DEFAULTS } from '../../../src/bench/saleVariants';
+import { auctionPolicySettings } from '../../../src/bench/policies';
+import { BUDGET_DEFAULTS } from '../../../src/core/engineDefaults';
+import { SIZE_KERNEL_WIDTH, routingSettings } from '../../../src/core/routing/routingSettings';
 
 describe('bench: sale variants', () => {
   it('parses +option / -option against the sale defaults and refuses unknown options', () => {
@@ -10,5 +13,13 @@ describe('bench: sale variants', () => {
     assert.equal(parseSaleVariant('sale-paper'), undefined);
     assert.ok(isPolicyName('sale-paper') && isPolicyName('sale+skipUselessRefinement') && !isPolicyName('sale+nope'));
     assert.deepEqual(auctionSwitches({ cheapJury: true, skipUselessRefinement: false, sharedPrefix: true }), { juryPanel: 'cheaper-half', skipUselessRefinement: false, promptLayout: 'shared-prefix' });
+  });
+
+  it('sale+sizeKernel switches the task-size kernel on; sale leaves it off', () => {
+    const width = (policy: 'sale' | 'sale+sizeKernel', routing?: ReturnType<typeof routingSettings>) =>
+      auctionPolicySettings({ policy, budget: { ...BUDGET_DEFAULTS }, weights: undefined, routing }, 1).routing?.sizeWidth;
+    assert.equal(width('sale'), 0);
+    assert.equal(width('sale+sizeKernel'), SIZE_KERNEL_WIDTH);
+    assert.equal(width('sale+sizeKernel', routingSettings({ sizeWidth: 0.7 })), 0.7, 'a calibrated width is kept');
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { nextCapableAgent } from '../../../../src/core/execution/executeWinner';
 import type { ChatModel } from '../../../../src/core/ports/chatModel';
-import { type AgentEstimate, capabilityOrder, estimateAgents } from '../../../../src/core/routing/agentEstimates';
+import { type AgentEstimate, capabilityOrder, estimateAgents, sizeKernel, taskSize } from '../../../../src/core/routing/agentEstimates';
 import { decideRoute } from '../../../../src/core/routing/routeDecision';
 import { routingSettings } from '../../../../src/core/routing/routingSettings';
 import type { MemoryRecord } from '../../../../src/core/memory/memoryRecord';
@@ -59,6 +59,42 @@ describe('learned routing (issue 8)', () => {
     assert.ok(explored > 0.13 && explored < 0.27, `explored ${explored}`);
     assert.equal(decideRoute({ estimates: est, settings, similar: 30, escalation: true, price, exploreKey: 'k7', auctionUsd: 0.002 }).cause, causes[7]);
     assert.equal(decideRoute({ estimates: est, settings, similar: 30, escalation: true, price, exploreKey: 'k7', auctionUsd: 0.002, forceAuction: true }).cause, 'forced');
+  });
+});
+
+describe('task size in the estimates (issue 8)', () => {
+  const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i % 7}`).join(' ');
+  /** A past task of `n` words that `agent` executed. */
+  const sized = (i: number, n: number, agent: string, passed: boolean): MemoryRecord => ({ ...record(i, agent, passed), task: { id: `t${i}`, text: words(n), source: 'text', repo: 'repo' } });
+  // Short tasks: the small agent passes them. Long ones: it fails them and the large agent passes.
+  const memory = [
+    ...Array.from({ length: 8 }, (_, i) => sized(i, 60, 'small', true)),
+    ...Array.from({ length: 6 }, (_, i) => sized(10 + i, 400, 'small', false)),
+    ...Array.from({ length: 4 }, (_, i) => sized(20 + i, 420, 'large', true)),
+  ];
+  const estimate = (text: string, sizeWidth: number) => {
+    const settings = routingSettings({ exploreRate: 0, sizeWidth });
+    const est = estimateAgents({ agents: AGENTS, similar: memory.map((record) => ({ record, similarity: 1 })), all: memory, repo: 'repo', settings, taskText: text });
+    return new Map(est.map((e) => [e.agent, e]));
+  };
+
+  it('reads size from the text alone and weighs records of a different size less', () => {
+    assert.ok(Math.abs(taskSize(words(100)) - Math.log(100)) < 1e-9);
+    assert.equal(taskSize(''), 0);
+    assert.equal(sizeKernel(3, 3, 0.4), 1);
+    assert.ok(sizeKernel(3, 3.4, 0.4) < 0.7 && sizeKernel(3, 3.4, 0.4) > 0.5);
+    assert.equal(sizeKernel(3, 9, 0), 1, 'width 0 turns the kernel off');
+    assert.equal(sizeKernel(undefined, 9, 0.4), 1, 'no task text: no kernel');
+  });
+
+  it('trusts the small agent on a short task and not on a long one; without the kernel both look alike', () => {
+    const short = estimate(words(55), 0.4);
+    const long = estimate(words(410), 0.4);
+    assert.ok(short.get('small')!.mean > 0.75, `short: small ${short.get('small')!.mean}`);
+    assert.ok(long.get('small')!.mean < 0.3, `long: small ${long.get('small')!.mean}`);
+    assert.ok(long.get('large')!.mean > long.get('small')!.mean);
+    const off = [estimate(words(55), 0), estimate(words(410), 0)].map((m) => m.get('small')!.mean);
+    assert.ok(Math.abs(off[0] - off[1]) < 1e-9, `without the kernel the size changes nothing: ${off}`);
   });
 });
 
