@@ -6,6 +6,7 @@
  */
 import { ABLATIONS, type BenchResults, type PolicyName, type TaskRun } from './results';
 import { type Spread, auctionDiagnostics, curveWindow, spread, summarisePolicy } from './stats';
+import { routingSettings } from '../core/routing/routingSettings';
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const pct = (v: number, d = 0) => (Number.isFinite(v) ? `${(100 * v).toFixed(d)}%` : '—');
@@ -165,6 +166,11 @@ export function economySections(results: BenchResults): string[] {
   for (const r of results.runs.filter((x) => x.policy === 'sale')) causes.set(r.routing?.cause ?? 'none', (causes.get(r.routing?.cause ?? 'none') ?? 0) + 1);
   L.push(`Routing decisions over all orders: ${[...causes].map(([c, n]) => `${c} ${n}`).join(', ')} ("routed": no auction (with the plan check on, the routed plan passed it); "empty"/"thin": memory too thin; "uncertain": the auction's information was worth its price; "explore": the bounded exploration; "check", with the plan check on: the routed plans were rated too low, so the auction was held among the other agents).`);
   L.push('');
+  const esc = escalationCalibration(results, 'sale');
+  if (esc.escalations > 0) {
+    L.push(`Escalation against its discount: \`sale\` escalated ${esc.escalations} times and ${esc.passed} passed; the escalated agents' own first attempts in these runs pass often enough to predict ${esc.predicted.toFixed(1)}, so a second attempt passed ${(esc.passed / esc.predicted).toFixed(2)}× as often as a first (routing's \`escalationDiscount\` assumes ${routingSettings().escalationDiscount} by default).`);
+    L.push('');
+  }
   const rows = (['sale', ...Object.keys(ABLATIONS)] as PolicyName[]).map((p) => economyFigures(results, p)).filter((x): x is EconomyFigures => !!x);
   if (rows.length > 1) {
     L.push('### Ablations');
@@ -198,6 +204,36 @@ export function economySections(results: BenchResults): string[] {
   ])));
   L.push('');
   return L;
+}
+
+/**
+ * How often an escalation passed against what its agents' first attempts predict: each escalated attempt counts its
+ * agent's first-attempt pass rate over the policy's runs (Laplace-smoothed). Their ratio is what routing's
+ * `escalationDiscount` stands for (a failure makes the task look harder for everyone).
+ */
+export function escalationCalibration(results: BenchResults, policy: PolicyName): { escalations: number; passed: number; predicted: number } {
+  const runs = results.runs.filter((r) => r.policy === policy);
+  const first = new Map<string, { n: number; passed: number }>();
+  for (const r of runs) {
+    const a = r.attempts[0];
+    if (!a) continue;
+    const t = first.get(a.agent) ?? { n: 0, passed: 0 };
+    t.n++;
+    if (a.passed) t.passed++;
+    first.set(a.agent, t);
+  }
+  let escalations = 0;
+  let passed = 0;
+  let predicted = 0;
+  for (const r of runs) {
+    for (const a of r.attempts.slice(1)) {
+      const t = first.get(a.agent) ?? { n: 0, passed: 0 };
+      escalations++;
+      if (a.passed) passed++;
+      predicted += (t.passed + 1) / (t.n + 2);
+    }
+  }
+  return { escalations, passed, predicted };
 }
 
 /** One row per world for the combined table of `npm run bench:worlds`. */

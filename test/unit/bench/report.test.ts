@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { buildReport } from '../../../src/bench/report';
 import type { BenchResults, TaskRun } from '../../../src/bench/results';
 import { learningCurve } from '../../../src/bench/stats';
-import { auctionCurve, economyFigures } from '../../../src/bench/economyReport';
+import { auctionCurve, economyFigures, escalationCalibration } from '../../../src/bench/economyReport';
 
 const usage = (tokens: number, usd: number) => ({ inputTokens: tokens, outputTokens: 0, tokens, usd, calls: 1 });
 
@@ -29,6 +29,24 @@ function results(runs: TaskRun[], orders = 1): BenchResults {
 }
 
 describe('bench: learning curve and report (bench/report)', () => {
+  it('measures how often an escalation passed against what its agent\'s first attempts predict', () => {
+    const att = (agent: string, passed: boolean) => ({ agent, passed, reason: passed ? 'passed' : 'tests-failed', turns: 1, tokens: 1, usd: 0, refinedPlan: false });
+    const rs: TaskRun[] = [
+      // The big agent's first attempts: 3 of 4 passed, so (3+1)/(4+2) = 2/3 per escalation to it.
+      ...[true, true, true, false].map((p, i) => run({ policy: 'sale', order: 0, position: i, attempts: [att('big', p)] })),
+      // Two escalations to it, one passed.
+      run({ policy: 'sale', order: 0, position: 4, attempts: [att('small', false), att('big', true)] }),
+      run({ policy: 'sale', order: 0, position: 5, attempts: [att('small', false), att('big', false)] }),
+      run({ policy: 'router', order: 0, position: 6, attempts: [att('small', false), att('big', true)] }),
+      ...Array.from({ length: 7 }, (_, i) => run({ policy: 'largest', order: 0, position: i, chosen: 'big', attempts: [att('big', true)] })),
+    ];
+    const c = escalationCalibration(results(rs), 'sale');
+    assert.equal(c.escalations, 2);
+    assert.equal(c.passed, 1);
+    assert.ok(Math.abs(c.predicted - 4 / 3) < 1e-9, `predicted ${c.predicted}`);
+    assert.match(buildReport(results(rs), { command: 'sale bench --test' }).markdown, /escalated 2 times and 1 passed.*predict 1\.3, so a second attempt passed 0\.75× as often/);
+  });
+
   it('learning curve windows and a report with readable SVG charts', () => {
     const rs: TaskRun[] = [];
     for (let o = 0; o < 2; o++) {
