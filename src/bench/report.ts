@@ -30,6 +30,7 @@ export const POLICY_COLORS: Record<PolicyName, string> = {
   'sale+planCheck': '#9edae5',
   'sale-capabilityEscalation': '#bcbd22',
   'sale-handoff': '#c49c94',
+  'sale+escalationPlan': '#dbdb8d',
   'cascade-by-price': '#c5b0d5',
 };
 
@@ -49,6 +50,7 @@ export const POLICY_NOTES: Record<PolicyName, string> = {
   'sale+planCheck': 'ablation: `sale` whose routed plan is checked by a cheap juror before it runs (next agent, then the auction, when rated too low)',
   'sale-capabilityEscalation': 'ablation: `sale` escalating by price (no expected-value gate)',
   'sale-handoff': 'ablation: `sale` without the hand-off to the escalated agent',
+  'sale+escalationPlan': 'ablation: `sale` whose escalated agent, when it did not bid, first writes its plan from memory',
   'cascade-by-price': 'ablation: the cascade climbing the price ladder',
 };
 

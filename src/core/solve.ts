@@ -6,7 +6,7 @@ import type { AuctionSettings } from './auction/auctionSettings';
 import type { ExecutionBudget } from './execution/editLoop';
 import { CancelledError, SaleError } from './errors';
 import type { SaleEvent } from './events';
-import { type EscalationSettings, type ExecuteWithEscalationResult, executeWithEscalation } from './execution/executeWinner';
+import { type EscalationSettings, type ExecuteWithEscalationOptions, type ExecuteWithEscalationResult, executeWithEscalation } from './execution/executeWinner';
 import { FileJournal, type RevertReport } from './workspace/fileJournal';
 import { preflightTestCommand } from './execution/testPreflight';
 import { DEFAULT_EXEC_TOOL_LIMITS } from './execution/execLimits';
@@ -20,6 +20,8 @@ import { auctionJury, capabilityFor, estimatesFor, routeTask } from './routing/r
 import type { RoutingDecision } from './routing/routingRecord';
 import { type RoutingSettings, routingSettings } from './routing/routingSettings';
 import { routeWithCheckedPlan } from './routing/checkedRoute';
+import { planFromMemory } from './routing/routedPlan';
+import { TaskBudget } from './callBudget';
 import type { RepoContext } from './auction/prompts';
 
 export interface SolveSettings {
@@ -90,6 +92,15 @@ export interface SolveResult {
   revert(): Promise<RevertReport | undefined>;
 }
 
+
+/** An escalation target without a bid writes its plan from memory (routedPlan.ts) within what the task has left. */
+function escalationPlanner(opts: SolveOptions, rs: RoutingSettings, repoContext: RepoContext, limit: SolveSettings['budget']): NonNullable<ExecuteWithEscalationOptions['planFor']> {
+  return async (model, spent) => {
+    const budget = new TaskBudget({ maxUsd: limit.maxUsd - spent.usd, maxTokens: limit.maxTokens - spent.tokens });
+    const p = await planFromMemory({ model, task: opts.task, repoContext, memory: opts.memory, settings: opts.settings.auction, examples: rs.planExamples, budget, signal: opts.signal });
+    return { bid: p.bid, usage: { inputTokens: p.usage.inputTokens, outputTokens: p.usage.outputTokens, usd: p.usage.usd }, note: `Escalation: ${p.note}` };
+  };
+}
 
 /**
  * The whole flow of one task: auction → review → the chosen bid's edit–test loop (with escalation) → outcome
@@ -218,6 +229,7 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
     seed: settings.auction.seed,
     repoContext,
     ...(settings.escalation.by === 'capability' ? { capability: capabilityFor(estimatesFor(memory, task, agents, rs, auctionJury(auction)), rs, turnedDown) } : {}),
+    ...(settings.routing?.enabled && rs.planFromMemory && rs.escalationPlan ? { planFor: escalationPlanner(opts, rs, repoContext, settings.budget) } : {}),
   });
   const t = totals(execution);
   const final = execution.final;

@@ -6,7 +6,7 @@ import type { SaleEvent } from '../events';
 import { FileJournal, type RevertReport } from '../workspace/fileJournal';
 import type { CancelSignal } from '../ports/cancel';
 import type { CommandApprover, CommandRunner } from '../ports/commandRunner';
-import type { AttemptHandoff, RepoContext } from '../auction/prompts';
+import { type AttemptHandoff, NO_PLAN, type RepoContext } from '../auction/prompts';
 import { placeholderBid } from '../routing/routedRecord';
 import type { CodingTask } from '../task';
 
@@ -69,6 +69,19 @@ export interface ExecuteWithEscalationOptions {
   capability?: CapabilityEstimates;
   /** Passed through to every attempt. */
   loop?: Pick<EditLoopOptions, 'maxOutputTokensPerTurn' | 'minOutputTokens' | 'limits' | 'loopDetection'>;
+  /**
+   * A plan for an escalation target that did not bid (a task routed from memory): the target writes one from memory
+   * (routedPlan.ts) within what the task has left. Its cost is counted in that attempt. Without it, or when it yields
+   * no plan, the target runs without one.
+   */
+  planFor?: (model: ChatModel, spent: { tokens: number; usd: number }) => Promise<EscalationPlan>;
+}
+
+/** What `planFor` returns: the plan to run (or the no-plan placeholder), what it cost, and a line for the log. */
+export interface EscalationPlan {
+  bid: Bid;
+  usage: { inputTokens: number; outputTokens: number; usd: number };
+  note: string;
 }
 
 export interface ExecuteWithEscalationResult {
@@ -99,12 +112,14 @@ export async function executeWithEscalation(opts: ExecuteWithEscalationOptions):
   let bid = opts.chosen;
   let escalationNote: string | undefined;
   let handoff: AttemptHandoff | undefined;
+  /** The plan written for this attempt (escalation to an agent that did not bid): its cost joins the attempt's. */
+  let planUsage: EscalationPlan['usage'] | undefined;
 
   for (let attempt = 0; ; attempt++) {
     const model = models.get(bid.agent);
     if (!model) throw new SaleError(`No model configured for agent ${bid.agent}.`, 'agent-missing');
     tried.add(bid.agent);
-    const result = await runEditTestLoop({
+    const loopResult = await runEditTestLoop({
       model,
       agentId: bid.agent,
       task: opts.task,
@@ -123,9 +138,13 @@ export async function executeWithEscalation(opts: ExecuteWithEscalationOptions):
       ...(handoff ? { handoff } : {}),
       ...opts.loop,
     });
+    spent.tokens += loopResult.inputTokens + loopResult.outputTokens;
+    spent.usd += loopResult.usd;
+    const result = planUsage
+      ? { ...loopResult, inputTokens: loopResult.inputTokens + planUsage.inputTokens, outputTokens: loopResult.outputTokens + planUsage.outputTokens, usd: loopResult.usd + planUsage.usd }
+      : loopResult;
+    planUsage = undefined;
     attempts.push(result);
-    spent.tokens += result.inputTokens + result.outputTokens;
-    spent.usd += result.usd;
 
     if (result.passed) break;
     if (!ESCALATABLE.has(result.reason)) {
@@ -152,6 +171,22 @@ export async function executeWithEscalation(opts: ExecuteWithEscalationOptions):
         break;
       }
     }
+    if (opts.planFor && next.raw === NO_PLAN) {
+      // Before the restore: a run cancelled while the plan is written keeps the last attempt's changes, as any stop does.
+      let p: EscalationPlan;
+      try {
+        p = await opts.planFor(models.get(next.agent)!, { ...spent });
+      } catch (e) {
+        if (opts.signal?.cancelled) break;
+        throw e;
+      }
+      spent.tokens += p.usage.inputTokens + p.usage.outputTokens;
+      spent.usd += p.usage.usd;
+      planUsage = p.usage;
+      next = p.bid;
+      opts.onEvent?.({ type: 'log', level: 'info', message: p.note });
+      if (opts.signal?.cancelled) break;
+    }
     const restored = await journal.revert();
     reverts.push(restored);
     if (restored.errors.length) {
@@ -165,6 +200,11 @@ export async function executeWithEscalation(opts: ExecuteWithEscalationOptions):
     }
     opts.onEvent?.({ type: 'log', level: 'info', message: `${bid.agent} failed (${result.reason}); workspace restored; escalating to ${next.agent}.` });
     bid = next;
+  }
+  if (planUsage) {
+    // Cancelled after a plan was written for an attempt that never ran: its cost stays with the last attempt.
+    const last = attempts[attempts.length - 1];
+    attempts[attempts.length - 1] = { ...last, inputTokens: last.inputTokens + planUsage.inputTokens, outputTokens: last.outputTokens + planUsage.outputTokens, usd: last.usd + planUsage.usd };
   }
   const final = attempts[attempts.length - 1];
   return { attempts, final, escalatedFrom, journal, reverts, ...(escalationNote && !final.passed ? { escalationNote } : {}) };

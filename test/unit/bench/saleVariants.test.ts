@@ -22,4 +22,11 @@ describe('bench: sale variants', () => {
     assert.equal(width('sale+sizeKernel'), SIZE_KERNEL_WIDTH);
     assert.equal(width('sale+sizeKernel', routingSettings({ sizeWidth: 0.7 })), 0.7, 'a calibrated width is kept');
   });
+
+  it('sale+escalationPlan asks an escalated agent that did not bid for a plan from memory; sale and sale-paper do not', () => {
+    const on = (policy: 'sale' | 'sale+escalationPlan' | 'sale-paper') => auctionPolicySettings({ policy, budget: { ...BUDGET_DEFAULTS }, weights: undefined }, 1).routing?.escalationPlan;
+    assert.equal(on('sale'), false);
+    assert.equal(on('sale+escalationPlan'), true);
+    assert.equal(on('sale-paper'), undefined, 'the paper has no routing at all');
+  });
 });

@@ -3,6 +3,8 @@ import type { AuctionRecord, Bid } from '../../../../src/core/auction/auctionRec
 import { ChildProcessCommandRunner } from '../../../../src/core/execution/childProcessRunner';
 import { executeWithEscalation, nextEscalationBid } from '../../../../src/core/execution/executeWinner';
 import { CancelSource } from '../../../../src/core/ports/cancel';
+import { NO_PLAN } from '../../../../src/core/auction/prompts';
+import { placeholderBid } from '../../../../src/core/routing/routedRecord';
 import { agent, approveAll, auctionRecord, bid, task, usageTotals } from '../../helpers/builders';
 import { call, FakeChatModel } from '../../helpers/fakeChatModel';
 import { makeTempDir, NODE_REPO, removeDir, treeSnapshot, writeTree } from '../../helpers/tempRepo';
@@ -76,6 +78,38 @@ describe('executeWithEscalation', () => {
     // Accepting nothing: the journal can still undo everything.
     await res.journal.revert();
     assert.deepEqual(await treeSnapshot(root), original);
+  });
+
+  it('an escalation target that did not bid runs the plan planFor wrote for it, and that plan is paid in its attempt', async () => {
+    const seen: string[] = [];
+    const large = new FakeChatModel(agent('large', 3), async (req, n) => {
+      if (n === 0) seen.push(req.messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n'));
+      return [
+        { toolCalls: [call('edit_file', FIX), call('run_tests', {})] },
+        { toolCalls: [call('finish', { summary: 'fixed' })] },
+      ][n];
+    });
+    const models = { small: failing('small', 1), large };
+    const routed = placeholderBid(models.small);
+    const record = recordOf([routed]);
+    const capability = { agents: new Map([['small', { mean: 0.4, expectedUsd: 0.001 }], ['large', { mean: 0.8, expectedUsd: 0.002 }]]), value: 1, discount: 0.6 };
+    const asked: { agent: string; usd: number }[] = [];
+    const planFor = async (m: { agent: { id: string } }, spent: { tokens: number; usd: number }) => {
+      asked.push({ agent: m.agent.id, usd: spent.usd });
+      return { bid: { ...placeholderBid(models.large), raw: '## Approach\nAdd, do not subtract: the plan from memory.' }, usage: { inputTokens: 100, outputTokens: 50, usd: 0.25 }, note: 'large wrote its plan from 2 similar past tasks here.' };
+    };
+    const escalation = { enabled: true, by: 'capability' as const };
+    const res = await executeWithEscalation({ ...common, record, chosen: routed, models, root, escalation, capability, planFor });
+    assert.deepEqual(res.attempts.map((a) => a.agent), ['small', 'large']);
+    assert.equal(res.final.passed, true);
+    assert.deepEqual(asked.map((a) => a.agent), ['large'], 'asked once, for the target only');
+    assert.ok(asked[0].usd >= res.attempts[0].usd, 'planFor sees what the task spent so far');
+    assert.match(seen[0], /Add, do not subtract: the plan from memory\./, 'the escalated agent runs the plan');
+    assert.doesNotMatch(seen[0], new RegExp(NO_PLAN.slice(0, 30)));
+    // The plan's cost is in the escalated attempt (its own turns cost well under a cent here).
+    assert.ok(res.attempts[1].usd >= 0.25 && res.attempts[1].usd < 0.26, `escalated attempt $${res.attempts[1].usd}`);
+    assert.ok(res.attempts[0].usd < 0.01, 'the first attempt is not charged for it');
+    assert.ok(res.attempts[1].outputTokens >= 50);
   });
 
   it('escalates along strictly rising prices up to maxEscalations, never re-running an agent', async () => {
