@@ -98,7 +98,7 @@ function escalationPlanner(opts: SolveOptions, rs: RoutingSettings, repoContext:
   return async (model, spent) => {
     const budget = new TaskBudget({ maxUsd: limit.maxUsd - spent.usd, maxTokens: limit.maxTokens - spent.tokens });
     const p = await planFromMemory({ model, task: opts.task, repoContext, memory: opts.memory, settings: opts.settings.auction, examples: rs.planExamples, budget, signal: opts.signal });
-    return { bid: p.bid, usage: { inputTokens: p.usage.inputTokens, outputTokens: p.usage.outputTokens, usd: p.usage.usd }, note: `Escalation: ${p.note}` };
+    return { bid: p.bid, usage: p.usage, note: `Escalation: ${p.note}` };
   };
 }
 

@@ -140,9 +140,7 @@ export async function executeWithEscalation(opts: ExecuteWithEscalationOptions):
     });
     spent.tokens += loopResult.inputTokens + loopResult.outputTokens;
     spent.usd += loopResult.usd;
-    const result = planUsage
-      ? { ...loopResult, inputTokens: loopResult.inputTokens + planUsage.inputTokens, outputTokens: loopResult.outputTokens + planUsage.outputTokens, usd: loopResult.usd + planUsage.usd }
-      : loopResult;
+    const result = withPlanCost(loopResult, planUsage);
     planUsage = undefined;
     attempts.push(result);
 
@@ -201,13 +199,16 @@ export async function executeWithEscalation(opts: ExecuteWithEscalationOptions):
     opts.onEvent?.({ type: 'log', level: 'info', message: `${bid.agent} failed (${result.reason}); workspace restored; escalating to ${next.agent}.` });
     bid = next;
   }
-  if (planUsage) {
-    // Cancelled after a plan was written for an attempt that never ran: its cost stays with the last attempt.
-    const last = attempts[attempts.length - 1];
-    attempts[attempts.length - 1] = { ...last, inputTokens: last.inputTokens + planUsage.inputTokens, outputTokens: last.outputTokens + planUsage.outputTokens, usd: last.usd + planUsage.usd };
-  }
+  // Cancelled after a plan was written for an attempt that never ran: its cost stays with the last attempt.
+  attempts[attempts.length - 1] = withPlanCost(attempts[attempts.length - 1], planUsage);
   const final = attempts[attempts.length - 1];
   return { attempts, final, escalatedFrom, journal, reverts, ...(escalationNote && !final.passed ? { escalationNote } : {}) };
+}
+
+/** An attempt with the cost of the plan written for it (escalationPlan) added; unchanged without one. */
+function withPlanCost(r: ExecutionResult, plan: EscalationPlan['usage'] | undefined): ExecutionResult {
+  if (!plan) return r;
+  return { ...r, inputTokens: r.inputTokens + plan.inputTokens, outputTokens: r.outputTokens + plan.outputTokens, usd: r.usd + plan.usd };
 }
 
 /** An agent's best-scored usable bid in the record (its refined bid if that scored better). */

@@ -85,10 +85,10 @@ export const RoutingSettingsSchema = z.strictObject({
    * A second attempt after a failure passes less often than a first (shared task difficulty): its pass estimate × this.
    * 0.6, not the replay's fit of 0.4: the replay leaves out the hand-off and plans from memory, and in the bench a
    * second attempt passed 0.26–0.70× as often as the same agents' first attempts, 0.50× on average over nine 5-order
-   * runs of the default world (report.md, "Escalation against its discount"). 0.6 is more generous than that ratio on purpose: measured end to end against 0.4 and 0.5
-   * (docs/bench/README.md) it bought the most pass@1 while staying under half the reference's dollars: on the default
-   * world +5.1 points over four streams for 16% more dollars; across the seven worlds +2.5 points on average, and −1.4
-   * in the one where small agents are useless.
+   * runs of the default world (report.md, "Escalation against its discount"). 0.6 is more generous than that ratio
+   * on purpose: measured end to end against 0.4 and 0.5 (docs/bench/README.md) it bought the most pass@1 while staying
+   * under half the reference's dollars: on the default world +5.1 points over four streams for 16% more dollars;
+   * across the seven worlds +2.5 points on average, and −1.4 in the one where small agents are useless.
    */
   escalationDiscount: z.number().min(0).max(1).default(0.6),
 });
