@@ -31,6 +31,7 @@ export const POLICY_COLORS: Record<PolicyName, string> = {
   'sale-capabilityEscalation': '#bcbd22',
   'sale-handoff': '#c49c94',
   'sale+escalationPlan': '#dbdb8d',
+  'sale+escalationNeighbours': '#aec7e8',
   'cascade-by-price': '#c5b0d5',
 };
 
@@ -51,6 +52,7 @@ export const POLICY_NOTES: Record<PolicyName, string> = {
   'sale-capabilityEscalation': 'ablation: `sale` escalating by price (no expected-value gate)',
   'sale-handoff': 'ablation: `sale` without the hand-off to the escalated agent',
   'sale+escalationPlan': 'ablation: `sale` whose escalated agent, when it did not bid, first writes its plan from memory',
+  'sale+escalationNeighbours': 'ablation: `sale` whose escalation estimates also count the failed task\'s BM25 neighbours',
   'cascade-by-price': 'ablation: the cascade climbing the price ladder',
 };
 

@@ -17,7 +17,7 @@ import { auctionSettings } from '../core/auction/auctionSettings';
 import { nextCapableAgent } from '../core/execution/executeWinner';
 import { AuctionMemory } from '../core/memory/auctionMemory';
 import { InMemoryStore } from '../core/memory/jsonlMemoryStore';
-import { auctionJury, capabilityFor, estimatesFor, routeTask } from '../core/routing/routeTask';
+import { auctionJury, escalationCapability, routeTask } from '../core/routing/routeTask';
 import type { RoutingSettings } from '../core/routing/routingSettings';
 import { loadSuite } from '../core/suite';
 import type { ChatModel } from '../core/ports/chatModel';
@@ -98,7 +98,7 @@ export async function replayOrder(data: ReplayData, order: number, settings: Rou
     let usd = a?.usd ?? 0;
     let tokens = a?.tokens ?? 0;
     if (a && !a.passed) {
-      const cap = capabilityFor(estimatesFor(memory, task, data.agents, settings, auctionJury(record)), settings);
+      const cap = escalationCapability(memory, task, data.agents, settings, { jury: auctionJury(record) });
       const next = nextCapableAgent(cap, first, new Set([first]), models);
       const b = next.agent ? attempt(next.agent) : undefined;
       if (b) {

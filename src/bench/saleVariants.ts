@@ -5,7 +5,7 @@ import type { AuctionSettings } from '../core/auction/auctionSettings';
  * `sale` followed by `+option` (on) or `-option` (off), e.g. `sale-sharedPrefix` or `sale+cheapJury`; the rest
  * stay as in `sale`. `sale-paper` and `sale-no-memory` are policies of their own, not variants.
  */
-export const SALE_OPTIONS = ['cheapJury', 'skipUselessRefinement', 'sharedPrefix', 'routing', 'sizeKernel', 'routedPlan', 'planCheck', 'capabilityEscalation', 'handoff', 'escalationPlan'] as const;
+export const SALE_OPTIONS = ['cheapJury', 'skipUselessRefinement', 'sharedPrefix', 'routing', 'sizeKernel', 'routedPlan', 'planCheck', 'capabilityEscalation', 'handoff', 'escalationPlan', 'escalationNeighbours'] as const;
 export type SaleOption = (typeof SALE_OPTIONS)[number];
 export type SaleOptions = Record<SaleOption, boolean>;
 
@@ -17,6 +17,9 @@ export const SALE_DEFAULTS: SaleOptions = {
   // An escalation target that did not bid can write its plan from memory first (core/execution/executeWinner.ts
   // planFor): off, measured as `sale+escalationPlan` (+0.45 points for 3–5% more dollars; docs/bench/README.md).
   escalationPlan: false,
+  // Escalation's estimates leave out the failed task's BM25 neighbours (core/routing/routeTask.ts
+  // escalationCapability): measured as `sale+escalationNeighbours` (docs/bench/README.md).
+  escalationNeighbours: false,
   // Routing's estimates can weigh past tasks by how close their size is to this one's (core/routing/agentEstimates.ts):
   // off, measured as `sale+sizeKernel` (more auctions and dollars for little pass@1; docs/bench/README.md).
   sizeKernel: false,
@@ -28,7 +31,7 @@ export const SALE_DEFAULTS: SaleOptions = {
 };
 
 /** The paper's auction: none of the options. */
-export const PAPER_OPTIONS: SaleOptions = { cheapJury: false, skipUselessRefinement: false, sharedPrefix: false, routing: false, sizeKernel: false, routedPlan: false, planCheck: false, capabilityEscalation: false, handoff: false, escalationPlan: false };
+export const PAPER_OPTIONS: SaleOptions = { cheapJury: false, skipUselessRefinement: false, sharedPrefix: false, routing: false, sizeKernel: false, routedPlan: false, planCheck: false, capabilityEscalation: false, handoff: false, escalationPlan: false, escalationNeighbours: false };
 
 export type SaleVariantName = `sale${'+' | '-'}${string}`;
 

@@ -16,7 +16,7 @@ import type { CommandApprover, CommandRunner } from './ports/commandRunner';
 import { buildRepoContext } from './workspace/repoContext';
 import type { CodingTask } from './task';
 import { blendedPrice } from './pricing';
-import { auctionJury, capabilityFor, estimatesFor, routeTask } from './routing/routeTask';
+import { auctionJury, escalationCapability, routeTask } from './routing/routeTask';
 import type { RoutingDecision } from './routing/routingRecord';
 import { type RoutingSettings, routingSettings } from './routing/routingSettings';
 import { routeWithCheckedPlan } from './routing/checkedRoute';
@@ -94,10 +94,10 @@ export interface SolveResult {
 
 
 /** An escalation target without a bid writes its plan from memory (routedPlan.ts) within what the task has left. */
-function escalationPlanner(opts: SolveOptions, rs: RoutingSettings, repoContext: RepoContext, limit: SolveSettings['budget']): NonNullable<ExecuteWithEscalationOptions['planFor']> {
+function escalationPlanner(opts: SolveOptions, rs: RoutingSettings, repoContext: RepoContext, limit: SolveSettings['budget'], ownRecord: string): NonNullable<ExecuteWithEscalationOptions['planFor']> {
   return async (model, spent) => {
     const budget = new TaskBudget({ maxUsd: limit.maxUsd - spent.usd, maxTokens: limit.maxTokens - spent.tokens });
-    const p = await planFromMemory({ model, task: opts.task, repoContext, memory: opts.memory, settings: opts.settings.auction, examples: rs.planExamples, budget, signal: opts.signal });
+    const p = await planFromMemory({ model, task: opts.task, repoContext, memory: opts.memory, settings: opts.settings.auction, examples: rs.planExamples, ownRecord, budget, signal: opts.signal });
     return { bid: p.bid, usage: p.usage, note: `Escalation: ${p.note}` };
   };
 }
@@ -228,8 +228,8 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
     onEvent: opts.onEvent,
     seed: settings.auction.seed,
     repoContext,
-    ...(settings.escalation.by === 'capability' ? { capability: capabilityFor(estimatesFor(memory, task, agents, rs, auctionJury(auction)), rs, turnedDown) } : {}),
-    ...(settings.routing?.enabled && rs.planFromMemory && rs.escalationPlan ? { planFor: escalationPlanner(opts, rs, repoContext, settings.budget) } : {}),
+    ...(settings.escalation.by === 'capability' ? { capability: escalationCapability(memory, task, agents, rs, { jury: auctionJury(auction), ownRecord: mem.id, without: turnedDown }) } : {}),
+    ...(settings.routing?.enabled && rs.planFromMemory && rs.escalationPlan ? { planFor: escalationPlanner(opts, rs, repoContext, settings.budget, mem.id) } : {}),
   });
   const t = totals(execution);
   const final = execution.final;

@@ -91,11 +91,12 @@ export class AuctionMemory {
 
   /**
    * The k past tasks most similar to `task` (BM25 over the task text and the files it names), each with its
-   * similarity relative to the best match (1).
+   * similarity relative to the best match (1). `exclude`: the task's own record, once it is in memory (during its
+   * execution); left in, it would be its own best match and shrink every real neighbour's similarity to a sliver.
    */
-  similar(task: Pick<CodingTask, 'title' | 'body' | 'focusFiles'>, k: number): SimilarRecord[] {
+  similar(task: Pick<CodingTask, 'title' | 'body' | 'focusFiles'>, k: number, exclude?: string): SimilarRecord[] {
     const query = [taskText(task), ...(task.focusFiles ?? [])].join('\n');
-    const ranked = this.index.rank(query, k);
+    const ranked = this.index.rank(query, exclude === undefined ? k : k + 1).filter((r) => r.id !== exclude).slice(0, k);
     const top = ranked[0]?.score ?? 0;
     const out: SimilarRecord[] = [];
     for (const { id, score } of ranked) {
@@ -142,8 +143,8 @@ export class AuctionMemory {
    * The winning plans of the k most similar past tasks, whoever wrote them (a routed agent's plan from memory,
    * routedPlan.ts). Same labels and order as retrievePairs; a record with no plan for its win is skipped.
    */
-  retrieveWins(task: Pick<CodingTask, 'title' | 'body'>, k: number, labels: MemoryLabels): RetrievedWin[] {
-    return this.labelledWins(task, k, labels).slice(0, k).map(({ r, win, winBid, similarity }) => {
+  retrieveWins(task: Pick<CodingTask, 'title' | 'body'>, k: number, labels: MemoryLabels, excludeRecordId?: string): RetrievedWin[] {
+    return this.labelledWins(task, k, labels, excludeRecordId).slice(0, k).map(({ r, win, winBid, similarity }) => {
       const losing = bestOtherBid(r, win.agent);
       return {
         recordId: r.id,

@@ -14,8 +14,21 @@ import type { RoutingSettings } from './routingSettings';
 
 type TaskView = Pick<CodingTask, 'id' | 'title' | 'body' | 'focusFiles' | 'repo'>;
 
-export function estimatesFor(memory: AuctionMemory, task: TaskView, agents: RoutingAgent[], rs: RoutingSettings, jury?: ReadonlyMap<string, number>): AgentEstimate[] {
-  return estimateAgents({ agents, similar: memory.similar(task, rs.neighbours), all: memory.records(), repo: task.repo, settings: rs, taskText: taskText(task), ...(jury ? { jury } : {}) });
+/** What estimatesFor adds to memory's evidence, or leaves out of it. */
+export interface EstimateExtras {
+  /** This task's own auction's jury (each agent's jurors' mean), counted as one outcome. */
+  jury?: ReadonlyMap<string, number>;
+  /** The task's own memory record, once written (while it executes): it is no evidence about itself. */
+  exclude?: string;
+  /** False: no neighbour evidence, only what the whole repository's memory says (and the jury). */
+  neighbours?: boolean;
+}
+
+export function estimatesFor(memory: AuctionMemory, task: TaskView, agents: RoutingAgent[], rs: RoutingSettings, extras: EstimateExtras = {}): AgentEstimate[] {
+  const { jury, exclude } = extras;
+  const all = memory.records().filter((r) => r.id !== exclude);
+  const similar = extras.neighbours === false ? [] : memory.similar(task, rs.neighbours, exclude);
+  return estimateAgents({ agents, similar, all, repo: task.repo, settings: rs, taskText: taskText(task), ...(jury ? { jury } : {}) });
 }
 
 /**
@@ -77,4 +90,18 @@ export function capabilityFor(est: AgentEstimate[], rs: RoutingSettings, without
     value: rs.valueMultiple * Math.max(...est.map((e) => e.expectedUsd)),
     discount: rs.escalationDiscount,
   };
+}
+
+/**
+ * The estimates escalation climbs by, after the task's first attempt failed: the repository's memory without this
+ * task's own record (`ownRecord`, written before it runs), plus this auction's jury. Neighbours count only with
+ * `escalationNeighbours`: a failure says the task is harder than it looked, and its BM25 neighbours (tasks about the
+ * same code, easy and hard alike) then mostly vouch for the agents that passed the easy ones (docs/bench/README.md).
+ */
+export function escalationCapability(
+  memory: AuctionMemory, task: TaskView, agents: RoutingAgent[], rs: RoutingSettings,
+  context: { jury?: ReadonlyMap<string, number>; ownRecord?: string; without?: readonly string[] },
+): CapabilityEstimates {
+  const est = estimatesFor(memory, task, agents, rs, { ...(context.jury ? { jury: context.jury } : {}), ...(context.ownRecord !== undefined ? { exclude: context.ownRecord } : {}), neighbours: rs.escalationNeighbours });
+  return capabilityFor(est, rs, context.without);
 }

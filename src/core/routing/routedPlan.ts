@@ -25,6 +25,8 @@ export interface RoutedPlanInput {
   settings: Pick<AuctionSettings, 'memoryLabels' | 'maxPlanTokens' | 'seed'>;
   /** Past tasks to show (routing's planExamples). */
   examples: number;
+  /** The task's own memory record, once written (a plan for an escalation): never its own example. */
+  ownRecord?: string;
   /** The task's budget, shared with the calls around this one. */
   budget?: TaskBudget;
   signal?: CancelSignal;
@@ -44,7 +46,7 @@ export async function planFromMemory(input: RoutedPlanInput): Promise<RoutedPlan
   const { model, task, settings } = input;
   const usage = emptyUsage();
   const placeholder = placeholderBid(model);
-  const examples = input.memory.retrieveWins(task, input.examples, settings.memoryLabels);
+  const examples = input.memory.retrieveWins(task, input.examples, settings.memoryLabels, input.ownRecord);
   if (examples.length === 0) {
     return { bid: placeholder, usage, examples: 0, note: 'No winning plan of a similar past task to learn from: the agent works without a plan.' };
   }

@@ -91,6 +91,13 @@ export const RoutingSettingsSchema = z.strictObject({
    * across the seven worlds +2.5 points on average, and −1.4 in the one where small agents are useless.
    */
   escalationDiscount: z.number().min(0).max(1).default(0.6),
+  /**
+   * Escalation's estimates count the task's BM25 neighbours too (routeTask.ts `escalationCapability`). Off: they
+   * come from the whole repository's memory and this auction's jury. Before this setting, escalation read memory with
+   * the failed task's own record in it, as its own best match, so its neighbours weighed about a twentieth; given their
+   * full weight (`sale+escalationNeighbours`) they cost pass@1 (docs/bench/README.md).
+   */
+  escalationNeighbours: z.boolean().default(false),
 });
 export type RoutingSettings = z.infer<typeof RoutingSettingsSchema>;
 
