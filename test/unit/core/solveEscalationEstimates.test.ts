@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { AuctionMemory } from '../../../src/core/memory/auctionMemory';
+import { auctionSettings } from '../../../src/core/auction/auctionSettings';
+import { ChildProcessCommandRunner } from '../../../src/core/execution/childProcessRunner';
+import { InMemoryStore } from '../../../src/core/memory/jsonlMemoryStore';
+import { detectPromptKindOf } from '../../../src/core/auction/prompts';
+import { routingSettings } from '../../../src/core/routing/routingSettings';
+import { type SolveSettings, solveTask } from '../../../src/core/solve';
+import type { ChatModel, ChatRequest, ChatResult } from '../../../src/core/ports/chatModel';
+import { PLAN, batchJury, call } from '../helpers/fakeChatModel';
+import { agent as testAgent, approveAll, auctionRecord, bid, task as nodeTask } from '../helpers/builders';
+import { NODE_REPO, makeTempDir, removeDir, writeTree } from '../helpers/tempRepo';
+
+/** A model that bids and judges; in execution it fixes add() when `fixes`, else runs the tests and gives up. */
+function solver(id: string, price: number, fixes: boolean): ChatModel {
+  const agent = testAgent(id, price);
+  return {
+    agent,
+    async chat(req: ChatRequest): Promise<ChatResult> {
+      const kind = detectPromptKindOf(req.messages) ?? 'unknown';
+      const base = { toolCalls: [] as ChatResult['toolCalls'], inputTokens: 50, outputTokens: 50, usd: 1e-5, finishReason: 'stop', latencyMs: 0 };
+      if (kind === 'bid' || kind === 'refine') return { ...base, text: PLAN(id) };
+      if (kind === 'juryBatch') return { ...base, text: batchJury(req, () => 4) };
+      const turn = req.messages.filter((m) => m.role === 'assistant').length;
+      const script = fixes
+        ? [call('edit_file', { path: 'src/add.js', search: 'return a - b;', replace: 'return a + b;' }), call('run_tests', {}), call('finish', { summary: 'fixed' })]
+        : [call('run_tests', {}), call('finish', { summary: 'gave up' })];
+      return { ...base, text: '', toolCalls: [script[Math.min(turn, script.length - 1)]], finishReason: 'tool_calls' };
+    },
+  };
+}
+
+describe('solveTask: the estimates escalation climbs by (issue 8)', function () {
+  this.timeout(90_000);
+  let root: string;
+  // b and c cost the same, so escalation's choice between them is the estimates' alone.
+  const models = [solver('a', 0.1, false), solver('b', 0.2, true), solver('c', 0.2, true)];
+  beforeEach(async () => {
+    root = await makeTempDir('sale-solve-escalation-');
+    await writeTree(root, NODE_REPO);
+  });
+  afterEach(() => removeDir(root));
+
+  /**
+   * Memory: on three tasks much like this one (its BM25 neighbours) `c` failed and `b` passed after it; on six tasks
+   * about other code `b` failed and `c` passed after it. The repository as a whole trusts `c`; the neighbours, `b`; and `a` failed three tasks of its own.
+   */
+  async function seededMemory(): Promise<AuctionMemory> {
+    const memory = await AuctionMemory.open(new InMemoryStore());
+    const run = async (id: string, title: string, body: string, executedBy: string, escalatedFrom: string[] = [], passed = true) => {
+      const t = nodeTask({ id, title, body });
+      const r = await memory.recordAuction(t, auctionRecord([bid(executedBy)], { taskId: id }));
+      await memory.setOutcome(r.id, { executedBy, passed, turns: 4, tokens: 10_000, usd: 0.002, kept: null, escalatedFrom });
+    };
+    for (let i = 0; i < 3; i++) await run(`n${i}`, `Fix add() case ${i}`, 'add(a, b) must return the sum of a and b.', 'b', ['c']);
+    for (const [i, what] of ['Cache eviction order', 'CSV quoted fields', 'Slugify accents', 'Router trailing slash', 'Date business days', 'Wordwrap long words'].entries()) await run(`o${i}`, what, `${what} is broken`, 'c', ['b']);
+    for (const [i, what] of ['Logger levels', 'Config merge', 'Queue retry'].entries()) await run(`f${i}`, what, `${what} is broken`, 'a', [], false);
+    return memory;
+  }
+
+  const settings = (escalationNeighbours: boolean): SolveSettings => ({
+    auction: auctionSettings({}),
+    budget: { maxTurns: 8, maxTokens: 200_000, maxUsd: 1 },
+    escalation: { enabled: true, maxEscalations: 1, by: 'capability', handoff: true },
+    // An auction for every task, so the review can pick `a`; escalation still reads routing's settings.
+    routing: routingSettings({ enabled: false, escalationNeighbours }),
+  });
+
+  for (const [neighbours, target] of [[false, 'c'], [true, 'b']] as const) {
+    it(`after a fails, escalates to ${target} with escalationNeighbours ${neighbours ? 'on' : 'off'}, never reading the task's own record`, async () => {
+      const memory = await seededMemory();
+      const excluded: (string | undefined)[] = [];
+      const similar = memory.similar.bind(memory);
+      memory.similar = (t, k, exclude) => {
+        excluded.push(exclude);
+        return similar(t, k, exclude);
+      };
+      const r = await solveTask({
+        task: nodeTask(), root, models, memory, settings: settings(neighbours), runner: new ChildProcessCommandRunner(), approver: approveAll,
+        review: async (rec) => ({ action: 'run', bidIndex: rec.bids.findIndex((b) => b.agent === 'a' && !b.error) }),
+      });
+      assert.deepEqual(r.execution?.escalatedFrom, ['a']);
+      assert.equal(r.execution?.final.agent, target);
+      assert.equal(r.passed, true);
+      // The auction looks up similar tasks too, before the task's record exists; escalation's lookup names it.
+      assert.equal(excluded.includes(r.memoryRecordId), neighbours, 'escalation looks up neighbours, without the task\'s own record, only when on');
+      await r.revert();
+    });
+  }
+});
