@@ -31,7 +31,7 @@ export const POLICY_COLORS: Record<PolicyName, string> = {
   'sale-capabilityEscalation': '#bcbd22',
   'sale-handoff': '#c49c94',
   'sale+escalationPlan': '#dbdb8d',
-  'sale+escalationNeighbours': '#aec7e8',
+  'sale-escalationNeighbours': '#aec7e8',
   'cascade-by-price': '#c5b0d5',
 };
 
@@ -52,7 +52,7 @@ export const POLICY_NOTES: Record<PolicyName, string> = {
   'sale-capabilityEscalation': 'ablation: `sale` escalating by price (no expected-value gate)',
   'sale-handoff': 'ablation: `sale` without the hand-off to the escalated agent',
   'sale+escalationPlan': 'ablation: `sale` whose escalated agent, when it did not bid, first writes its plan from memory',
-  'sale+escalationNeighbours': 'ablation: `sale` whose escalation estimates also count the failed task\'s BM25 neighbours',
+  'sale-escalationNeighbours': 'ablation: `sale` whose escalation estimates leave out the failed task\'s BM25 neighbours (the whole repository\'s memory and the jury only)',
   'cascade-by-price': 'ablation: the cascade climbing the price ladder',
 };
 

@@ -17,9 +17,9 @@ export const SALE_DEFAULTS: SaleOptions = {
   // An escalation target that did not bid can write its plan from memory first (core/execution/executeWinner.ts
   // planFor): off, measured as `sale+escalationPlan` (+0.45 points for 3–5% more dollars; docs/bench/README.md).
   escalationPlan: false,
-  // Escalation's estimates leave out the failed task's BM25 neighbours (core/routing/routeTask.ts
-  // escalationCapability): measured as `sale+escalationNeighbours` (docs/bench/README.md).
-  escalationNeighbours: false,
+  // Escalation's estimates count the failed task's BM25 neighbours (core/routing/routeTask.ts escalationCapability);
+  // without them: `sale-escalationNeighbours` (docs/bench/README.md, "Escalation's estimates").
+  escalationNeighbours: true,
   // Routing's estimates can weigh past tasks by how close their size is to this one's (core/routing/agentEstimates.ts):
   // off, measured as `sale+sizeKernel` (more auctions and dollars for little pass@1; docs/bench/README.md).
   sizeKernel: false,

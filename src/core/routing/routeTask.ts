@@ -94,9 +94,8 @@ export function capabilityFor(est: AgentEstimate[], rs: RoutingSettings, without
 
 /**
  * The estimates escalation climbs by, after the task's first attempt failed: the repository's memory without this
- * task's own record (`ownRecord`, written before it runs), plus this auction's jury. Neighbours count only with
- * `escalationNeighbours`: a failure says the task is harder than it looked, and its BM25 neighbours (tasks about the
- * same code, easy and hard alike) then mostly vouch for the agents that passed the easy ones (docs/bench/README.md).
+ * task's own record (`ownRecord`, written before it runs, would be its own best match and shrink every real
+ * neighbour to a sliver), plus this auction's jury; the task's neighbours count unless `escalationNeighbours` is off.
  */
 export function escalationCapability(
   memory: AuctionMemory, task: TaskView, agents: RoutingAgent[], rs: RoutingSettings,

@@ -30,9 +30,9 @@ describe('bench: sale variants', () => {
     assert.equal(on('sale-paper'), undefined, 'the paper has no routing at all');
   });
 
-  it('sale+escalationNeighbours counts neighbours in escalation\'s estimates; sale does not', () => {
-    const on = (policy: 'sale' | 'sale+escalationNeighbours') => auctionPolicySettings({ policy, budget: { ...BUDGET_DEFAULTS }, weights: undefined }, 1).routing?.escalationNeighbours;
-    assert.equal(on('sale'), false);
-    assert.equal(on('sale+escalationNeighbours'), true);
+  it('sale counts neighbours in escalation\'s estimates; sale-escalationNeighbours does not', () => {
+    const on = (policy: 'sale' | 'sale-escalationNeighbours') => auctionPolicySettings({ policy, budget: { ...BUDGET_DEFAULTS }, weights: undefined }, 1).routing?.escalationNeighbours;
+    assert.equal(on('sale'), true);
+    assert.equal(on('sale-escalationNeighbours'), false);
   });
 });

@@ -37,11 +37,11 @@ describe('escalationCapability (the estimates escalation climbs by)', () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sale-esc-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('leaves out the task\'s BM25 neighbours unless escalationNeighbours is on', async () => {
+  it('counts the task\'s BM25 neighbours (the default), and leaves them out when escalationNeighbours is off', async () => {
     const m = await memoryWithNeighbours(dir);
-    const off = escalationCapability(m, router, agents, routingSettings(), {});
-    const on = escalationCapability(m, router, agents, routingSettings({ escalationNeighbours: true }), {});
-    const elsewhere = escalationCapability(m, t('x', 'Cache eviction order', 'LRU cache evicts the newest entry'), agents, routingSettings(), {});
+    const off = escalationCapability(m, router, agents, routingSettings({ escalationNeighbours: false }), {});
+    const on = escalationCapability(m, router, agents, routingSettings(), {});
+    const elsewhere = escalationCapability(m, t('x', 'Cache eviction order', 'LRU cache evicts the newest entry'), agents, routingSettings({ escalationNeighbours: false }), {});
     // Off: the whole repository's record (small failed 4 of 7), the same whatever the task is about.
     assert.equal(off.agents.get('small')!.mean, elsewhere.agents.get('small')!.mean);
     // On: the router neighbours, which small passed, raise its estimate for a router task.
