@@ -101,6 +101,6 @@ export function escalationCapability(
   memory: AuctionMemory, task: TaskView, agents: RoutingAgent[], rs: RoutingSettings,
   context: { jury?: ReadonlyMap<string, number>; ownRecord?: string; without?: readonly string[] },
 ): CapabilityEstimates {
-  const est = estimatesFor(memory, task, agents, rs, { ...(context.jury ? { jury: context.jury } : {}), ...(context.ownRecord !== undefined ? { exclude: context.ownRecord } : {}), neighbours: rs.escalationNeighbours });
+  const est = estimatesFor(memory, task, agents, rs, { jury: context.jury, exclude: context.ownRecord, neighbours: rs.escalationNeighbours });
   return capabilityFor(est, rs, context.without);
 }

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AuctionMemory } from '../../../../src/core/memory/auctionMemory';
-import { JsonlMemoryStore } from '../../../../src/core/memory/jsonlMemoryStore';
+import { InMemoryStore } from '../../../../src/core/memory/jsonlMemoryStore';
 import { escalationCapability } from '../../../../src/core/routing/routeTask';
 import { routingSettings } from '../../../../src/core/routing/routingSettings';
 import type { CodingTask } from '../../../../src/core/task';
@@ -17,8 +14,8 @@ const router = t('now', 'Router drops the query string', 'the http router ignore
  * A memory where `small` passed three router tasks (the current task's BM25 neighbours) and failed four tasks about
  * other code, which `big` then passed.
  */
-async function memoryWithNeighbours(dir: string): Promise<AuctionMemory> {
-  const m = await AuctionMemory.open(new JsonlMemoryStore(join(dir, 'm.jsonl')));
+async function memoryWithNeighbours(): Promise<AuctionMemory> {
+  const m = await AuctionMemory.open(new InMemoryStore());
   const run = async (x: CodingTask, executedBy: string, passed: boolean, escalatedFrom: string[] = []) => {
     const r = await m.recordAuction(x, auctionRecord([bid(executedBy)], { taskId: x.id }));
     await m.setOutcome(r.id, { executedBy, passed, turns: 5, tokens: 10_000, usd: 0.001, kept: null, escalatedFrom });
@@ -33,12 +30,8 @@ async function memoryWithNeighbours(dir: string): Promise<AuctionMemory> {
 }
 
 describe('escalationCapability (the estimates escalation climbs by)', () => {
-  let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sale-esc-'))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
   it('counts the task\'s BM25 neighbours (the default), and leaves them out when escalationNeighbours is off', async () => {
-    const m = await memoryWithNeighbours(dir);
+    const m = await memoryWithNeighbours();
     const off = escalationCapability(m, router, agents, routingSettings({ escalationNeighbours: false }), {});
     const on = escalationCapability(m, router, agents, routingSettings(), {});
     const elsewhere = escalationCapability(m, t('x', 'Cache eviction order', 'LRU cache evicts the newest entry'), agents, routingSettings({ escalationNeighbours: false }), {});
@@ -49,7 +42,7 @@ describe('escalationCapability (the estimates escalation climbs by)', () => {
   });
 
   it('never counts the task\'s own record (written before it runs) as evidence about itself', async () => {
-    const m = await memoryWithNeighbours(dir);
+    const m = await memoryWithNeighbours();
     const before = escalationCapability(m, router, agents, routingSettings({ escalationNeighbours: true }), {});
     // The task's own auction, in memory while it executes: its jurors rated small's plan 5 of 5.
     const own = await m.recordAuction(router, auctionRecord([bid('small', { jury: [{ judge: 'big', score: 5 }], juryMean: 5 })], { taskId: router.id }));
@@ -64,12 +57,8 @@ describe('escalationCapability (the estimates escalation climbs by)', () => {
 });
 
 describe('AuctionMemory.similar with exclude', () => {
-  let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sale-esc-'))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
   it('drops the excluded record and measures similarity against the best remaining match', async () => {
-    const m = await memoryWithNeighbours(dir);
+    const m = await memoryWithNeighbours();
     const own = await m.recordAuction(router, auctionRecord([bid('small')], { taskId: router.id }));
     const withOwn = m.similar(router, 3);
     assert.equal(withOwn[0].record.id, own.id, 'a task is its own best match');
@@ -82,7 +71,7 @@ describe('AuctionMemory.similar with exclude', () => {
   });
 
   it('retrieveWins never offers the task\'s own auction as an example of a win', async () => {
-    const m = await memoryWithNeighbours(dir);
+    const m = await memoryWithNeighbours();
     const own = await m.recordAuction(router, auctionRecord([bid('small', { raw: 'the plan that is running now' })], { taskId: router.id }));
     assert.ok(m.retrieveWins(router, 5, 'outcome').some((w) => w.recordId === own.id), 'unexecuted, it would count as a win');
     assert.ok(!m.retrieveWins(router, 5, 'outcome', own.id).some((w) => w.recordId === own.id));
