@@ -7,6 +7,7 @@
 import { ABLATIONS, type BenchResults, type PolicyName, type TaskRun } from './results';
 import { type Spread, auctionDiagnostics, curveWindow, spread, summarisePolicy } from './stats';
 import { routingSettings } from '../core/routing/routingSettings';
+import { binBound } from './binBound';
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const pct = (v: number, d = 0) => (Number.isFinite(v) ? `${(100 * v).toFixed(d)}%` : '—');
@@ -152,6 +153,7 @@ export function economySections(results: BenchResults): string[] {
   L.push('');
   for (const t of targetChecks(results)) L.push(`- ${t.met ? '**met**' : '**not met**'} — ${t.text}`);
   L.push('');
+  L.push(...boundSection(results));
   L.push('### Learning curve of the auction');
   L.push('');
   L.push('Share of tasks on which `sale` held an auction (the rest were routed from memory), and the auction\'s share of `sale`\'s dollars, in windows along each stream.');
@@ -204,6 +206,27 @@ export function economySections(results: BenchResults): string[] {
   ])));
   L.push('');
   return L;
+}
+
+/** How low $/solved could go without seeing outcomes (binBound.ts), next to `sale`'s, pooled over orders. */
+function boundSection(results: BenchResults): string[] {
+  const b = binBound(results);
+  const sale = results.runs.filter((r) => r.policy === 'sale');
+  const solved = sale.filter((r) => r.passed).length;
+  if (!b || !solved) return [];
+  const row = b.rows.find((x) => x.floor === b.referencePass);
+  if (!row) return [];
+  const saleRatio = sum(sale.map((r) => r.totalUsd)) / solved / b.oracleUsdPerSolved;
+  const seqs = row.sequences.map((s) => `bin ${s.bin}: ${s.agents.map((a) => `\`${a}\``).join(' → ')}`).join('; ');
+  return [
+    '### How low can $/solved go without seeing outcomes?',
+    '',
+    `A bound from the oracle's runs (\`src/bench/binBound.ts\`): a policy *told each task's difficulty bin*, which no real signal gives, that tries per bin one fixed sequence of agents chosen with hindsight on these very runs. ` +
+      `At the reference's pass@1 (${pct(b.referencePass, 1)}) it pays **${ratio(row.usdPerSolved / b.oracleUsdPerSolved)}** the oracle's dollars per solved task (pooled over orders; \`sale\` ${ratio(saleRatio)} on the same footing), with ${seqs}. ` +
+      'The oracle pays only for the cheapest passing run; a policy that does not know the outcome also pays for the runs that fail. (The bound can still fall below 1× where the floor lets it leave unsolved the tasks that only a dear agent solves, which the oracle pays for.) ' +
+      'Memory\'s in-context boost is not in this bound: `npx tsx bench/binBound.bench.ts <results.json>` adds the world\'s largest boost to every attempt, a generous allowance.',
+    '',
+  ];
 }
 
 /**
