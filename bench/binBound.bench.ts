@@ -1,7 +1,7 @@
 /**
- * Prints src/bench/binBound.ts's bound for a recorded bench run, without and with memory's largest in-context boost
- * (as if a million similar past wins were in every prompt: the world's `memory.maxBoost` per agent, read from the
- * run's pool), next to `sale`'s figure on the same runs.
+ * Prints src/bench/binBound.ts's bound for a recorded bench run, without memory's in-context boost, with the boost of
+ * one, two and three similar past wins in every attempt's prompt, and with the world's largest boost (its
+ * `memory.maxBoost`), per agent as the run's pool defines them; next to `sale`'s figure on the same runs.
  * Prints figures; asserts nothing. Run: npx tsx bench/binBound.bench.ts docs/bench/results.json [more results.json]
  */
 import { readFileSync } from 'node:fs';
@@ -20,12 +20,14 @@ for (const file of process.argv.slice(2)) {
   const sale = r.runs.filter((x) => x.policy === 'sale');
   const saleSolved = sale.filter((x) => x.passed).length;
   console.log(`\n${file} (${r.pool.path})`);
-  for (const boost of [false, true]) {
-    const b = binBound(r, boost ? { boost: (id) => memoryBoost(world.agents.get(id)!, 1e6) } : {});
+  // No boost; the boost of 1, 2 and 3 similar past wins in every attempt's prompt; the world's largest boost.
+  for (const examples of [0, 1, 2, 3, 1e6]) {
+    const boost = examples > 0;
+    const b = binBound(r, boost ? { boost: (id) => memoryBoost(world.agents.get(id)!, examples) } : {});
     if (!b) { console.log('no oracle runs with every agent: no bound'); break; }
     if (!boost) console.log(`oracle $/solved ${b.oracleUsdPerSolved.toFixed(5)}; reference pass@1 ${pct(b.referencePass)}; sale ${pct(saleSolved / b.runs)} at ${(sale.reduce((s, x) => s + x.totalUsd, 0) / saleSolved / b.oracleUsdPerSolved).toFixed(2)}× the oracle's $/solved`);
     for (const row of b.rows) {
-      console.log(`${boost ? 'with boost' : 'no boost  '} floor ${pct(row.floor)}: pass@1 ${pct(row.pass)}, ${(row.usdPerSolved / b.oracleUsdPerSolved).toFixed(2)}× the oracle's $/solved — ${row.sequences.map((s) => `${s.bin}: ${s.agents.map(short).join('→')}`).join('; ')}`);
+      console.log(`${!boost ? 'no boost      ' : examples < 1e6 ? `${examples} example(s)  ` : 'largest boost '} floor ${pct(row.floor)}: pass@1 ${pct(row.pass)}, ${(row.usdPerSolved / b.oracleUsdPerSolved).toFixed(2)}× the oracle's $/solved — ${row.sequences.map((s) => `${s.bin}: ${s.agents.map(short).join('→')}`).join('; ')}`);
     }
   }
 }
