@@ -1,6 +1,6 @@
 import type { ChatModel } from './ports/chatModel';
 import { runAuction } from './auction/auction';
-import type { AuctionMemory } from './memory/auctionMemory';
+import type { AuctionMemory, MemoryReader } from './memory/auctionMemory';
 import { type AuctionRecord, auctionUsageTotals, emptyUsage, sumPhases } from './auction/auctionRecord';
 import type { AuctionSettings } from './auction/auctionSettings';
 import type { ExecutionBudget } from './execution/editLoop';
@@ -94,10 +94,10 @@ export interface SolveResult {
 
 
 /** An escalation target without a bid writes its plan from memory (routedPlan.ts) within what the task has left. */
-function escalationPlanner(opts: SolveOptions, rs: RoutingSettings, repoContext: RepoContext, limit: SolveSettings['budget'], ownRecord: string): NonNullable<ExecuteWithEscalationOptions['planFor']> {
+function escalationPlanner(opts: SolveOptions, rs: RoutingSettings, repoContext: RepoContext, limit: SolveSettings['budget'], memory: MemoryReader): NonNullable<ExecuteWithEscalationOptions['planFor']> {
   return async (model, spent) => {
     const budget = new TaskBudget({ maxUsd: limit.maxUsd - spent.usd, maxTokens: limit.maxTokens - spent.tokens });
-    const p = await planFromMemory({ model, task: opts.task, repoContext, memory: opts.memory, settings: opts.settings.auction, examples: rs.planExamples, ownRecord, budget, signal: opts.signal });
+    const p = await planFromMemory({ model, task: opts.task, repoContext, memory, settings: opts.settings.auction, examples: rs.planExamples, budget, signal: opts.signal });
     return { bid: p.bid, usage: p.usage, note: `Escalation: ${p.note}` };
   };
 }
@@ -182,6 +182,9 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
     throw e;
   }
   const mem = await memory.recordAuction(task, auction);
+  // The task is recorded before it runs (a crash keeps its auction); what is decided from here on (escalation's
+  // estimates and plans) reads memory without it, or the task would be its own best match.
+  const before = memory.without(mem.id);
   const spent = auctionUsageTotals(auction);
   const base = { task, auction, memoryRecordId: mem.id };
   const totals = (exec?: ExecuteWithEscalationResult): SolveTotals => {
@@ -228,8 +231,8 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
     onEvent: opts.onEvent,
     seed: settings.auction.seed,
     repoContext,
-    ...(settings.escalation.by === 'capability' ? { capability: escalationCapability(memory, task, agents, rs, { jury: auctionJury(auction), ownRecord: mem.id, without: turnedDown }) } : {}),
-    ...(settings.routing?.enabled && rs.planFromMemory && rs.escalationPlan ? { planFor: escalationPlanner(opts, rs, repoContext, settings.budget, mem.id) } : {}),
+    ...(settings.escalation.by === 'capability' ? { capability: escalationCapability(before, task, agents, rs, { jury: auctionJury(auction), without: turnedDown }) } : {}),
+    ...(settings.routing?.enabled && rs.planFromMemory && rs.escalationPlan ? { planFor: escalationPlanner(opts, rs, repoContext, settings.budget, before) } : {}),
   });
   const t = totals(execution);
   const final = execution.final;

@@ -51,10 +51,22 @@ function splitTaskText(text: string): { title: string; body: string } {
 }
 
 /**
+ * What deciding a task reads from memory. `AuctionMemory.without(id)` gives one without a task's own record: a task
+ * is recorded before it executes (so a crash keeps its auction), and what happens after (escalation's estimates, an
+ * escalated agent's plan) must not learn from the task itself, which would be its own best match.
+ */
+export interface MemoryReader {
+  records(): MemoryRecord[];
+  similar(task: Pick<CodingTask, 'title' | 'body' | 'focusFiles'>, k: number): SimilarRecord[];
+  retrievePairs(agent: string, task: Pick<CodingTask, 'title' | 'body'>, k: number, labels: MemoryLabels): RetrievedPair[];
+  retrieveWins(task: Pick<CodingTask, 'title' | 'body'>, k: number, labels: MemoryLabels): RetrievedWin[];
+}
+
+/**
  * The auction memory: past tasks with every bid, the winner and the outcome. Retrieval gives an agent the
  * (losing plan, winning plan) pairs of the most similar past tasks in which one of the plans is its own.
  */
-export class AuctionMemory {
+export class AuctionMemory implements MemoryReader {
   private readonly byId = new Map<string, MemoryRecord>();
   private readonly index = new TaskIndex();
 
@@ -87,6 +99,16 @@ export class AuctionMemory {
 
   warnings(): string[] {
     return this.store.warnings();
+  }
+
+  /** This memory as it reads without one record (a task's own, while it runs); later writes show through. */
+  without(recordId: string): MemoryReader {
+    return {
+      records: () => this.records().filter((r) => r.id !== recordId),
+      similar: (task, k) => this.similar(task, k, recordId),
+      retrievePairs: (agent, task, k, labels) => this.retrievePairs(agent, task, k, labels, recordId),
+      retrieveWins: (task, k, labels) => this.retrieveWins(task, k, labels, recordId),
+    };
   }
 
   /**

@@ -4,7 +4,7 @@
  */
 import type { AuctionRecord } from '../auction/auctionRecord';
 import type { CapabilityEstimates } from '../execution/executeWinner';
-import type { AuctionMemory } from '../memory/auctionMemory';
+import type { AuctionMemory, MemoryReader } from '../memory/auctionMemory';
 import type { CodingTask } from '../task';
 import { taskText } from '../task';
 import { type AgentEstimate, type RoutingAgent, estimateAgents, juryMeanOf } from './agentEstimates';
@@ -18,16 +18,14 @@ type TaskView = Pick<CodingTask, 'id' | 'title' | 'body' | 'focusFiles' | 'repo'
 export interface EstimateExtras {
   /** This task's own auction's jury (each agent's jurors' mean), counted as one outcome. */
   jury?: ReadonlyMap<string, number>;
-  /** The task's own memory record, once written (while it executes): it is no evidence about itself. */
-  exclude?: string;
   /** False: no neighbour evidence, only what the whole repository's memory says (and the jury). */
   neighbours?: boolean;
 }
 
-export function estimatesFor(memory: AuctionMemory, task: TaskView, agents: RoutingAgent[], rs: RoutingSettings, extras: EstimateExtras = {}): AgentEstimate[] {
-  const { jury, exclude } = extras;
-  const all = memory.records().filter((r) => r.id !== exclude);
-  const similar = extras.neighbours === false ? [] : memory.similar(task, rs.neighbours, exclude);
+export function estimatesFor(memory: MemoryReader, task: TaskView, agents: RoutingAgent[], rs: RoutingSettings, extras: EstimateExtras = {}): AgentEstimate[] {
+  const { jury } = extras;
+  const all = memory.records();
+  const similar = extras.neighbours === false ? [] : memory.similar(task, rs.neighbours);
   return estimateAgents({ agents, similar, all, repo: task.repo, settings: rs, taskText: taskText(task), ...(jury ? { jury } : {}) });
 }
 
@@ -93,14 +91,15 @@ export function capabilityFor(est: AgentEstimate[], rs: RoutingSettings, without
 }
 
 /**
- * The estimates escalation climbs by, after the task's first attempt failed: the repository's memory without this
- * task's own record (`ownRecord`, written before it runs, would be its own best match and shrink every real
- * neighbour to a sliver), plus this auction's jury; the task's neighbours count unless `escalationNeighbours` is off.
+ * The estimates escalation climbs by, after the task's first attempt failed: the repository's memory plus this
+ * auction's jury; the task's neighbours count unless `escalationNeighbours` is off. `memory` must read without the
+ * task's own record (`AuctionMemory.without`): written before the task runs, it would be its own best match and
+ * shrink every real neighbour to a sliver.
  */
 export function escalationCapability(
-  memory: AuctionMemory, task: TaskView, agents: RoutingAgent[], rs: RoutingSettings,
-  context: { jury?: ReadonlyMap<string, number>; ownRecord?: string; without?: readonly string[] },
+  memory: MemoryReader, task: TaskView, agents: RoutingAgent[], rs: RoutingSettings,
+  context: { jury?: ReadonlyMap<string, number>; without?: readonly string[] },
 ): CapabilityEstimates {
-  const est = estimatesFor(memory, task, agents, rs, { jury: context.jury, exclude: context.ownRecord, neighbours: rs.escalationNeighbours });
+  const est = estimatesFor(memory, task, agents, rs, { jury: context.jury, neighbours: rs.escalationNeighbours });
   return capabilityFor(est, rs, context.without);
 }

@@ -11,7 +11,7 @@ import { parsePlan, planProblem } from '../auction/planParser';
 import { type RepoContext, routedPlanMessages } from '../auction/prompts';
 import { type TaskBudget, chatWithinBudget } from '../callBudget';
 import { CancelledError, errorMessage } from '../errors';
-import type { AuctionMemory } from '../memory/auctionMemory';
+import type { MemoryReader } from '../memory/auctionMemory';
 import { type CancelSignal, abortSignalFor } from '../ports/cancel';
 import { type ChatModel, thinkingTokensOf } from '../ports/chatModel';
 import type { CodingTask } from '../task';
@@ -21,12 +21,11 @@ export interface RoutedPlanInput {
   model: ChatModel;
   task: CodingTask;
   repoContext: RepoContext;
-  memory: AuctionMemory;
+  /** For a plan written once the task is recorded (an escalation's), memory without its record (`without`). */
+  memory: MemoryReader;
   settings: Pick<AuctionSettings, 'memoryLabels' | 'maxPlanTokens' | 'seed'>;
   /** Past tasks to show (routing's planExamples). */
   examples: number;
-  /** The task's own memory record, once written (a plan for an escalation): never its own example. */
-  ownRecord?: string;
   /** The task's budget, shared with the calls around this one. */
   budget?: TaskBudget;
   signal?: CancelSignal;
@@ -46,7 +45,7 @@ export async function planFromMemory(input: RoutedPlanInput): Promise<RoutedPlan
   const { model, task, settings } = input;
   const usage = emptyUsage();
   const placeholder = placeholderBid(model);
-  const examples = input.memory.retrieveWins(task, input.examples, settings.memoryLabels, input.ownRecord);
+  const examples = input.memory.retrieveWins(task, input.examples, settings.memoryLabels);
   if (examples.length === 0) {
     return { bid: placeholder, usage, examples: 0, note: 'No winning plan of a similar past task to learn from: the agent works without a plan.' };
   }

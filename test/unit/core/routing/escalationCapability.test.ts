@@ -46,7 +46,7 @@ describe('escalationCapability (the estimates escalation climbs by)', () => {
     const before = escalationCapability(m, router, agents, routingSettings({ escalationNeighbours: true }), {});
     // The task's own auction, in memory while it executes: its jurors rated small's plan 5 of 5.
     const own = await m.recordAuction(router, auctionRecord([bid('small', { jury: [{ judge: 'big', score: 5 }], juryMean: 5 })], { taskId: router.id }));
-    const excluded = escalationCapability(m, router, agents, routingSettings({ escalationNeighbours: true }), { ownRecord: own.id });
+    const excluded = escalationCapability(m.without(own.id), router, agents, routingSettings({ escalationNeighbours: true }), {});
     const included = escalationCapability(m, router, agents, routingSettings({ escalationNeighbours: true }), {});
     const small = (c: typeof before) => c.agents.get('small')!.mean;
     // Only BM25's term statistics move with one more document in the index.
@@ -56,14 +56,14 @@ describe('escalationCapability (the estimates escalation climbs by)', () => {
   });
 });
 
-describe('AuctionMemory.similar with exclude', () => {
+describe('AuctionMemory.without: memory without the running task\'s own record', () => {
   it('drops the excluded record and measures similarity against the best remaining match', async () => {
     const m = await memoryWithNeighbours();
     const own = await m.recordAuction(router, auctionRecord([bid('small')], { taskId: router.id }));
     const withOwn = m.similar(router, 3);
     assert.equal(withOwn[0].record.id, own.id, 'a task is its own best match');
     assert.ok(withOwn[1].similarity < 1);
-    const without = m.similar(router, 3, own.id);
+    const without = m.without(own.id).similar(router, 3);
     assert.equal(without.length, 3);
     assert.ok(!without.some((s) => s.record.id === own.id));
     assert.equal(without[0].similarity, 1);
@@ -74,6 +74,18 @@ describe('AuctionMemory.similar with exclude', () => {
     const m = await memoryWithNeighbours();
     const own = await m.recordAuction(router, auctionRecord([bid('small', { raw: 'the plan that is running now' })], { taskId: router.id }));
     assert.ok(m.retrieveWins(router, 5, 'outcome').some((w) => w.recordId === own.id), 'unexecuted, it would count as a win');
-    assert.ok(!m.retrieveWins(router, 5, 'outcome', own.id).some((w) => w.recordId === own.id));
+    assert.ok(!m.without(own.id).retrieveWins(router, 5, 'outcome').some((w) => w.recordId === own.id));
+  });
+
+  it('leaves the record out of records() and the refinement pairs, and shows later writes', async () => {
+    const m = await memoryWithNeighbours();
+    const own = await m.recordAuction(router, auctionRecord([bid('small', { raw: 'mine' }), bid('big', { raw: 'theirs' })], { taskId: router.id }));
+    const view = m.without(own.id);
+    assert.equal(view.records().length, m.records().length - 1);
+    assert.ok(!view.records().some((r) => r.id === own.id));
+    assert.ok(m.retrievePairs('small', router, 5, 'outcome').some((p) => p.recordId === own.id));
+    assert.ok(!view.retrievePairs('small', router, 5, 'outcome').some((p) => p.recordId === own.id));
+    const next = await m.recordAuction(t('later', 'Router drops the hash', 'the http router ignores #top'), auctionRecord([bid('small')], { taskId: 'later' }));
+    assert.ok(view.records().some((r) => r.id === next.id), 'a view, not a copy');
   });
 });
