@@ -11,6 +11,7 @@ import { resolveSimWorld } from '../src/sim/worldConfig';
 import { memoryBoost } from '../src/sim/successModel';
 import { BenchResultsSchema } from '../src/bench/results';
 import { binBound } from '../src/bench/binBound';
+import { usdPerSolved } from '../src/bench/stats';
 
 const short = (id: string) => id.replace(/^sim-(qwen3-)?/, '');
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -18,14 +19,13 @@ for (const file of process.argv.slice(2)) {
   const r = BenchResultsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
   const world = resolveSimWorld(loadPoolFile(resolve(r.pool.path)));
   const sale = r.runs.filter((x) => x.policy === 'sale');
-  const saleSolved = sale.filter((x) => x.passed).length;
   console.log(`\n${file} (${r.pool.path})`);
   // No boost; the boost of 1, 2 and 3 similar past wins in every attempt's prompt; the world's largest boost.
   for (const examples of [0, 1, 2, 3, 1e6]) {
     const boost = examples > 0;
     const b = binBound(r, boost ? { boost: (id) => memoryBoost(world.agents.get(id)!, examples) } : {});
     if (!b) { console.log('no oracle runs with every agent: no bound'); break; }
-    if (!boost) console.log(`oracle $/solved ${b.oracleUsdPerSolved.toFixed(5)}; reference pass@1 ${pct(b.referencePass)}; sale ${pct(saleSolved / b.runs)} at ${(sale.reduce((s, x) => s + x.totalUsd, 0) / saleSolved / b.oracleUsdPerSolved).toFixed(2)}× the oracle's $/solved`);
+    if (!boost) console.log(`oracle $/solved ${b.oracleUsdPerSolved.toFixed(5)}; reference pass@1 ${pct(b.referencePass)}; sale ${pct(sale.filter((x) => x.passed).length / b.runs)} at ${(usdPerSolved(sale) / b.oracleUsdPerSolved).toFixed(2)}× the oracle's $/solved`);
     for (const row of b.rows) {
       console.log(`${!boost ? 'no boost      ' : examples < 1e6 ? `${examples} example(s)  ` : 'largest boost '} floor ${pct(row.floor)}: pass@1 ${pct(row.pass)}, ${(row.usdPerSolved / b.oracleUsdPerSolved).toFixed(2)}× the oracle's $/solved — ${row.sequences.map((s) => `${s.bin}: ${s.agents.map(short).join('→')}`).join('; ')}`);
     }

@@ -13,6 +13,7 @@
  * passing cost in that bin, independently across agents. Figures with it are expectations.
  */
 import type { BenchResults } from './results';
+import { usdPerSolved } from './stats';
 
 export interface BinBoundRow {
   /** Least pass@1 the sequences must reach (share of task runs). */
@@ -28,6 +29,7 @@ export interface BinBound {
   /** The recorded oracle's dollars per solved task, pooled over orders: the yardstick of the target. */
   oracleUsdPerSolved: number;
   referencePass: number;
+  /** With no pass@1 floor, then at the reference's pass@1 (a floor no sequence reaches has no row). */
   rows: BinBoundRow[];
 }
 
@@ -54,7 +56,7 @@ function paretoFront<T extends { usd: number; solved: number }>(xs: T[]): T[] {
 }
 
 /** undefined when the run has no oracle runs with every agent's attempt. */
-export function binBound(results: BenchResults, opts: { boost?: (agentId: string) => number; floors?: number[] } = {}): BinBound | undefined {
+export function binBound(results: BenchResults, opts: { boost?: (agentId: string) => number } = {}): BinBound | undefined {
   const oracle = results.runs.filter((r) => r.policy === 'oracle');
   const agents = results.pool.agents.map((a) => a.id);
   if (!oracle.length || oracle.some((r) => agents.some((id) => !r.attempts.some((a) => a.agent === id)))) return undefined;
@@ -101,9 +103,7 @@ export function binBound(results: BenchResults, opts: { boost?: (agentId: string
 
   const n = tasks.length;
   const referencePass = oracle.filter((r) => r.attempts.find((a) => a.agent === results.pool.largest)?.passed).length / n;
-  const solvedByOracle = oracle.filter((r) => r.passed).length;
-  const floors = opts.floors ?? [0, referencePass];
-  const rows = floors.flatMap((floor) => {
+  const rows = [0, referencePass].flatMap((floor) => {
     // A small tolerance: expected solved counts are sums of fractions.
     const ok = combos.filter((c) => c.solved >= floor * n - 1e-9 && c.solved > 0);
     if (!ok.length) return [];
@@ -112,7 +112,7 @@ export function binBound(results: BenchResults, opts: { boost?: (agentId: string
   });
   return {
     runs: n,
-    oracleUsdPerSolved: solvedByOracle ? oracle.reduce((s, r) => s + r.totalUsd, 0) / solvedByOracle : NaN,
+    oracleUsdPerSolved: usdPerSolved(oracle),
     referencePass,
     rows,
   };

@@ -5,7 +5,7 @@
  * the winner's curse. Markdown sections for report.md, and one row per world for `npm run bench:worlds`.
  */
 import { ABLATIONS, type BenchResults, type PolicyName, type TaskRun } from './results';
-import { type Spread, auctionDiagnostics, curveWindow, spread, summarisePolicy } from './stats';
+import { type Spread, auctionDiagnostics, curveWindow, spread, summarisePolicy, usdPerSolved } from './stats';
 import { routingSettings } from '../core/routing/routingSettings';
 import { binBound } from './binBound';
 
@@ -211,12 +211,10 @@ export function economySections(results: BenchResults): string[] {
 /** How low $/solved could go without seeing outcomes (binBound.ts), next to `sale`'s, pooled over orders. */
 function boundSection(results: BenchResults): string[] {
   const b = binBound(results);
-  const sale = results.runs.filter((r) => r.policy === 'sale');
-  const solved = sale.filter((r) => r.passed).length;
-  if (!b || !solved) return [];
-  const row = b.rows.find((x) => x.floor === b.referencePass);
-  if (!row) return [];
-  const saleRatio = sum(sale.map((r) => r.totalUsd)) / solved / b.oracleUsdPerSolved;
+  const saleUsdPerSolved = usdPerSolved(results.runs.filter((r) => r.policy === 'sale'));
+  const row = b?.rows.find((x) => x.floor === b.referencePass);
+  if (!b || !row || !Number.isFinite(saleUsdPerSolved)) return [];
+  const saleRatio = saleUsdPerSolved / b.oracleUsdPerSolved;
   const seqs = row.sequences.map((s) => `bin ${s.bin}: ${s.agents.map((a) => `\`${a}\``).join(' → ')}`).join('; ');
   return [
     '### How low can $/solved go without seeing outcomes?',

@@ -40,6 +40,12 @@ export function spread(values: number[]): Spread {
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
+/** Dollars per solved task of some runs (all their dollars over the tasks they solved); NaN when none passed. */
+export function usdPerSolved(rs: readonly TaskRun[]): number {
+  const solved = rs.filter((r) => r.passed).length;
+  return solved ? sum(rs.map((r) => r.totalUsd)) / solved : NaN;
+}
+
 function perOrder(runs: TaskRun[], orders: number[], f: (rs: TaskRun[]) => number): Spread {
   return spread(orders.map((o) => {
     const rs = runs.filter((r) => r.order === o);
@@ -58,10 +64,7 @@ export function summarisePolicy(results: BenchResults, policy: PolicyName, filte
     pass: perOrder(runs, orders, share((r) => r.passed)),
     totalUsd: perOrder(runs, orders, (rs) => sum(rs.map((r) => r.totalUsd))),
     usdPerTask: perOrder(runs, orders, (rs) => sum(rs.map((r) => r.totalUsd)) / rs.length),
-    usdPerSolved: perOrder(runs, orders, (rs) => {
-      const solved = rs.filter((r) => r.passed).length;
-      return solved ? sum(rs.map((r) => r.totalUsd)) / solved : NaN;
-    }),
+    usdPerSolved: perOrder(runs, orders, usdPerSolved),
     largestShare: perOrder(runs, orders, share((r) => r.largestExecuted)),
     smallShare: perOrder(runs, orders, share((r) => r.chosen !== null && small.has(r.chosen))),
     auctionTokenShare: perOrder(runs, orders, (rs) => sum(rs.map((r) => r.auction.tokens)) / Math.max(1, sum(rs.map((r) => r.totalTokens)))),

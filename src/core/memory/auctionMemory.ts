@@ -113,8 +113,9 @@ export class AuctionMemory implements MemoryReader {
 
   /**
    * The k past tasks most similar to `task` (BM25 over the task text and the files it names), each with its
-   * similarity relative to the best match (1). `exclude`: the task's own record, once it is in memory (during its
-   * execution); left in, it would be its own best match and shrink every real neighbour's similarity to a sliver.
+   * similarity relative to the best match (1). `exclude` (through `without`): the task's own record, once it is in
+   * memory (during its execution); left in, it would be its own best match and shrink every real neighbour's
+   * similarity to a sliver.
    */
   similar(task: Pick<CodingTask, 'title' | 'body' | 'focusFiles'>, k: number, exclude?: string): SimilarRecord[] {
     const query = [taskText(task), ...(task.focusFiles ?? [])].join('\n');

@@ -23,10 +23,8 @@ export interface EstimateExtras {
 }
 
 export function estimatesFor(memory: MemoryReader, task: TaskView, agents: RoutingAgent[], rs: RoutingSettings, extras: EstimateExtras = {}): AgentEstimate[] {
-  const { jury } = extras;
-  const all = memory.records();
   const similar = extras.neighbours === false ? [] : memory.similar(task, rs.neighbours);
-  return estimateAgents({ agents, similar, all, repo: task.repo, settings: rs, taskText: taskText(task), ...(jury ? { jury } : {}) });
+  return estimateAgents({ agents, similar, all: memory.records(), repo: task.repo, settings: rs, taskText: taskText(task), ...(extras.jury ? { jury: extras.jury } : {}) });
 }
 
 /**
