@@ -12,7 +12,7 @@
  * success that similar past wins in the prompt close, at most the world's `memory.maxBoost`), at the agent's mean
  * passing cost in that bin, independently across agents. Figures with it are expectations.
  */
-import type { BenchResults } from './results';
+import type { BenchResults, TaskRun } from './results';
 import { usdPerSolved } from './stats';
 
 export interface BinBoundRow {
@@ -56,7 +56,7 @@ function paretoFront<T extends { usd: number; solved: number }>(xs: T[]): T[] {
 }
 
 /** undefined when the run has no oracle runs with every agent's attempt. */
-export function binBound(results: BenchResults, opts: { boost?: (agentId: string) => number } = {}): BinBound | undefined {
+export function binBound(results: BenchResults, opts: { boost?: (agentId: string, run: TaskRun) => number } = {}): BinBound | undefined {
   const oracle = results.runs.filter((r) => r.policy === 'oracle');
   const agents = results.pool.agents.map((a) => a.id);
   if (!oracle.length || oracle.some((r) => agents.some((id) => !r.attempts.some((a) => a.agent === id)))) return undefined;
@@ -74,7 +74,7 @@ export function binBound(results: BenchResults, opts: { boost?: (agentId: string
       if (rec.passed) return [id, { pass: 1, passUsd: rec.usd, failUsd: 0 }];
       const pc = passCost.get(`${id}/${run.bin}`);
       // An agent that never passed a task of this bin has no passing cost to charge: no boost for it there.
-      return [id, { pass: pc ? (opts.boost?.(id) ?? 0) : 0, passUsd: pc ? pc.usd / pc.n : 0, failUsd: rec.usd }];
+      return [id, { pass: pc ? (opts.boost?.(id, run) ?? 0) : 0, passUsd: pc ? pc.usd / pc.n : 0, failUsd: rec.usd }];
     })),
   }));
 

@@ -8,7 +8,7 @@ export type BasePolicyName = (typeof POLICIES)[number];
 export type PolicyName = BasePolicyName | SaleVariantName;
 export const AUCTION_POLICIES: readonly PolicyName[] = ['sale', 'sale-paper', 'sale-no-memory'];
 /** What `sale bench` runs without --policies: every base policy and issue 8's ablation rows. */
-export const DEFAULT_POLICIES: readonly PolicyName[] = [...POLICIES, 'sale-routing', 'sale+sizeKernel', 'sale-routedPlan', 'sale+planCheck', 'sale-capabilityEscalation', 'sale-handoff', 'sale+escalationPlan', 'sale-escalationNeighbours'];
+export const DEFAULT_POLICIES: readonly PolicyName[] = [...POLICIES, 'sale-routing', 'sale+sizeKernel', 'sale-routedPlan', 'sale+planCheck', 'sale-capabilityEscalation', 'sale-handoff', 'sale+escalationPlan', 'sale-escalationNeighbours', 'sale-sameRepoExamples', 'sale-failedExamples'];
 
 /** Issue 8's ablation rows: `sale` with one of its parts switched off (and the cascade climbing by price: item 4). */
 export const ABLATIONS: Partial<Record<PolicyName, string>> = {
@@ -20,6 +20,8 @@ export const ABLATIONS: Partial<Record<PolicyName, string>> = {
   'sale-handoff': 'item 3, hand-off only: the escalated agent is not told what the failed attempt learned',
   'sale+escalationPlan': 'item 3, plan on: an escalated agent that did not bid first writes its plan from memory',
   'sale-escalationNeighbours': 'item 3, neighbours off: after a failure, escalation climbs by the whole repository\'s memory and the jury, not the task\'s BM25 neighbours',
+  'sale-sameRepoExamples': 'item 1, examples by similarity alone: other repositories\' past tasks compete with this one\'s for refinement\'s pairs and a routed plan\'s examples',
+  'sale-failedExamples': 'item 1, failures hidden: a routed plan\'s examples skip similar past tasks whose executed plan failed',
   'cascade-by-price': 'item 4 off (baseline): the cascade climbs by price instead of by capability',
 };
 

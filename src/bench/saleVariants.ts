@@ -5,7 +5,7 @@ import type { AuctionSettings } from '../core/auction/auctionSettings';
  * `sale` followed by `+option` (on) or `-option` (off), e.g. `sale-sharedPrefix` or `sale+cheapJury`; the rest
  * stay as in `sale`. `sale-paper` and `sale-no-memory` are policies of their own, not variants.
  */
-export const SALE_OPTIONS = ['cheapJury', 'skipUselessRefinement', 'sharedPrefix', 'routing', 'sizeKernel', 'routedPlan', 'planCheck', 'capabilityEscalation', 'handoff', 'escalationPlan', 'escalationNeighbours'] as const;
+export const SALE_OPTIONS = ['cheapJury', 'skipUselessRefinement', 'sharedPrefix', 'routing', 'sizeKernel', 'routedPlan', 'planCheck', 'capabilityEscalation', 'handoff', 'escalationPlan', 'escalationNeighbours', 'sameRepoExamples', 'failedExamples'] as const;
 export type SaleOption = (typeof SALE_OPTIONS)[number];
 export type SaleOptions = Record<SaleOption, boolean>;
 
@@ -28,10 +28,14 @@ export const SALE_DEFAULTS: SaleOptions = {
   // Cheap jurors check a routed plan before it runs (core/routing/planCheck.ts): off, measured as `sale+planCheck`
   // (it did not pay across the worlds of pools/; docs/bench/README.md).
   planCheck: false,
+  // Memory's examples come from this task's repository first (auction settings' sameRepoFirst), and a routed plan's
+  // include similar tasks that failed, labelled so (routing's planFailures); measured together and apart as
+  // `sale-sameRepoExamples` and `sale-failedExamples` (docs/bench/README.md, "Examples from this repository").
+  sameRepoExamples: true, failedExamples: true,
 };
 
 /** The paper's auction: none of the options. */
-export const PAPER_OPTIONS: SaleOptions = { cheapJury: false, skipUselessRefinement: false, sharedPrefix: false, routing: false, sizeKernel: false, routedPlan: false, planCheck: false, capabilityEscalation: false, handoff: false, escalationPlan: false, escalationNeighbours: false };
+export const PAPER_OPTIONS: SaleOptions = { cheapJury: false, skipUselessRefinement: false, sharedPrefix: false, routing: false, sizeKernel: false, routedPlan: false, planCheck: false, capabilityEscalation: false, handoff: false, escalationPlan: false, escalationNeighbours: false, sameRepoExamples: false, failedExamples: false };
 
 export type SaleVariantName = `sale${'+' | '-'}${string}`;
 
@@ -54,11 +58,12 @@ export function isSaleVariant(name: string): name is SaleVariantName {
 }
 
 /** The auction settings an option set stands for. */
-export function auctionSwitches(o: Pick<SaleOptions, 'cheapJury' | 'skipUselessRefinement' | 'sharedPrefix'>): Pick<AuctionSettings, 'juryPanel' | 'skipUselessRefinement' | 'promptLayout'> {
+export function auctionSwitches(o: Pick<SaleOptions, 'cheapJury' | 'skipUselessRefinement' | 'sharedPrefix' | 'sameRepoExamples'>): Pick<AuctionSettings, 'juryPanel' | 'skipUselessRefinement' | 'promptLayout' | 'sameRepoFirst'> {
   return {
     juryPanel: o.cheapJury ? 'cheaper-half' : 'all',
     skipUselessRefinement: o.skipUselessRefinement,
     promptLayout: o.sharedPrefix ? 'shared-prefix' : 'paper',
+    sameRepoFirst: o.sameRepoExamples,
   };
 }
 

@@ -97,7 +97,7 @@ export interface SolveResult {
 function escalationPlanner(opts: SolveOptions, rs: RoutingSettings, repoContext: RepoContext, limit: SolveSettings['budget'], memory: MemoryReader): NonNullable<ExecuteWithEscalationOptions['planFor']> {
   return async (model, spent) => {
     const budget = new TaskBudget({ maxUsd: limit.maxUsd - spent.usd, maxTokens: limit.maxTokens - spent.tokens });
-    const p = await planFromMemory({ model, task: opts.task, repoContext, memory, settings: opts.settings.auction, examples: rs.planExamples, budget, signal: opts.signal });
+    const p = await planFromMemory({ model, task: opts.task, repoContext, memory, settings: opts.settings.auction, examples: rs.planExamples, failures: rs.planFailures, budget, signal: opts.signal });
     return { bid: p.bid, usage: p.usage, note: `Escalation: ${p.note}` };
   };
 }

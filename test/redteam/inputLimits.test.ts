@@ -65,7 +65,7 @@ describe('red team: one huge task does not poison memory or prompts (item 9)', f
     const old = memoryRecord({ id: 'old', time: new Date().toISOString(), task: { id: 'x', text: `Timezone bug\n\n${hugeBody}`, source: 'text', repo: 'r' }, bids: [huge('cheap', 1), huge('dear', 0)], winner: 'dear' });
     appendFileSync(path, JSON.stringify(old) + '\n');
     const memory = await AuctionMemory.open(new JsonlMemoryStore(path));
-    const pairs = memory.retrievePairs('cheap', { title: 'Timezone bug', body: 'formatter drops the timezone' }, 8, 'outcome');
+    const pairs = memory.retrievePairs('cheap', { title: 'Timezone bug', body: 'formatter drops the timezone' }, 8, { labels: 'outcome' });
     assert.equal(pairs.length, 1);
     assert.ok(JSON.stringify(pairs[0]).length < 40_000, `retrieved pair ${JSON.stringify(pairs[0]).length} bytes`);
   });

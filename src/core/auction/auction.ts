@@ -284,7 +284,7 @@ async function auctionWith(opts: AuctionOptions, abort: AbortSignal | undefined)
     const bound = (b: { pricePerMTok: number; planTokens?: number; entropy?: number | null }) =>
       bestPossibleScore(settings.weights, { ...b, useEntropy, panel });
     const jobs = cheaper
-      .map(({ b }) => ({ b, examples: opts.memory!.retrievePairs(b.agent, task, settings.k, settings.memoryLabels) }))
+      .map(({ b }) => ({ b, examples: opts.memory!.retrievePairs(b.agent, task, settings.k, { labels: settings.memoryLabels, sameRepoFirst: settings.sameRepoFirst }) }))
       .filter((j) => {
         if (j.examples.length === 0) refinements.push({ agent: j.b.agent, examples: 0, replacedWinner: false, error: 'no similar past auctions in memory' });
         else if (settings.skipUselessRefinement && !couldBeat(bound({ pricePerMTok: j.b.pricePerMTok }), provisional.score)) {

@@ -18,6 +18,12 @@ export const AuctionSettingsSchema = z.strictObject({
   k: z.number().int().min(1).max(50).default(8),
   /** 'outcome': win examples are plans that passed tests (ours); 'auction': the paper's auction-only labels. */
   memoryLabels: z.enum(['outcome', 'auction']).default('outcome'),
+  /**
+   * Examples come from this repository's past tasks before other repositories' (auctionMemory.ts ExampleChoice). An
+   * editor's memory is one repository's; it holds others' records when imported, and in the bench, where a stream
+   * shares one memory across its repositories. The paper ranks by similarity alone (the bench's sale-paper: off).
+   */
+  sameRepoFirst: z.boolean().default(true),
   /** Rough execution-length guess used for the estimated dollars of a bid. */
   execTokensPerPlanToken: z.number().positive().default(40),
   // ---- A cheaper auction (issue 8 item 2). Each is measured in docs/bench/README.md; the defaults are what

@@ -174,7 +174,7 @@ export function refineMessages(agentId: string, task: CodingTask, ctx: RepoConte
 export const routedPlanInstruction = (agentId: string, maxTokens: number) =>
   `You are ${agentId}. This repository's memory chose you for the task below without an auction. Here are past tasks ` +
   `in this repository similar to it, each with the plan that won it (and a plan that lost, where there was one) and ` +
-  `whether its tests passed. Consider briefly what made the winning plans work here. Then write your plan for the ` +
+  `whether its tests passed. Consider briefly what made those plans pass or fail here. Then write your plan for the ` +
   `current task (at most ${maxTokens} tokens).\n${planFormat}\nOutput only the plan.`;
 
 export function routedPlanMessages(agentId: string, task: CodingTask, ctx: RepoContext, examples: ContrastExample[], maxTokens: number) {

@@ -11,6 +11,24 @@ import type { SimilarRecord } from '../routing/agentEstimates';
 
 export type MemoryLabels = 'outcome' | 'auction';
 
+/** Which past tasks retrieval offers as examples, and in what order. */
+export interface ExampleChoice {
+  labels: MemoryLabels;
+  /**
+   * The task's own repository's past tasks before any other repository's (each group by similarity). In the editor a
+   * memory is one repository's; it holds others' records when imported or, in the bench, shared by a stream.
+   */
+  sameRepoFirst?: boolean;
+  /**
+   * With 'outcome' labels, past tasks whose executed plan failed count too, labelled tests-passed="false" and ranked
+   * with the passed ones: what was tried here and failed. Off: they are skipped.
+   */
+  failures?: boolean;
+}
+
+/** The task retrieval looks for: its text, and its repository for `sameRepoFirst`. */
+type ExampleQuery = Pick<CodingTask, 'title' | 'body'> & { repo?: string };
+
 export interface RetrievedPair extends ContrastExample {
   recordId: string;
   similarity: number;
@@ -58,8 +76,8 @@ function splitTaskText(text: string): { title: string; body: string } {
 export interface MemoryReader {
   records(): MemoryRecord[];
   similar(task: Pick<CodingTask, 'title' | 'body' | 'focusFiles'>, k: number): SimilarRecord[];
-  retrievePairs(agent: string, task: Pick<CodingTask, 'title' | 'body'>, k: number, labels: MemoryLabels): RetrievedPair[];
-  retrieveWins(task: Pick<CodingTask, 'title' | 'body'>, k: number, labels: MemoryLabels): RetrievedWin[];
+  retrievePairs(agent: string, task: ExampleQuery, k: number, choice: ExampleChoice): RetrievedPair[];
+  retrieveWins(task: ExampleQuery, k: number, choice: ExampleChoice): RetrievedWin[];
 }
 
 /**
@@ -106,8 +124,8 @@ export class AuctionMemory implements MemoryReader {
     return {
       records: () => this.records().filter((r) => r.id !== recordId),
       similar: (task, k) => this.similar(task, k, recordId),
-      retrievePairs: (agent, task, k, labels) => this.retrievePairs(agent, task, k, labels, recordId),
-      retrieveWins: (task, k, labels) => this.retrieveWins(task, k, labels, recordId),
+      retrievePairs: (agent, task, k, choice) => this.retrievePairs(agent, task, k, choice, recordId),
+      retrieveWins: (task, k, choice) => this.retrieveWins(task, k, choice, recordId),
     };
   }
 
@@ -130,11 +148,12 @@ export class AuctionMemory implements MemoryReader {
   }
 
   /** Which agent's plan counts as the "win" of a record, or undefined if the record teaches nothing. */
-  private winLabel(r: MemoryRecord, labels: MemoryLabels): { agent: string; passed: boolean | null; tier: number } | undefined {
-    if (labels === 'auction') return r.winner ? { agent: r.winner, passed: r.outcome?.passed ?? null, tier: 0 } : undefined;
+  private winLabel(r: MemoryRecord, choice: ExampleChoice): { agent: string; passed: boolean | null; tier: number } | undefined {
+    if (choice.labels === 'auction') return r.winner ? { agent: r.winner, passed: r.outcome?.passed ?? null, tier: 0 } : undefined;
     if (r.outcome?.passed) return { agent: r.outcome.executedBy, passed: true, tier: 0 };
     if (!r.outcome && r.winner) return { agent: r.winner, passed: null, tier: 1 };
-    // Executed and failed: the auction's pick is no example of a win.
+    // Executed and failed: no example of a win, though with `failures` an example of what did not work.
+    if (r.outcome && choice.failures) return { agent: r.outcome.executedBy, passed: false, tier: 0 };
     return undefined;
   }
 
@@ -143,9 +162,9 @@ export class AuctionMemory implements MemoryReader {
    * the best other plan the loss; otherwise its best plan is the loss. With 'outcome' labels, records whose
    * executed plan passed come first, then records never executed; records whose execution failed are skipped.
    */
-  retrievePairs(agent: string, task: Pick<CodingTask, 'title' | 'body'>, k: number, labels: MemoryLabels, excludeRecordId?: string): RetrievedPair[] {
+  retrievePairs(agent: string, task: ExampleQuery, k: number, choice: ExampleChoice, excludeRecordId?: string): RetrievedPair[] {
     const pairs: RetrievedPair[] = [];
-    for (const { r, win, winBid, similarity } of this.labelledWins(task, k, labels, excludeRecordId)) {
+    for (const { r, win, winBid, similarity } of this.labelledWins(task, k, choice, excludeRecordId)) {
       const mine = bestBidOf(r, agent);
       if (!mine) continue;
       const [winning, losing] = win.agent === agent ? [mine, bestOtherBid(r, agent)] : [winBid, mine];
@@ -166,8 +185,8 @@ export class AuctionMemory implements MemoryReader {
    * The winning plans of the k most similar past tasks, whoever wrote them (a routed agent's plan from memory,
    * routedPlan.ts). Same labels and order as retrievePairs; a record with no plan for its win is skipped.
    */
-  retrieveWins(task: Pick<CodingTask, 'title' | 'body'>, k: number, labels: MemoryLabels, excludeRecordId?: string): RetrievedWin[] {
-    return this.labelledWins(task, k, labels, excludeRecordId).slice(0, k).map(({ r, win, winBid, similarity }) => {
+  retrieveWins(task: ExampleQuery, k: number, choice: ExampleChoice, excludeRecordId?: string): RetrievedWin[] {
+    return this.labelledWins(task, k, choice, excludeRecordId).slice(0, k).map(({ r, win, winBid, similarity }) => {
       const losing = bestOtherBid(r, win.agent);
       return {
         recordId: r.id,
@@ -180,18 +199,20 @@ export class AuctionMemory implements MemoryReader {
   }
 
   /**
-   * The most similar past tasks (BM25 over the task text) that teach something under `labels`, each with its win
-   * and the plan that won: records whose executed plan passed first, then records never executed, each by rank.
+   * The most similar past tasks (BM25 over the task text) that teach something under `choice.labels`, each with its
+   * win and the plan that won: records whose executed plan passed (or failed, with `failures`) first, then records
+   * never executed; within each, this repository's first with `sameRepoFirst`, then by rank.
    */
-  private labelledWins(task: Pick<CodingTask, 'title' | 'body'>, k: number, labels: MemoryLabels, excludeRecordId?: string) {
+  private labelledWins(task: ExampleQuery, k: number, choice: ExampleChoice, excludeRecordId?: string) {
     const out: { r: MemoryRecord; win: NonNullable<ReturnType<AuctionMemory['winLabel']>>; winBid: MemoryBid; similarity: number; rank: number }[] = [];
     this.index.rank(taskText(task), Math.max(50, k * 10)).forEach(({ id, score }, rank) => {
       const r = id === excludeRecordId ? undefined : this.byId.get(id);
-      const win = r && this.winLabel(r, labels);
+      const win = r && this.winLabel(r, choice);
       const winBid = r && win && bestBidOf(r, win.agent);
       if (r && win && winBid) out.push({ r, win, winBid, similarity: score, rank });
     });
-    return out.sort((a, b) => a.win.tier - b.win.tier || a.rank - b.rank);
+    const elsewhere = (x: (typeof out)[number]) => (choice.sameRepoFirst && task.repo !== undefined && x.r.task.repo !== task.repo ? 1 : 0);
+    return out.sort((a, b) => a.win.tier - b.win.tier || elsewhere(a) - elsewhere(b) || a.rank - b.rank);
   }
 
   async recordAuction(task: CodingTask, auction: AuctionRecord): Promise<MemoryRecord> {

@@ -77,7 +77,7 @@ export async function routeWithCheckedPlan(input: CheckedRouteInput): Promise<Ch
   let record: AuctionRecord | undefined;
   for (const model of order) {
     const plan = rs.planFromMemory
-      ? await planFromMemory({ model, task, repoContext: input.repoContext, memory: input.memory, settings: input.auction, examples: rs.planExamples, budget, signal: input.signal })
+      ? await planFromMemory({ model, task, repoContext: input.repoContext, memory: input.memory, settings: input.auction, examples: rs.planExamples, failures: rs.planFailures, budget, signal: input.signal })
       : undefined;
     if (plan) emit('info', plan.note);
     const decision = decisionFor(input.decision, model.agent.id, rejected);

@@ -23,9 +23,11 @@ export interface RoutedPlanInput {
   repoContext: RepoContext;
   /** For a plan written once the task is recorded (an escalation's), memory without its record (`without`). */
   memory: MemoryReader;
-  settings: Pick<AuctionSettings, 'memoryLabels' | 'maxPlanTokens' | 'seed'>;
+  settings: Pick<AuctionSettings, 'memoryLabels' | 'sameRepoFirst' | 'maxPlanTokens' | 'seed'>;
   /** Past tasks to show (routing's planExamples). */
   examples: number;
+  /** Show past tasks whose executed plan failed too, labelled so (routing's planFailures). */
+  failures: boolean;
   /** The task's budget, shared with the calls around this one. */
   budget?: TaskBudget;
   signal?: CancelSignal;
@@ -45,7 +47,7 @@ export async function planFromMemory(input: RoutedPlanInput): Promise<RoutedPlan
   const { model, task, settings } = input;
   const usage = emptyUsage();
   const placeholder = placeholderBid(model);
-  const examples = input.memory.retrieveWins(task, input.examples, settings.memoryLabels);
+  const examples = input.memory.retrieveWins(task, input.examples, { labels: settings.memoryLabels, sameRepoFirst: settings.sameRepoFirst, failures: input.failures });
   if (examples.length === 0) {
     return { bid: placeholder, usage, examples: 0, note: 'No winning plan of a similar past task to learn from: the agent works without a plan.' };
   }

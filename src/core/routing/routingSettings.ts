@@ -39,6 +39,12 @@ export const RoutingSettingsSchema = z.strictObject({
    */
   planExamples: z.number().int().min(1).max(50).default(3),
   /**
+   * Those past tasks include ones whose executed plan failed, labelled tests-passed="false" and ranked with the passed
+   * ones by similarity: what was tried here and did not work teaches too, and early in a repository's memory most
+   * similar tasks are failures or nothing. Measured as the bench row `sale-failedExamples` (docs/bench/README.md).
+   */
+  planFailures: z.boolean().default(true),
+  /**
    * Before a routed plan runs, the pool's cheapest other agents judge it (planCheck.ts); a plan rated below
    * `checkMinScore` passes the task on to the next agent, then to the auction (checkedRoute.ts). Neighbours say how
    * an agent does on tasks like this one; the check says something about this task. Off by default: on the default

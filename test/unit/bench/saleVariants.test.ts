@@ -12,7 +12,7 @@ describe('bench: sale variants', () => {
     assert.equal(parseSaleVariant('sale+cheapjury'), undefined);
     assert.equal(parseSaleVariant('sale-paper'), undefined);
     assert.ok(isPolicyName('sale-paper') && isPolicyName('sale+skipUselessRefinement') && !isPolicyName('sale+nope'));
-    assert.deepEqual(auctionSwitches({ cheapJury: true, skipUselessRefinement: false, sharedPrefix: true }), { juryPanel: 'cheaper-half', skipUselessRefinement: false, promptLayout: 'shared-prefix' });
+    assert.deepEqual(auctionSwitches({ cheapJury: true, skipUselessRefinement: false, sharedPrefix: true, sameRepoExamples: false }), { juryPanel: 'cheaper-half', skipUselessRefinement: false, promptLayout: 'shared-prefix', sameRepoFirst: false });
   });
 
   it('sale+sizeKernel switches the task-size kernel on; sale leaves it off', () => {
@@ -34,5 +34,16 @@ describe('bench: sale variants', () => {
     const on = (policy: 'sale' | 'sale-escalationNeighbours') => auctionPolicySettings({ policy, budget: { ...BUDGET_DEFAULTS }, weights: undefined }, 1).routing?.escalationNeighbours;
     assert.equal(on('sale'), true);
     assert.equal(on('sale-escalationNeighbours'), false);
+  });
+
+  it('sale takes examples from the task\'s repository first and shows a routed plan failures; its variants and sale-paper do not', () => {
+    const settings = (policy: 'sale' | 'sale-sameRepoExamples' | 'sale-failedExamples' | 'sale-paper') => auctionPolicySettings({ policy, budget: { ...BUDGET_DEFAULTS }, weights: undefined }, 1);
+    assert.equal(settings('sale').auction.sameRepoFirst, true);
+    assert.equal(settings('sale').routing?.planFailures, true);
+    assert.equal(settings('sale-sameRepoExamples').auction.sameRepoFirst, false);
+    assert.equal(settings('sale-sameRepoExamples').routing?.planFailures, true);
+    assert.equal(settings('sale-failedExamples').auction.sameRepoFirst, true);
+    assert.equal(settings('sale-failedExamples').routing?.planFailures, false);
+    assert.equal(settings('sale-paper').auction.sameRepoFirst, false, 'the paper ranks by similarity alone');
   });
 });

@@ -67,7 +67,7 @@ describe('AuctionMemory', () => {
     await m.recordAuction(t('1', 'Date formatter drops the timezone', 'formatDate prints local time instead of UTC'), won('1', 'big', [bid('small', { score: -1 }), bid('big', { score: -2 })]));
     await m.recordAuction(t('2', 'Router ignores trailing slash', 'GET /users/ returns 404 in the http router'), won('2', 'small', [bid('small', { score: -3 }), bid('big', { score: -2 })]));
     await m.recordAuction(t('3', 'Cache eviction order', 'LRU cache evicts the newest entry'), won('3', 'mid', [bid('mid', { score: -3 }), bid('big', { score: -2 })]));
-    const pairs = m.retrievePairs('small', { title: 'Router drops query string', body: 'the http router ignores ?page=2 on /users' }, 8, 'auction');
+    const pairs = m.retrievePairs('small', { title: 'Router drops query string', body: 'the http router ignores ?page=2 on /users' }, 8, { labels: 'auction' });
     assert.deepEqual(pairs.map((p) => p.recordId), [m.records()[1].id, m.records()[0].id]);
     // small won record 2: its plan is the win, the runner-up's the loss.
     assert.equal(pairs[0].winning.agent, 'small');
@@ -76,8 +76,8 @@ describe('AuctionMemory', () => {
     assert.equal(pairs[1].losing.agent, 'small');
     assert.equal(pairs[1].winning.agent, 'big');
     // Record 3 has no plan of small's: never retrieved for small.
-    assert.equal(m.retrievePairs('small', { title: 'Cache eviction', body: 'LRU evicts newest' }, 8, 'auction').some((p) => p.recordId === m.records()[2].id), false);
-    assert.equal(m.retrievePairs('small', { title: 'Router', body: 'router' }, 1, 'auction').length, 1);
+    assert.equal(m.retrievePairs('small', { title: 'Cache eviction', body: 'LRU evicts newest' }, 8, { labels: 'auction' }).some((p) => p.recordId === m.records()[2].id), false);
+    assert.equal(m.retrievePairs('small', { title: 'Router', body: 'router' }, 1, { labels: 'auction' }).length, 1);
   });
 
   it('with outcome labels, prefers passed winners, uses the agent that passed, and skips failed executions', async () => {
@@ -87,12 +87,39 @@ describe('AuctionMemory', () => {
     const c = await m.recordAuction(t('3', 'Router method bug', 'router HEAD method'), won('3', 'big', [bid('small', { score: -1 }), bid('big', { score: -2 })]));
     await m.setOutcome(a.id, { executedBy: 'small', passed: false, turns: 3, tokens: 10, usd: 0, kept: null, escalatedFrom: [], overridden: false });
     await m.setOutcome(b.id, { executedBy: 'big', passed: true, turns: 3, tokens: 10, usd: 0, kept: null, escalatedFrom: ['small'], overridden: false });
-    const pairs = m.retrievePairs('small', { title: 'Router bug', body: 'router' }, 8, 'outcome');
+    const pairs = m.retrievePairs('small', { title: 'Router bug', body: 'router' }, 8, { labels: 'outcome' });
     assert.deepEqual(pairs.map((p) => p.recordId), [b.id, c.id]);
     assert.equal(pairs[0].winning.agent, 'big');
     assert.equal(pairs[0].winning.passed, true);
     assert.equal(pairs[1].winning.passed, null);
-    const paper = m.retrievePairs('small', { title: 'Router bug', body: 'router' }, 8, 'auction');
+    const paper = m.retrievePairs('small', { title: 'Router bug', body: 'router' }, 8, { labels: 'auction' });
     assert.equal(paper.length, 3);
+  });
+
+  it('with failures, offers failed executions too, labelled so and ranked with the passed ones by similarity', async () => {
+    const m = await AuctionMemory.open(new JsonlMemoryStore(join(dir, 'm.jsonl')));
+    const a = await m.recordAuction(t('1', 'Router slash bug', 'router trailing slash returns 404'), won('1', 'small', [bid('small', { score: -3 }), bid('big', { score: -2 })]));
+    const b = await m.recordAuction(t('2', 'Cache bug', 'cache evicts the newest entry'), won('2', 'big', [bid('small', { score: -1 }), bid('big', { score: -2 })]));
+    await m.setOutcome(a.id, { executedBy: 'small', passed: false, turns: 3, tokens: 10, usd: 0, kept: null, escalatedFrom: [], overridden: false });
+    await m.setOutcome(b.id, { executedBy: 'big', passed: true, turns: 3, tokens: 10, usd: 0, kept: null, escalatedFrom: [], overridden: false });
+    const query = { title: 'Router slash', body: 'the router returns 404 on a trailing slash' };
+    assert.deepEqual(m.retrieveWins(query, 5, { labels: 'outcome' }).map((w) => w.recordId), [b.id], 'without failures, a failed execution teaches nothing');
+    const wins = m.retrieveWins(query, 5, { labels: 'outcome', failures: true });
+    assert.deepEqual(wins.map((w) => w.recordId), [a.id, b.id], 'the failed router task is the closer match');
+    assert.equal(wins[0].winning.agent, 'small');
+    assert.equal(wins[0].winning.passed, false);
+    assert.equal(wins[1].winning.passed, true);
+  });
+
+  it('with sameRepoFirst, offers this repository\'s past tasks before closer matches from other repositories', async () => {
+    const m = await AuctionMemory.open(new JsonlMemoryStore(join(dir, 'm.jsonl')));
+    const other = await m.recordAuction({ ...t('1', 'Router slash bug', 'router trailing slash returns 404'), repo: 'elsewhere' }, won('1', 'small', [bid('small', { score: -3 }), bid('big', { score: -2 })]));
+    const here = await m.recordAuction({ ...t('2', 'Router method', 'router answers HEAD'), repo: 'here' }, won('2', 'big', [bid('small', { score: -1 }), bid('big', { score: -2 })]));
+    const query = { title: 'Router slash', body: 'the router returns 404 on a trailing slash', repo: 'here' };
+    assert.deepEqual(m.retrievePairs('small', query, 5, { labels: 'auction' }).map((p) => p.recordId), [other.id, here.id], 'by similarity alone');
+    assert.deepEqual(m.retrievePairs('small', query, 5, { labels: 'auction', sameRepoFirst: true }).map((p) => p.recordId), [here.id, other.id]);
+    assert.deepEqual(m.retrieveWins(query, 1, { labels: 'auction', sameRepoFirst: true }).map((w) => w.recordId), [here.id]);
+    // A task with no repository label ranks by similarity alone.
+    assert.deepEqual(m.retrieveWins({ title: query.title, body: query.body }, 5, { labels: 'auction', sameRepoFirst: true }).map((w) => w.recordId), [other.id, here.id]);
   });
 });

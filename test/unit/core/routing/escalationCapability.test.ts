@@ -73,8 +73,8 @@ describe('AuctionMemory.without: memory without the running task\'s own record',
   it('retrieveWins never offers the task\'s own auction as an example of a win', async () => {
     const m = await memoryWithNeighbours();
     const own = await m.recordAuction(router, auctionRecord([bid('small', { raw: 'the plan that is running now' })], { taskId: router.id }));
-    assert.ok(m.retrieveWins(router, 5, 'outcome').some((w) => w.recordId === own.id), 'unexecuted, it would count as a win');
-    assert.ok(!m.without(own.id).retrieveWins(router, 5, 'outcome').some((w) => w.recordId === own.id));
+    assert.ok(m.retrieveWins(router, 5, { labels: 'outcome' }).some((w) => w.recordId === own.id), 'unexecuted, it would count as a win');
+    assert.ok(!m.without(own.id).retrieveWins(router, 5, { labels: 'outcome' }).some((w) => w.recordId === own.id));
   });
 
   it('leaves the record out of records() and the refinement pairs, and shows later writes', async () => {
@@ -83,8 +83,8 @@ describe('AuctionMemory.without: memory without the running task\'s own record',
     const view = m.without(own.id);
     assert.equal(view.records().length, m.records().length - 1);
     assert.ok(!view.records().some((r) => r.id === own.id));
-    assert.ok(m.retrievePairs('small', router, 5, 'outcome').some((p) => p.recordId === own.id));
-    assert.ok(!view.retrievePairs('small', router, 5, 'outcome').some((p) => p.recordId === own.id));
+    assert.ok(m.retrievePairs('small', router, 5, { labels: 'outcome' }).some((p) => p.recordId === own.id));
+    assert.ok(!view.retrievePairs('small', router, 5, { labels: 'outcome' }).some((p) => p.recordId === own.id));
     const next = await m.recordAuction(t('later', 'Router drops the hash', 'the http router ignores #top'), auctionRecord([bid('small')], { taskId: 'later' }));
     assert.ok(view.records().some((r) => r.id === next.id), 'a view, not a copy');
   });

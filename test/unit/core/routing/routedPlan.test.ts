@@ -45,7 +45,7 @@ async function memoryWithHistory(): Promise<AuctionMemory> {
 describe('a routed agent plans from memory (issue 8, core/routing/routedPlan)', () => {
   it('retrieveWins gives the winning plans of similar passed tasks, whoever wrote them, and skips failed executions', async () => {
     const m = await memoryWithHistory();
-    const wins = m.retrieveWins(task('d', 'Fix quoted newlines in parseCsv'), 8, 'outcome');
+    const wins = m.retrieveWins(task('d', 'Fix quoted newlines in parseCsv'), 8, { labels: 'outcome' });
     const plans = wins.map((w) => w.winning.plan).sort();
     assert.deepEqual(plans, ['big plan A', 'small routed plan C']);
     assert.equal(wins.find((w) => w.winning.plan === 'big plan A')!.losing?.plan, 'small plan A');
@@ -61,10 +61,26 @@ describe('a routed agent plans from memory (issue 8, core/routing/routedPlan)', 
     assert.deepEqual(planned.bids.map((b) => b.plan), ['a plan']);
   });
 
+  it('with failures, a memory whose similar tasks all failed still gives a plan call, the failure labelled so', async () => {
+    const m = await AuctionMemory.open(new InMemoryStore());
+    const b = await m.recordAuction(task('b', 'Fix escaped quotes in parseCsv'), held('b', 'big', [bid('small', -1, 'small plan B'), bid('big', -2, 'big plan B')]));
+    await m.setOutcome(b.id, outcome('big', false));
+    const model = FakeChatModel.byKind(agent('small', 0.05), () => ({ text: PLAN('from a failure') }));
+    const input = { model, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: [] }, memory: m, settings: auctionSettings(), examples: 3 };
+    const none = await planFromMemory({ ...input, failures: false });
+    assert.equal(none.examples, 0);
+    assert.equal(model.calls.length, 0, 'nothing to show, no call');
+    const p = await planFromMemory({ ...input, failures: true });
+    assert.equal(p.examples, 1);
+    assert.equal(model.calls.length, 1);
+    assert.match(userText(model.calls[0].req), /<winning-plan agent="big" tests-passed="false">\nbig plan B/);
+    assert.match(p.bid.raw, /from a failure/);
+  });
+
   it('writes the plan in one budgeted call with the examples in the prompt, and bills it', async () => {
     const m = await memoryWithHistory();
     const model = FakeChatModel.byKind(agent('small', 0.05), () => ({ text: PLAN('from memory') }));
-    const p = await planFromMemory({ model, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: ['src/csv.js'] }, memory: m, settings: auctionSettings(), examples: 3 });
+    const p = await planFromMemory({ model, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: ['src/csv.js'] }, memory: m, settings: auctionSettings(), examples: 3, failures: false });
     assert.equal(model.calls.length, 1);
     const sys = String(model.calls[0].req.messages[0].content);
     assert.ok(sys.startsWith(PROMPT_HEADERS.refine), 'shares the refine header (a refinement from memory)');
@@ -86,19 +102,19 @@ describe('a routed agent plans from memory (issue 8, core/routing/routedPlan)', 
   it('makes no call when memory has no winning plan, and falls back to no plan when the call fails or does not fit the budget', async () => {
     const empty = await AuctionMemory.open(new InMemoryStore());
     const idle = FakeChatModel.byKind(agent('small', 0.05), () => ({ text: PLAN('x') }));
-    const none = await planFromMemory({ model: idle, task: task('d', 'Fix parseCsv'), repoContext: { files: [] }, memory: empty, settings: auctionSettings(), examples: 3 });
+    const none = await planFromMemory({ model: idle, task: task('d', 'Fix parseCsv'), repoContext: { files: [] }, memory: empty, settings: auctionSettings(), examples: 3, failures: false });
     assert.equal(idle.calls.length, 0);
     assert.equal(none.bid.raw, NO_PLAN);
     assert.equal(none.usage.usd, 0);
 
     const m = await memoryWithHistory();
     const failing = FakeChatModel.byKind(agent('small', 0.05), () => ({ error: new Error('connection refused') }));
-    const failed = await planFromMemory({ model: failing, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: [] }, memory: m, settings: auctionSettings(), examples: 3 });
+    const failed = await planFromMemory({ model: failing, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: [] }, memory: m, settings: auctionSettings(), examples: 3, failures: false });
     assert.equal(failed.bid.raw, NO_PLAN);
     assert.match(failed.note, /could not write a plan from memory \(connection refused\): it works without a plan/);
 
     const dear = FakeChatModel.byKind(agent('small', 50), () => ({ text: PLAN('x') }));
-    const over = await planFromMemory({ model: dear, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: [] }, memory: m, settings: auctionSettings(), examples: 3, budget: new TaskBudget({ maxUsd: 0.0001, maxTokens: 400_000 }) });
+    const over = await planFromMemory({ model: dear, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: [] }, memory: m, settings: auctionSettings(), examples: 3, failures: false, budget: new TaskBudget({ maxUsd: 0.0001, maxTokens: 400_000 }) });
     assert.equal(dear.calls.length, 0, 'the worst case did not fit: no call');
     assert.equal(over.bid.raw, NO_PLAN);
     assert.match(over.note, /not started/);
@@ -111,7 +127,7 @@ describe('a routed agent plans from memory (issue 8, core/routing/routedPlan)', 
       cancel.cancel();
       return { error: new Error('aborted') };
     });
-    await assert.rejects(planFromMemory({ model, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: [] }, memory: m, settings: auctionSettings(), examples: 3, signal: cancel }), /cancel/i);
+    await assert.rejects(planFromMemory({ model, task: task('d', 'Fix quoted newlines in parseCsv'), repoContext: { files: [] }, memory: m, settings: auctionSettings(), examples: 3, failures: false, signal: cancel }), /cancel/i);
   });
 
   it('what an auction costs here counts held auctions only, not routed plans', () => {
