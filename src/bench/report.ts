@@ -53,6 +53,8 @@ export const POLICY_NOTES: Record<PolicyName, string> = {
   'sale-handoff': 'ablation: `sale` without the hand-off to the escalated agent',
   'sale+escalationPlan': 'ablation: `sale` whose escalated agent, when it did not bid, first writes its plan from memory',
   'sale-escalationNeighbours': 'ablation: `sale` whose escalation estimates leave out the failed task\'s BM25 neighbours (the whole repository\'s memory and the jury only)',
+  'sale-sameRepoExamples': 'ablation: `sale` whose memory examples (refinement\'s pairs, a routed plan\'s) rank by similarity alone, other repositories\' past tasks with this one\'s',
+  'sale-failedExamples': 'ablation: `sale` whose routed plan\'s examples skip similar past tasks whose executed plan failed',
   'cascade-by-price': 'ablation: the cascade climbing the price ladder',
 };
 
