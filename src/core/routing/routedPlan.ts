@@ -71,7 +71,9 @@ export async function planFromMemory(input: RoutedPlanInput): Promise<RoutedPlan
       ...(thinkingTokens ? { thinkingTokens } : {}),
       bidUsd: r.usd,
     };
-    return { bid, usage, examples: examples.length, note: `${model.agent.id} wrote its plan from ${examples.length} similar past task${examples.length === 1 ? '' : 's'} here (${cost}).` };
+    const failed = examples.filter((e) => e.winning.passed === false).length;
+    const ofWhich = failed ? `, ${failed === examples.length ? (failed === 1 ? 'which' : 'all of which') : `${failed} of which`} failed` : '';
+    return { bid, usage, examples: examples.length, note: `${model.agent.id} wrote its plan from ${examples.length} similar past task${examples.length === 1 ? '' : 's'} here${ofWhich} (${cost}).` };
   } catch (e) {
     if (input.signal?.cancelled) throw new CancelledError('Run');
     return { bid: placeholder, usage, examples: examples.length, note: `${model.agent.id} could not write a plan from memory (${errorMessage(e)}): it works without a plan.` };

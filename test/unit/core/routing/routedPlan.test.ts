@@ -75,6 +75,10 @@ describe('a routed agent plans from memory (issue 8, core/routing/routedPlan)', 
     assert.equal(model.calls.length, 1);
     assert.match(userText(model.calls[0].req), /<winning-plan agent="big" tests-passed="false">\nbig plan B/);
     assert.match(p.bid.raw, /from a failure/);
+    assert.match(p.note, /from 1 similar past task here, which failed \(\$/, 'the review says the example failed');
+    const mixed = await planFromMemory({ ...input, memory: await memoryWithHistory(), failures: true });
+    assert.equal(mixed.examples, 3);
+    assert.match(mixed.note, /from 3 similar past tasks here, 1 of which failed \(\$/);
   });
 
   it('writes the plan in one budgeted call with the examples in the prompt, and bills it', async () => {
