@@ -47,7 +47,7 @@ writeFileSync(join(out, 'README.md'), [
   '',
   table,
   '',
-  '`sim-weak-pricey` was added for issue 8 (a weak agent priced above the largest; the pool marks the reference agent); no existing world was changed.',
+  '`sim-weak-pricey` was added for issue 8 (a weak agent priced above the largest; the pool marks the reference agent), and `sim-failures-teach-nothing` to test a routed plan\'s failed examples where they cannot help (the default world with `memory.failedWinnerWeight` 0); no existing world was changed.',
   '',
 ].join('\n'));
 process.stdout.write(`${table}\n\nWrote ${join(out, 'README.md')}\n`);
