@@ -160,7 +160,8 @@ export class AuctionMemory implements MemoryReader {
   /**
    * Up to k pairs from the most similar past tasks where `agent` bid. If the agent won, its plan is the win and
    * the best other plan the loss; otherwise its best plan is the loss. With 'outcome' labels, records whose
-   * executed plan passed come first, then records never executed; records whose execution failed are skipped.
+   * executed plan passed come first, then records never executed; records whose execution failed are skipped unless
+   * `choice.failures` (ranked with the passed ones then); `choice.sameRepoFirst` orders within each group.
    */
   retrievePairs(agent: string, task: ExampleQuery, k: number, choice: ExampleChoice, excludeRecordId?: string): RetrievedPair[] {
     const pairs: RetrievedPair[] = [];

@@ -40,8 +40,8 @@ export const RoutingSettingsSchema = z.strictObject({
   planExamples: z.number().int().min(1).max(50).default(3),
   /**
    * Those past tasks include ones whose executed plan failed, labelled tests-passed="false" and ranked with the passed
-   * ones by similarity: what was tried here and did not work teaches too, and early in a repository's memory most
-   * similar tasks are failures or nothing. Measured as the bench row `sale-failedExamples` (docs/bench/README.md).
+   * ones by similarity: what was tried here and did not work teaches too. Measured as the bench row
+   * `sale-failedExamples` (docs/bench/README.md, "Examples from this repository").
    */
   planFailures: z.boolean().default(true),
   /**
