@@ -199,7 +199,7 @@ export function auctionPolicySettings(state: Pick<PolicyState, 'policy' | 'budge
     }),
     budget: state.budget,
     escalation: { enabled: !paper, maxEscalations: 1, by: options.capabilityEscalation ? 'capability' : 'price', handoff: options.handoff },
-    ...(!paper ? { routing: { ...(state.routing ?? routingSettings()), enabled: options.routing, planFromMemory: options.routedPlan, checkPlan: options.planCheck, escalationPlan: options.escalationPlan, escalationNeighbours: options.escalationNeighbours, planFailures: options.failedExamples, ...(options.sizeKernel ? { sizeWidth: state.routing?.sizeWidth || SIZE_KERNEL_WIDTH } : {}) } } : {}),
+    ...(!paper ? { routing: { ...(state.routing ?? routingSettings()), enabled: options.routing, planFromMemory: options.routedPlan, checkPlan: options.planCheck, escalationPlan: options.escalationPlan, escalationNeighbours: options.escalationNeighbours, planFailures: options.failedExamples, auctionWinner: options.valueWinner ? 'value' : 'score', ...(options.sizeKernel ? { sizeWidth: state.routing?.sizeWidth || SIZE_KERNEL_WIDTH } : {}) } } : {}),
   };
 }
 

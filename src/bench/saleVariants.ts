@@ -5,7 +5,7 @@ import type { AuctionSettings } from '../core/auction/auctionSettings';
  * `sale` followed by `+option` (on) or `-option` (off), e.g. `sale-sharedPrefix` or `sale+cheapJury`; the rest
  * stay as in `sale`. `sale-paper` and `sale-no-memory` are policies of their own, not variants.
  */
-export const SALE_OPTIONS = ['cheapJury', 'skipUselessRefinement', 'sharedPrefix', 'routing', 'sizeKernel', 'routedPlan', 'planCheck', 'capabilityEscalation', 'handoff', 'escalationPlan', 'escalationNeighbours', 'sameRepoExamples', 'failedExamples'] as const;
+export const SALE_OPTIONS = ['cheapJury', 'skipUselessRefinement', 'sharedPrefix', 'routing', 'sizeKernel', 'routedPlan', 'planCheck', 'capabilityEscalation', 'handoff', 'escalationPlan', 'escalationNeighbours', 'sameRepoExamples', 'failedExamples', 'valueWinner'] as const;
 export type SaleOption = (typeof SALE_OPTIONS)[number];
 export type SaleOptions = Record<SaleOption, boolean>;
 
@@ -32,10 +32,12 @@ export const SALE_DEFAULTS: SaleOptions = {
   // include similar tasks that failed, labelled so (routing's planFailures); measured together and apart as
   // `sale-sameRepoExamples` and `sale-failedExamples` (docs/bench/README.md, "Examples from this repository").
   sameRepoExamples: true, failedExamples: true,
+  // A held auction's winner by expected value (core/routing/valueWinner.ts) instead of the paper's score.
+  valueWinner: false,
 };
 
 /** The paper's auction: none of the options. */
-export const PAPER_OPTIONS: SaleOptions = { cheapJury: false, skipUselessRefinement: false, sharedPrefix: false, routing: false, sizeKernel: false, routedPlan: false, planCheck: false, capabilityEscalation: false, handoff: false, escalationPlan: false, escalationNeighbours: false, sameRepoExamples: false, failedExamples: false };
+export const PAPER_OPTIONS: SaleOptions = { cheapJury: false, skipUselessRefinement: false, sharedPrefix: false, routing: false, sizeKernel: false, routedPlan: false, planCheck: false, capabilityEscalation: false, handoff: false, escalationPlan: false, escalationNeighbours: false, sameRepoExamples: false, failedExamples: false, valueWinner: false };
 
 export type SaleVariantName = `sale${'+' | '-'}${string}`;
 

@@ -21,6 +21,7 @@ import type { RoutingDecision } from './routing/routingRecord';
 import { type RoutingSettings, routingSettings } from './routing/routingSettings';
 import { routeWithCheckedPlan } from './routing/checkedRoute';
 import { planFromMemory } from './routing/routedPlan';
+import { valueWinner } from './routing/valueWinner';
 import { TaskBudget } from './callBudget';
 import type { RepoContext } from './auction/prompts';
 
@@ -175,6 +176,15 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
         }
       } else {
         auction = await holdAuction();
+      }
+      if (settings.routing && rs.auctionWinner === 'value' && auction.routing?.mode !== 'routed') {
+        const v = valueWinner({ auction, memory, task, agents, settings: rs, escalation: settings.escalation.enabled });
+        if (v?.note) {
+          auction = { ...auction, winner: auction.bids[v.bidIndex].agent, winnerBidIndex: v.bidIndex, explanation: [...auction.explanation, v.note] };
+          opts.onEvent?.({ type: 'log', level: 'info', message: v.note });
+          // The panel shows the winner that will run, not the score's.
+          opts.onEvent?.({ type: 'auction-done', record: auction });
+        }
       }
     }
   } catch (e) {

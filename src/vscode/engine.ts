@@ -81,7 +81,7 @@ export function solveSettings(input: EngineSettingsInput): SolveSettings {
     // The CLI's escalation (by capability, with the hand-off); the settings only switch it and bound it.
     escalation: escalationSettings(input.escalation),
     // Off: no routing decision at all (every task gets an auction, as before issue 8).
-    ...(input.routing.enabled ? { routing: routingSettings(input.routing.checkPlan === undefined ? {} : { checkPlan: input.routing.checkPlan }) } : {}),
+    ...(input.routing.enabled ? { routing: routingSettings({ ...(input.routing.checkPlan === undefined ? {} : { checkPlan: input.routing.checkPlan }), ...(input.routing.auctionWinner ? { auctionWinner: input.routing.auctionWinner } : {}) }) } : {}),
   };
 }
 

@@ -40,6 +40,7 @@ export const SETTINGS_SPEC = {
   'memory.maxRecords': z.number().int().min(10).max(100_000).default(500),
   'routing.enabled': z.boolean().default(true),
   'routing.checkPlan': z.boolean().default(false),
+  'routing.auctionWinner': z.enum(['score', 'value']).default('score'),
   'routing.pinnedAgents': z.array(z.string()).default([]),
   'routing.excludedAgents': z.array(z.string()).default([]),
   'github.apiBaseUrl': z.string().default(''),
@@ -80,9 +81,10 @@ export interface EngineSettingsInput {
   escalation: { enabled: boolean; maxEscalations: number };
   /**
    * Learned routing from the repository's memory (src/core/routing); off: every task gets an auction. `checkPlan`:
-   * a cheap juror checks a routed plan before it runs (core/routing/planCheck.ts).
+   * a cheap juror checks a routed plan before it runs (core/routing/planCheck.ts). `auctionWinner`: who runs when an
+   * auction is held (core/routing/valueWinner.ts).
    */
-  routing: { enabled: boolean; checkPlan?: boolean };
+  routing: { enabled: boolean; checkPlan?: boolean; auctionWinner?: 'score' | 'value' };
 }
 
 
@@ -104,6 +106,6 @@ export function engineSettingsInput(s: ExtensionSettings): EngineSettingsInput {
       maxUsd: budgetUsdLimit(s.budgetUsd),
     },
     escalation: { enabled: s['execution.escalation'], maxEscalations: s['execution.maxEscalations'] },
-    routing: { enabled: s['routing.enabled'], checkPlan: s['routing.checkPlan'] },
+    routing: { enabled: s['routing.enabled'], checkPlan: s['routing.checkPlan'], auctionWinner: s['routing.auctionWinner'] },
   };
 }

@@ -46,4 +46,10 @@ describe('bench: sale variants', () => {
     assert.equal(settings('sale-failedExamples').routing?.planFailures, false);
     assert.equal(settings('sale-paper').auction.sameRepoFirst, false, 'the paper ranks by similarity alone');
   });
+
+  it('sale keeps the auction score\'s winner; sale+valueWinner picks a held auction\'s winner by expected value', () => {
+    const settings = (policy: 'sale' | 'sale+valueWinner') => auctionPolicySettings({ policy, budget: { ...BUDGET_DEFAULTS }, weights: undefined }, 1);
+    assert.equal(settings('sale').routing?.auctionWinner, 'score');
+    assert.equal(settings('sale+valueWinner').routing?.auctionWinner, 'value');
+  });
 });

@@ -38,4 +38,10 @@ describe('settings (vscode/settings)', () => {
     assert.equal(routing({ 'routing.checkPlan': true })?.checkPlan, true);
     assert.equal(routing({ 'routing.enabled': false }), undefined);
   });
+
+  it('sale.routing.auctionWinner reaches routing (default: the score\'s winner)', () => {
+    const routing = (over: Record<string, unknown>) => solveSettings(engineSettingsInput(readSettings((k) => over[k]).settings)).routing;
+    assert.equal(routing({})?.auctionWinner, 'score');
+    assert.equal(routing({ 'routing.auctionWinner': 'value' })?.auctionWinner, 'value');
+  });
 });

@@ -1,0 +1,62 @@
+/**
+ * The winner of a held auction by expected value (routing's `auctionWinner: 'value'`): the bidder whose best plan
+ * starts the task at the best EV(a) = V·p − c + (1 − p)·(best escalation's gain) (routeDecision.ts), with p from the
+ * repository's memory plus this auction's jury (estimatesFor). The paper's score (C − V) weighs a plan's quality
+ * against the price of its tokens, and knows nothing of what follows a failure; with escalation after it, a cheaper
+ * first attempt that often passes can be worth more than a dearer one that passes a little more often.
+ */
+import type { AuctionRecord } from '../auction/auctionRecord';
+import type { MemoryReader } from '../memory/auctionMemory';
+import type { CodingTask } from '../task';
+import type { RoutingAgent } from './agentEstimates';
+import { expectedValues } from './routeDecision';
+import { auctionJury, estimatesFor } from './routeTask';
+import type { RoutingSettings } from './routingSettings';
+
+export interface ValueWinner {
+  /** The bid to run: each agent's best-scored plan stands for it. */
+  bidIndex: number;
+  /** One line for the auction's explanation, when the pick differs from the score's winner. */
+  note?: string;
+}
+
+export function valueWinner(input: {
+  auction: Pick<AuctionRecord, 'bids' | 'routing' | 'winnerBidIndex'>;
+  memory: MemoryReader;
+  task: Pick<CodingTask, 'id' | 'title' | 'body' | 'focusFiles' | 'repo'>;
+  agents: RoutingAgent[];
+  settings: RoutingSettings;
+  escalation: boolean;
+}): ValueWinner | undefined {
+  const { auction } = input;
+  const winner = auction.winnerBidIndex;
+  if (winner === null || winner < 0) return undefined;
+  const jury = auctionJury(auction);
+  if (!jury || jury.size === 0) return undefined;
+  const price = (id: string) => input.agents.find((a) => a.id === id)?.price ?? Infinity;
+  const est = estimatesFor(input.memory, input.task, input.agents, input.settings, { jury });
+  const ev = expectedValues(est, input.settings, input.escalation, price);
+  // Each bidder's best-scored valid bid, the plan that would run for it.
+  const best = new Map<string, number>();
+  auction.bids.forEach((b, i) => {
+    if (b.error || !jury.has(b.agent)) return;
+    const cur = best.get(b.agent);
+    if (cur === undefined || b.score < auction.bids[cur].score) best.set(b.agent, i);
+  });
+  let pick: string | undefined;
+  for (const agent of best.keys()) {
+    const v = ev.get(agent);
+    if (v === undefined) continue;
+    if (pick === undefined || v > ev.get(pick)! || (v === ev.get(pick)! && price(agent) < price(pick))) pick = agent;
+  }
+  if (pick === undefined) return undefined;
+  const scoreWinner = auction.bids[winner].agent;
+  if (pick === scoreWinner) return { bidIndex: winner };
+  const e = est.find((x) => x.agent === pick)!;
+  const w = est.find((x) => x.agent === scoreWinner);
+  return {
+    bidIndex: best.get(pick)!,
+    note: `Winner by expected value: ${pick} (estimated ${(100 * e.mean).toFixed(0)}% to pass at $${e.expectedUsd.toFixed(4)}, then escalation) ` +
+      `instead of the best score's ${scoreWinner}${w ? ` (${(100 * w.mean).toFixed(0)}% at $${w.expectedUsd.toFixed(4)})` : ''}.`,
+  };
+}
