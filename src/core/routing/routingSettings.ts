@@ -109,11 +109,14 @@ export const RoutingSettingsSchema = z.strictObject({
   escalationNeighbours: z.boolean().default(true),
   /**
    * Who wins a held auction (valueWinner.ts): 'score', the paper's lowest C − V; 'value', the bidder of the best
-   * expected value by memory and this auction's jury, escalation after a failure included (routeDecision.ts). 'score'
-   * by default: measured as `sale+valueWinner`, 'value' kept pass@1 on real history for 25% fewer dollars but passed
-   * 3.3 points fewer over four default-world streams, and fewer in six of the eight worlds (docs/bench/README.md).
+   * expected value, escalation after a failure included (routeDecision.ts), memory's estimates moved by the jury's
+   * scores as far as this repository's outcomes say they predict (juryCalibration.ts). 'score' by default: measured
+   * as `sale+valueWinner`, 'value' was within noise over four default-world streams (+0.3 points, −1% dollars) and
+   * 14% cheaper on real history for one task fewer (docs/bench/README.md).
    */
   auctionWinner: z.enum(['score', 'value']).default('score'),
+  /** Scored first attempts memory needs before 'value' reads the jury (juryCalibration.ts); fewer: the score's winner. */
+  valueWinnerMinRuns: z.number().int().min(0).default(8),
 });
 export type RoutingSettings = z.infer<typeof RoutingSettingsSchema>;
 

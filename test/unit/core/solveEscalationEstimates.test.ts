@@ -3,32 +3,15 @@ import { AuctionMemory } from '../../../src/core/memory/auctionMemory';
 import { auctionSettings } from '../../../src/core/auction/auctionSettings';
 import { ChildProcessCommandRunner } from '../../../src/core/execution/childProcessRunner';
 import { InMemoryStore } from '../../../src/core/memory/jsonlMemoryStore';
-import { detectPromptKindOf } from '../../../src/core/auction/prompts';
 import { routingSettings } from '../../../src/core/routing/routingSettings';
 import { type SolveSettings, solveTask } from '../../../src/core/solve';
-import type { ChatModel, ChatRequest, ChatResult } from '../../../src/core/ports/chatModel';
-import { PLAN, batchJury, call } from '../helpers/fakeChatModel';
+import type { ChatModel } from '../../../src/core/ports/chatModel';
+import { addSolver } from '../helpers/fakeChatModel';
 import { agent as testAgent, approveAll, auctionRecord, bid, task as nodeTask } from '../helpers/builders';
 import { NODE_REPO, makeTempDir, removeDir, writeTree } from '../helpers/tempRepo';
 
-/** A model that bids and judges; in execution it fixes add() when `fixes`, else runs the tests and gives up. */
-function solver(id: string, price: number, fixes: boolean): ChatModel {
-  const agent = testAgent(id, price);
-  return {
-    agent,
-    async chat(req: ChatRequest): Promise<ChatResult> {
-      const kind = detectPromptKindOf(req.messages) ?? 'unknown';
-      const base = { toolCalls: [] as ChatResult['toolCalls'], inputTokens: 50, outputTokens: 50, usd: 1e-5, finishReason: 'stop', latencyMs: 0 };
-      if (kind === 'bid' || kind === 'refine') return { ...base, text: PLAN(id) };
-      if (kind === 'juryBatch') return { ...base, text: batchJury(req, () => 4) };
-      const turn = req.messages.filter((m) => m.role === 'assistant').length;
-      const script = fixes
-        ? [call('edit_file', { path: 'src/add.js', search: 'return a - b;', replace: 'return a + b;' }), call('run_tests', {}), call('finish', { summary: 'fixed' })]
-        : [call('run_tests', {}), call('finish', { summary: 'gave up' })];
-      return { ...base, text: '', toolCalls: [script[Math.min(turn, script.length - 1)]], finishReason: 'tool_calls' };
-    },
-  };
-}
+/** A model that bids and judges (every plan 4); in execution it fixes add() when `fixes`, else runs the tests and gives up. */
+const solver = (id: string, price: number, fixes: boolean): ChatModel => addSolver(testAgent(id, price), { fixes, scoreOf: () => 4 });
 
 describe('solveTask: the estimates escalation climbs by (issue 8)', function () {
   this.timeout(90_000);

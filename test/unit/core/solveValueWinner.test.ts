@@ -3,31 +3,16 @@ import { AuctionMemory } from '../../../src/core/memory/auctionMemory';
 import { auctionSettings } from '../../../src/core/auction/auctionSettings';
 import { ChildProcessCommandRunner } from '../../../src/core/execution/childProcessRunner';
 import { InMemoryStore } from '../../../src/core/memory/jsonlMemoryStore';
-import { detectPromptKindOf } from '../../../src/core/auction/prompts';
 import { routingSettings } from '../../../src/core/routing/routingSettings';
 import { type SolveSettings, solveTask } from '../../../src/core/solve';
 import type { SaleEvent } from '../../../src/core/events';
-import type { ChatModel, ChatRequest, ChatResult } from '../../../src/core/ports/chatModel';
-import { PLAN, batchJury, call } from '../helpers/fakeChatModel';
+import type { ChatModel } from '../../../src/core/ports/chatModel';
+import { addSolver } from '../helpers/fakeChatModel';
 import { agent as testAgent, approveAll, auctionRecord, bid, task as nodeTask } from '../helpers/builders';
 import { NODE_REPO, makeTempDir, removeDir, writeTree } from '../helpers/tempRepo';
 
 /** Bids, judges (every judge rates `dear`'s plan 5 and the others' 3) and fixes add() when executing. */
-function solver(id: string, price: number): ChatModel {
-  const agent = testAgent(id, price);
-  return {
-    agent,
-    async chat(req: ChatRequest): Promise<ChatResult> {
-      const kind = detectPromptKindOf(req.messages) ?? 'unknown';
-      const base = { toolCalls: [] as ChatResult['toolCalls'], inputTokens: 50, outputTokens: 50, usd: 1e-5, finishReason: 'stop', latencyMs: 0 };
-      if (kind === 'bid' || kind === 'refine') return { ...base, text: PLAN(id) };
-      if (kind === 'juryBatch') return { ...base, text: batchJury(req, (plan) => (plan.includes('(dear)') ? 5 : 3)) };
-      const turn = req.messages.filter((m) => m.role === 'assistant').length;
-      const script = [call('edit_file', { path: 'src/add.js', search: 'return a - b;', replace: 'return a + b;' }), call('run_tests', {}), call('finish', { summary: 'fixed' })];
-      return { ...base, text: '', toolCalls: [script[Math.min(turn, script.length - 1)]], finishReason: 'tool_calls' };
-    },
-  };
-}
+const solver = (id: string, price: number): ChatModel => addSolver(testAgent(id, price), { fixes: true, scoreOf: (tag) => (tag === 'dear' ? 5 : 3) });
 
 describe('solveTask: a held auction\'s winner by expected value (routing.auctionWinner)', function () {
   this.timeout(90_000);
@@ -39,15 +24,18 @@ describe('solveTask: a held auction\'s winner by expected value (routing.auction
   });
   afterEach(() => removeDir(root));
 
-  /** `cheap` passed four tasks much like this one, each for a tenth of what `dear` charged for its own passes elsewhere. */
+  /**
+   * `cheap` passed eight tasks much like this one with plans the jury scored 3, each for a tenth of what `dear`
+   * charged for its own passes elsewhere.
+   */
   async function seededMemory(): Promise<AuctionMemory> {
     const memory = await AuctionMemory.open(new InMemoryStore());
     const run = async (id: string, title: string, executedBy: string, usd: number) => {
       const t = nodeTask({ id, title, body: 'add(a, b) must return the sum of a and b.' });
-      const r = await memory.recordAuction(t, auctionRecord([bid(executedBy)], { taskId: id }));
+      const r = await memory.recordAuction(t, auctionRecord([bid(executedBy, { jury: [{ judge: 'cheap', score: 3 }] })], { taskId: id }));
       await memory.setOutcome(r.id, { executedBy, passed: true, turns: 4, tokens: 10_000, usd, kept: null, escalatedFrom: [] });
     };
-    for (let i = 0; i < 4; i++) await run(`n${i}`, `Fix add() case ${i}`, 'cheap', 0.001);
+    for (let i = 0; i < 8; i++) await run(`n${i}`, `Fix add() case ${i}`, 'cheap', 0.001);
     for (let i = 0; i < 2; i++) await run(`d${i}`, `Logger levels ${i}`, 'dear', 0.02);
     return memory;
   }

@@ -166,3 +166,26 @@ export function pairJury(req: ChatRequest, scoreOf: (plan: string) => number | s
   const m = /<plan id="\d+">\n([\s\S]*?)\n<\/plan>/.exec(user)!;
   return JSON.stringify({ score: scoreOf(m[1]) });
 }
+
+/** The fix of NODE_REPO's add() (helpers/tempRepo.ts) as an edit, then the tests, then finish. */
+export const FIX_ADD_STEPS: readonly ToolCall[] = [
+  call('edit_file', { path: 'src/add.js', search: 'return a - b;', replace: 'return a + b;' }),
+  call('run_tests', {}),
+  call('finish', { summary: 'fixed' }),
+];
+const GIVE_UP_STEPS: readonly ToolCall[] = [call('run_tests', {}), call('finish', { summary: 'could not fix it' })];
+
+/**
+ * A model on NODE_REPO: bids `PLAN(id)` (refined bids too), judges every plan with `scoreOf` (the plan's tag: the id
+ * of the agent that wrote it), and in execution fixes add() when `fixes`, else runs the tests and gives up.
+ */
+export function addSolver(agent: ModelAgent, o: { fixes: boolean; scoreOf: (tag: string) => number }): FakeChatModel {
+  const billed = { inputTokens: 50, outputTokens: 50 };
+  return new FakeChatModel(agent, (req, _n, kind) => {
+    if (kind === 'bid' || kind === 'refine') return { ...billed, text: PLAN(agent.id) };
+    if (kind === 'juryBatch') return { ...billed, text: batchJury(req, (plan) => o.scoreOf(/Fix it \(([^)]+)\)/.exec(plan)?.[1] ?? '')) };
+    const turn = req.messages.filter((m) => m.role === 'assistant').length;
+    const steps = o.fixes ? FIX_ADD_STEPS : GIVE_UP_STEPS;
+    return { ...billed, toolCalls: [steps[Math.min(turn, steps.length - 1)]], finishReason: 'tool_calls' };
+  });
+}

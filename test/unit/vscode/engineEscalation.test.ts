@@ -7,7 +7,7 @@ import { defaultSolveSettings } from '../../../src/cli/solveDefaults';
 import { runEngine, solveSettings } from '../../../src/vscode/engine';
 import { engineSettingsInput, readSettings } from '../../../src/vscode/settings';
 import { agent, approveAll, task } from '../helpers/builders';
-import { batchJury, call, FakeChatModel, PLAN } from '../helpers/fakeChatModel';
+import { addSolver, type FakeChatModel } from '../helpers/fakeChatModel';
 import { makeTempDir, NODE_REPO, removeDir, writeTree } from '../helpers/tempRepo';
 
 /**
@@ -16,16 +16,7 @@ import { makeTempDir, NODE_REPO, removeDir, writeTree } from '../helpers/tempRep
  */
 const JURY: Record<string, number> = { small: 2, strong: 5, 'pricey-weak': 1 };
 function model(id: string, price: number): FakeChatModel {
-  const billed = { inputTokens: 50, outputTokens: 50 };
-  return new FakeChatModel(agent(id, price), (req, _n, kind) => {
-    if (kind === 'bid') return { ...billed, text: PLAN(id) };
-    if (kind === 'juryBatch') return { ...billed, text: batchJury(req, (plan) => JURY[/Fix it \(([^)]+)\)/.exec(plan)![1]]) };
-    const turn = req.messages.filter((m) => m.role === 'assistant').length;
-    const steps = id === 'strong'
-      ? [call('edit_file', { path: 'src/add.js', search: 'return a - b;', replace: 'return a + b;' }), call('run_tests', {}), call('finish', { summary: 'fixed' })]
-      : [call('run_tests', {}), call('finish', { summary: 'could not fix it' })];
-    return { ...billed, toolCalls: [steps[Math.min(turn, steps.length - 1)]], finishReason: 'tool_calls' };
-  });
+  return addSolver(agent(id, price), { fixes: id === 'strong', scoreOf: (tag) => JURY[tag] });
 }
 
 describe('the extension escalates by capability, like the CLI (engine.solveSettings)', function () {
