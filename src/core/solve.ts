@@ -139,7 +139,18 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
         // refinement it stands closest to, the check with the jury.
         held.usage = sumPhases(held.usage, before.usage);
       }
-      return routing ? { ...held, routing: { ...routing, mode: 'auction' } } : held;
+      const record = routing ? { ...held, routing: { ...routing, mode: 'auction' as const } } : held;
+      return settings.routing && rs.auctionWinner === 'value' ? withValueWinner(record) : record;
+    };
+    /** `auctionWinner: 'value'`: the bidder of the best expected value runs (valueWinner.ts), before anyone reviews. */
+    const withValueWinner = (record: AuctionRecord): AuctionRecord => {
+      const v = valueWinner({ auction: record, memory, task, agents, settings: rs, escalation: settings.escalation.enabled });
+      if (!v?.note) return record;
+      const picked = { ...record, winner: record.bids[v.bidIndex].agent, winnerBidIndex: v.bidIndex, explanation: [...record.explanation, v.note] };
+      opts.onEvent?.({ type: 'log', level: 'info', message: v.note });
+      // The panel shows the winner that will run, not the score's.
+      opts.onEvent?.({ type: 'auction-done', record: picked });
+      return picked;
     };
     if (opts.reuseAuction) {
       const usage = { bids: emptyUsage(), jury: emptyUsage(), refinement: emptyUsage() };
@@ -176,15 +187,6 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
         }
       } else {
         auction = await holdAuction();
-      }
-      if (settings.routing && rs.auctionWinner === 'value' && auction.routing?.mode !== 'routed') {
-        const v = valueWinner({ auction, memory, task, agents, settings: rs, escalation: settings.escalation.enabled });
-        if (v?.note) {
-          auction = { ...auction, winner: auction.bids[v.bidIndex].agent, winnerBidIndex: v.bidIndex, explanation: [...auction.explanation, v.note] };
-          opts.onEvent?.({ type: 'log', level: 'info', message: v.note });
-          // The panel shows the winner that will run, not the score's.
-          opts.onEvent?.({ type: 'auction-done', record: auction });
-        }
       }
     }
   } catch (e) {

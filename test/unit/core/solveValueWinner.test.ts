@@ -6,6 +6,7 @@ import { InMemoryStore } from '../../../src/core/memory/jsonlMemoryStore';
 import { routingSettings } from '../../../src/core/routing/routingSettings';
 import { type SolveSettings, solveTask } from '../../../src/core/solve';
 import type { SaleEvent } from '../../../src/core/events';
+import type { AuctionRecord } from '../../../src/core/auction/auctionRecord';
 import type { ChatModel } from '../../../src/core/ports/chatModel';
 import { addSolver } from '../helpers/fakeChatModel';
 import { agent as testAgent, approveAll, auctionRecord, bid, task as nodeTask } from '../helpers/builders';
@@ -66,4 +67,24 @@ describe('solveTask: a held auction\'s winner by expected value (routing.auction
       await r.revert();
     });
   }
+
+  it('value: an auction held on request after routing is reviewed with the winner that will run', async () => {
+    const reviewed: AuctionRecord[] = [];
+    // Routes as soon as memory holds anything similar.
+    const routing = routingSettings({ auctionWinner: 'value', minEvidence: 0, regretPerAuction: 1e9, exploreRate: 0 });
+    const r = await solveTask({
+      task: nodeTask(), root, models, memory: await seededMemory(), settings: { ...settings('value'), routing }, runner: new ChildProcessCommandRunner(), approver: approveAll,
+      review: async (rec) => {
+        reviewed.push(rec);
+        return reviewed.length === 1 ? { action: 'auction' } : { action: 'run', bidIndex: rec.winnerBidIndex! };
+      },
+    });
+    assert.equal(reviewed[0].routing?.mode, 'routed');
+    assert.equal(reviewed[1].routing?.cause, 'forced');
+    assert.equal(reviewed[1].provisionalWinner, 'dear');
+    assert.equal(reviewed[1].winner, 'cheap', 'the review sees the value pick, not the score\'s');
+    assert.equal(r.overridden, false, 'running the reviewed winner is no override');
+    assert.equal(r.execution?.attempts[0].agent, 'cheap');
+    await r.revert();
+  });
 });
