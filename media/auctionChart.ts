@@ -33,6 +33,8 @@ export interface AuctionChart {
   labelPrefix: string;
   /** Text alternative for screen readers. */
   summary: string;
+  /** The winner is not the best score (routing's `auctionWinner: 'value'` picked it): points above its line scored better. */
+  byValue: boolean;
 }
 
 /** A figure for people: at most 3 significant digits, no trailing zeros. */
@@ -92,9 +94,11 @@ export function auctionChart(bids: Bid[], winnerIdx: number | null, size = { wid
     if (l) lines.push(l);
   }
   const win = valid.find(({ index }) => index === winnerIdx);
+  const byValue = !!win && valid.some(({ b }) => b.score < win.b.score);
   if (win) {
     const l = isoLine(win.b.score, 'iso-winner');
-    if (l) lines.push({ ...l, title: `winner's score ${roundForPeople(win.b.score)}: every point above this line would beat it` });
+    const says = byValue ? 'the points above this line scored better; it won by expected value' : 'every point above this line would beat it';
+    if (l) lines.push({ ...l, title: `winner's score ${roundForPeople(win.b.score)}: ${says}` });
   }
   // A refined bid replaced its agent's original bid.
   for (const { b } of valid) {
@@ -116,12 +120,14 @@ export function auctionChart(bids: Bid[], winnerIdx: number | null, size = { wid
   const xTicks = niceTicks(x0, x1).map((v) => ({ pos: sx(v), text: roundForPeople(v) }));
   const yTicks = niceTicks(y0, y1).map((v) => ({ pos: sy(v), text: roundForPeople(v) }));
   const summary = `Cost against value for ${valid.length} bid${valid.length === 1 ? '' : 's'}` +
-    (win ? `; ${win.b.agent} has the lowest score C − V (${roundForPeople(win.b.score)}).` : '.');
+    (!win ? '.' : byValue
+      ? `; ${win.b.agent} won by expected value with score C − V ${roundForPeople(win.b.score)}, not the lowest.`
+      : `; ${win.b.agent} has the lowest score C − V (${roundForPeople(win.b.score)}).`);
   // The winner's label is placed first, so it gets the spot beside its point.
   const order = [...points].sort((a, b) => Number(b.kind === 'winner') - Number(a.kind === 'winner'));
   const placed = placeFittedLabels(order.map((p) => ({ key: String(p.index), x: p.cx, y: p.cy, text: p.label })),
     { left: plot.left + 1, top: 0, right: size.width - 1, bottom: plot.bottom - 1 },
     points.map((p) => markerBox(p.cx, p.cy, p.kind === 'winner' ? 6.5 : 5)), plot.right - plot.left, measure);
   const labels = points.map((p) => placed.find((l) => l.key === String(p.index))!);
-  return { ...size, plot, points, lines, xTicks, yTicks, labels, labelPrefix: names.prefix, summary };
+  return { ...size, plot, points, lines, xTicks, yTicks, labels, labelPrefix: names.prefix, summary, byValue };
 }

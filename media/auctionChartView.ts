@@ -24,6 +24,7 @@ export function auctionChartFigure(bids: Bid[], winnerBidIndex: number | null, p
       svg('circle', { cx: p.cx, cy: p.cy, r: p.kind === 'winner' ? 6 : 4.5 }),
       ...placedLabel(c.labels[i]))));
   return h('figure', { class: 'chart', 'aria-label': 'Auction picture' }, pic,
-    h('figcaption', { class: 'muted small' }, 'Up and to the left is better: score C − V is lower. Dashed lines join equal scores; the solid one runs through the winner.' +
+    h('figcaption', { class: 'muted small' }, 'Up and to the left is better: score C − V is lower. Dashed lines join equal scores; the solid one runs through the winner' +
+      (c.byValue ? ', which won by expected value, not by the best score (see above).' : '.') +
       (c.labelPrefix ? ` Labels drop the shared name prefix “${c.labelPrefix}”.` : '') + ' Hover a point for its exact figures.'));
 }

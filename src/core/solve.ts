@@ -146,9 +146,11 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
     const withValueWinner = (record: AuctionRecord): AuctionRecord => {
       const v = valueWinner({ auction: record, memory, task, agents, settings: rs, escalation: settings.escalation.enabled });
       if (!v?.note) return record;
-      const picked = { ...record, winner: record.bids[v.bidIndex].agent, winnerBidIndex: v.bidIndex, explanation: [...record.explanation, v.note] };
+      // explain.ts said the score's winner "wins"; it now only has the best score.
+      const scored = record.explanation.map((l) => l.replace(/^(\S+(?: \(refined bid\))?) wins with score /, '$1 has the best score, '));
+      const picked = { ...record, winner: record.bids[v.bidIndex].agent, winnerBidIndex: v.bidIndex, explanation: [v.note, ...scored] };
       opts.onEvent?.({ type: 'log', level: 'info', message: v.note });
-      // The panel shows the winner that will run, not the score's.
+      // The panel shows the winner that will run, not the score's, and why first (its heading asks "Why … won").
       opts.onEvent?.({ type: 'auction-done', record: picked });
       return picked;
     };

@@ -80,8 +80,11 @@ export function solveSettings(input: EngineSettingsInput): SolveSettings {
     budget: input.budget,
     // The CLI's escalation (by capability, with the hand-off); the settings only switch it and bound it.
     escalation: escalationSettings(input.escalation),
-    // Off: no routing decision at all (every task gets an auction, as before issue 8).
-    ...(input.routing.enabled ? { routing: routingSettings({ ...(input.routing.checkPlan === undefined ? {} : { checkPlan: input.routing.checkPlan }), ...(input.routing.auctionWinner ? { auctionWinner: input.routing.auctionWinner } : {}) }) } : {}),
+    // Off: no routing decision at all (every task gets an auction, as before issue 8), unless a held auction's winner is
+    // to be picked by value, which reads routing's estimates: then routing is there, switched off.
+    ...(input.routing.enabled || input.routing.auctionWinner === 'value'
+      ? { routing: routingSettings({ enabled: input.routing.enabled, ...(input.routing.checkPlan === undefined ? {} : { checkPlan: input.routing.checkPlan }), ...(input.routing.auctionWinner ? { auctionWinner: input.routing.auctionWinner } : {}) }) }
+      : {}),
   };
 }
 

@@ -64,6 +64,13 @@ describe('solveTask: a held auction\'s winner by expected value (routing.auction
       const done = events.filter((e): e is Extract<SaleEvent, { type: 'auction-done' }> => e.type === 'auction-done');
       assert.equal(done.at(-1)!.record.winner, runs, 'the last auction-done event names the winner that runs');
       assert.equal(r.auction.explanation.some((l) => l.startsWith('Winner by expected value: cheap')), auctionWinner === 'value');
+      if (auctionWinner === 'value') {
+        assert.match(r.auction.explanation[0], /^Winner by expected value/, 'the reason the winner runs comes first');
+        assert.ok(r.auction.explanation.some((l) => /^dear has the best score, -?\d/.test(l)), r.auction.explanation.join('\n'));
+        assert.ok(!r.auction.explanation.some((l) => / wins with score /.test(l)), 'only the agent that runs wins');
+      } else {
+        assert.ok(r.auction.explanation.some((l) => l.startsWith('dear wins with score ')));
+      }
       await r.revert();
     });
   }

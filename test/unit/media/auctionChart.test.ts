@@ -27,6 +27,17 @@ describe('auction picture (media/auctionChart)', () => {
     }
   });
 
+  it('says when the winner is not the best score (a winner by expected value)', () => {
+    const byScore = auctionChart(bids, winner)!;
+    assert.equal(byScore.byValue, false);
+    assert.match(byScore.lines.find((l) => l.kind === 'iso-winner')!.title!, /every point above this line would beat it/);
+    const byValue = auctionChart(bids, 1)!; // mid: small's refined bid scored better
+    assert.equal(byValue.byValue, true);
+    assert.match(byValue.lines.find((l) => l.kind === 'iso-winner')!.title!, /scored better; it won by expected value/);
+    assert.match(byValue.summary, /mid won by expected value with score C − V -2\.3, not the lowest\./);
+    assert.match(byScore.summary, /small has the lowest score/);
+  });
+
   it('leaves failed bids out, links the refined bid to the one it replaced, and keeps exact figures for hover', () => {
     const c = auctionChart(bids, winner)!;
     assert.equal(c.points.length, 4);

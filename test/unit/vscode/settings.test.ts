@@ -43,5 +43,9 @@ describe('settings (vscode/settings)', () => {
     const routing = (over: Record<string, unknown>) => solveSettings(engineSettingsInput(readSettings((k) => over[k]).settings)).routing;
     assert.equal(routing({})?.auctionWinner, 'score');
     assert.equal(routing({ 'routing.auctionWinner': 'value' })?.auctionWinner, 'value');
+    // With routing off every task gets an auction, and its winner is still picked by value.
+    const off = routing({ 'routing.enabled': false, 'routing.auctionWinner': 'value' });
+    assert.equal(off?.enabled, false);
+    assert.equal(off?.auctionWinner, 'value');
   });
 });
