@@ -1,5 +1,6 @@
 import type { ChatModel } from './ports/chatModel';
 import { runAuction } from './auction/auction';
+import { bestScoreOnly } from './auction/explain';
 import type { AuctionMemory, MemoryReader } from './memory/auctionMemory';
 import { type AuctionRecord, auctionUsageTotals, emptyUsage, sumPhases } from './auction/auctionRecord';
 import type { AuctionSettings } from './auction/auctionSettings';
@@ -140,14 +141,13 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
         held.usage = sumPhases(held.usage, before.usage);
       }
       const record = routing ? { ...held, routing: { ...routing, mode: 'auction' as const } } : held;
-      return settings.routing && rs.auctionWinner === 'value' ? withValueWinner(record) : record;
+      return rs.auctionWinner === 'value' ? withValueWinner(record) : record;
     };
     /** `auctionWinner: 'value'`: the bidder of the best expected value runs (valueWinner.ts), before anyone reviews. */
     const withValueWinner = (record: AuctionRecord): AuctionRecord => {
       const v = valueWinner({ auction: record, memory, task, agents, settings: rs, escalation: settings.escalation.enabled });
       if (!v?.note) return record;
-      // explain.ts said the score's winner "wins"; it now only has the best score.
-      const scored = record.explanation.map((l) => l.replace(/^(\S+(?: \(refined bid\))?) wins with score /, '$1 has the best score, '));
+      const scored = record.winner ? bestScoreOnly(record.explanation, record.winner) : record.explanation;
       const picked = { ...record, winner: record.bids[v.bidIndex].agent, winnerBidIndex: v.bidIndex, explanation: [v.note, ...scored] };
       opts.onEvent?.({ type: 'log', level: 'info', message: v.note });
       // The panel shows the winner that will run, not the score's, and why first (its heading asks "Why … won").

@@ -54,10 +54,22 @@ export function jurorLine(weights: Weights, w: Bid, r: Bid): string | null {
   return `Jury per juror, ${w.agent} vs ${r.agent}: ${parts.join('; ')}.`;
 }
 
+/** The winner line's verb; `bestScoreOnly` rewrites it when another bidder runs (auctionWinner 'value'). */
+const WINS_WITH_SCORE = ' wins with score ';
+
+/** The explanation when another bidder runs: the score's winner (`agent`) only "has the best score". */
+export function bestScoreOnly(lines: string[], agent: string): string[] {
+  const heads = [`${agent}${WINS_WITH_SCORE}`, `${agent} (refined bid)${WINS_WITH_SCORE}`];
+  return lines.map((l) => {
+    const head = heads.find((h) => l.startsWith(h));
+    return head ? `${head.slice(0, -WINS_WITH_SCORE.length)} has the best score, ${l.slice(head.length)}` : l;
+  });
+}
+
 export function explainAuction(bids: Bid[], winner: Bid, provisional: Bid, useEntropy: boolean, weights: Weights): string[] {
   const lines: string[] = [];
   const parts = (b: Bid) => `C ${f(b.cost)}, V ${f(b.value)} = jury ${f(b.valueJury)}${useEntropy ? ` + entropy ${f(b.valueEntropy)}` : ''}`;
-  lines.push(`${winner.agent}${winner.refined ? ' (refined bid)' : ''} wins with score ${f(winner.score)} (${parts(winner)}).`);
+  lines.push(`${winner.agent}${winner.refined ? ' (refined bid)' : ''}${WINS_WITH_SCORE}${f(winner.score)} (${parts(winner)}).`);
   const others = bids.filter((b) => !b.error && b !== winner && b.agent !== winner.agent).sort((a, b) => a.score - b.score);
   const runnerUp = others[0];
   if (runnerUp) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Bid, JuryScore, Weights } from '../../../../src/core/auction/auctionRecord';
-import { explainAuction, termShares } from '../../../../src/core/auction/explain';
+import { bestScoreOnly, explainAuction, termShares } from '../../../../src/core/auction/explain';
 import { scoreBid } from '../../../../src/core/auction/scoring';
 import { bid } from '../../helpers/builders';
 
@@ -71,5 +71,20 @@ describe('explainAuction: the words name the term that decided', () => {
     const b = scored('b1', 0.2, 1000, 0.5, { a: 3, b: 2 });
     assert.match(text([a, b]), /b \? vs 2;?/);
     assert.doesNotMatch(text([a, b]), /b \? vs 2 \(/);
+  });
+});
+
+describe('bestScoreOnly: when another bidder runs, the score\'s winner only has the best score', () => {
+  it('rewrites the winner line of that agent, plain or refined, and nothing else', () => {
+    const cheap = scored('cheap', 0.1, 1000, 0.5, { a: 2 });
+    const pricey = scored('pricey', 0.3, 1000, 0.5, { a: 4 });
+    const lines = explainAuction([cheap, pricey], pricey, pricey, true, weights);
+    const out = bestScoreOnly(lines, 'pricey');
+    assert.match(lines[0], /^pricey wins with score /);
+    assert.match(out[0], /^pricey has the best score, -?\d+\.\d{3} \(C 0\.300/);
+    assert.deepEqual(out.slice(1), lines.slice(1));
+    assert.deepEqual(bestScoreOnly(lines, 'cheap'), lines, 'another agent\'s name rewrites nothing');
+    const refined = explainAuction([cheap, { ...pricey, refined: true }], { ...pricey, refined: true }, pricey, true, weights);
+    assert.match(bestScoreOnly(refined, 'pricey')[0], /^pricey \(refined bid\) has the best score, /);
   });
 });
