@@ -6,6 +6,7 @@
  */
 import type { MemoryRecord } from '../memory/memoryRecord';
 import { juryMeanOf } from './agentEstimates';
+import { fitLogistic, shiftOdds } from './logisticFit';
 
 export interface JuryCalibration {
   /** Change in log-odds of passing per point of jury score (0–5). */
@@ -32,45 +33,15 @@ export function juryObservations(records: readonly MemoryRecord[]): { score: num
   return out;
 }
 
-/** Logistic regression by Newton's method with a N(0, priorSd²) prior on intercept and slope. */
+/** The fit over memory's first attempts (logisticFit.ts). */
 export function fitJuryCalibration(records: readonly MemoryRecord[], priorSd = 1): JuryCalibration {
   const obs = juryObservations(records);
   const centre = obs.length ? obs.reduce((s, o) => s + o.score, 0) / obs.length : 2.5;
-  let a = 0;
-  let b = 0;
-  const lambda = 1 / (priorSd * priorSd);
-  for (let it = 0; it < 50; it++) {
-    // Gradient and Hessian of the negative log posterior.
-    let ga = lambda * a;
-    let gb = lambda * b;
-    let haa = lambda;
-    let hab = 0;
-    let hbb = lambda;
-    for (const o of obs) {
-      const x = o.score - centre;
-      const p = 1 / (1 + Math.exp(-(a + b * x)));
-      const r = p - (o.passed ? 1 : 0);
-      const w = p * (1 - p);
-      ga += r;
-      gb += r * x;
-      haa += w;
-      hab += w * x;
-      hbb += w * x * x;
-    }
-    const det = haa * hbb - hab * hab;
-    if (det <= 0) break;
-    const da = (hbb * ga - hab * gb) / det;
-    const db = (haa * gb - hab * ga) / det;
-    a -= da;
-    b -= db;
-    if (Math.abs(da) + Math.abs(db) < 1e-9) break;
-  }
-  return { slope: b, centre, observations: obs.length };
+  const { slope } = fitLogistic(obs.map((o) => ({ x: o.score - centre, passed: o.passed })), priorSd);
+  return { slope, centre, observations: obs.length };
 }
 
 /** An agent's pass estimate `p` for a plan its jurors scored `score`: its odds moved by the slope. */
 export function adjustForJury(p: number, score: number, cal: JuryCalibration): number {
-  const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
-  const logit = Math.log(q / (1 - q)) + cal.slope * (score - cal.centre);
-  return 1 / (1 + Math.exp(-logit));
+  return shiftOdds(p, cal.slope * (score - cal.centre));
 }
