@@ -99,7 +99,7 @@ function usageOf(s: UsageTotals): TokensUsd {
 }
 
 function attemptOf(r: ExecutionResult, refinedPlan: boolean): Attempt {
-  return { agent: r.agent, passed: r.passed, reason: r.reason, turns: r.turns, tokens: r.inputTokens + r.outputTokens, usd: r.usd, refinedPlan };
+  return { agent: r.agent, passed: r.passed, reason: r.reason, turns: r.turns, tokens: r.inputTokens + r.outputTokens, outputTokens: r.outputTokens, usd: r.usd, refinedPlan };
 }
 
 export function bidFeatures(b: Bid): BidFeatures {
@@ -199,7 +199,7 @@ export function auctionPolicySettings(state: Pick<PolicyState, 'policy' | 'budge
     }),
     budget: state.budget,
     escalation: { enabled: !paper, maxEscalations: 1, by: options.capabilityEscalation ? 'capability' : 'price', handoff: options.handoff },
-    ...(!paper ? { routing: { ...(state.routing ?? routingSettings()), enabled: options.routing, planFromMemory: options.routedPlan, checkPlan: options.planCheck, escalationPlan: options.escalationPlan, escalationNeighbours: options.escalationNeighbours, planFailures: options.failedExamples, auctionWinner: options.valueWinner ? 'value' : 'score', ...(options.sizeKernel ? { sizeWidth: state.routing?.sizeWidth || SIZE_KERNEL_WIDTH } : {}) } } : {}),
+    ...(!paper ? { routing: { ...(state.routing ?? routingSettings()), enabled: options.routing, planFromMemory: options.routedPlan, checkPlan: options.planCheck, escalationPlan: options.escalationPlan, escalationNeighbours: options.escalationNeighbours, planFailures: options.failedExamples, auctionWinner: options.valueWinner ? 'value' : 'score', escalationCalibration: options.escalationCalibration, ...(options.sizeKernel ? { sizeWidth: state.routing?.sizeWidth || SIZE_KERNEL_WIDTH } : {}) } } : {}),
   };
 }
 

@@ -54,6 +54,8 @@ export const AttemptSchema = z.object({
   reason: z.string(),
   turns: z.number(),
   tokens: z.number(),
+  /** Of `tokens`, those the agent wrote (absent in results written before it was recorded). */
+  outputTokens: z.number().optional(),
   usd: z.number(),
   /**
    * The plan executed was a refined bid (its success chance was raised by memory), so this attempt says

@@ -99,7 +99,7 @@ export async function replayOrder(data: ReplayData, order: number, settings: Rou
     let tokens = a?.tokens ?? 0;
     if (a && !a.passed) {
       const cap = escalationCapability(memory, task, data.agents, settings, { jury: auctionJury(record) });
-      const next = nextCapableAgent(cap, first, new Set([first]), models);
+      const next = nextCapableAgent(cap, { agent: first, turns: a.turns, outputTokens: a.outputTokens }, new Set([first]), models);
       const b = next.agent ? attempt(next.agent) : undefined;
       if (b) {
         executed.push(b.agent);

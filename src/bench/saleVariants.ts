@@ -5,7 +5,7 @@ import type { AuctionSettings } from '../core/auction/auctionSettings';
  * `sale` followed by `+option` (on) or `-option` (off), e.g. `sale-sharedPrefix` or `sale+cheapJury`; the rest
  * stay as in `sale`. `sale-paper` and `sale-no-memory` are policies of their own, not variants.
  */
-export const SALE_OPTIONS = ['cheapJury', 'skipUselessRefinement', 'sharedPrefix', 'routing', 'sizeKernel', 'routedPlan', 'planCheck', 'capabilityEscalation', 'handoff', 'escalationPlan', 'escalationNeighbours', 'sameRepoExamples', 'failedExamples', 'valueWinner'] as const;
+export const SALE_OPTIONS = ['cheapJury', 'skipUselessRefinement', 'sharedPrefix', 'routing', 'sizeKernel', 'routedPlan', 'planCheck', 'capabilityEscalation', 'handoff', 'escalationPlan', 'escalationNeighbours', 'sameRepoExamples', 'failedExamples', 'valueWinner', 'escalationCalibration'] as const;
 export type SaleOption = (typeof SALE_OPTIONS)[number];
 export type SaleOptions = Record<SaleOption, boolean>;
 
@@ -34,10 +34,12 @@ export const SALE_DEFAULTS: SaleOptions = {
   sameRepoExamples: true, failedExamples: true,
   // A held auction's winner by expected value (core/routing/valueWinner.ts) instead of the paper's score.
   valueWinner: false,
+  // Escalation's estimates corrected by this repository's record of escalations (core/routing/escalationCalibration.ts).
+  escalationCalibration: false,
 };
 
 /** The paper's auction: none of the options. */
-export const PAPER_OPTIONS: SaleOptions = { cheapJury: false, skipUselessRefinement: false, sharedPrefix: false, routing: false, sizeKernel: false, routedPlan: false, planCheck: false, capabilityEscalation: false, handoff: false, escalationPlan: false, escalationNeighbours: false, sameRepoExamples: false, failedExamples: false, valueWinner: false };
+export const PAPER_OPTIONS: SaleOptions = { cheapJury: false, skipUselessRefinement: false, sharedPrefix: false, routing: false, sizeKernel: false, routedPlan: false, planCheck: false, capabilityEscalation: false, handoff: false, escalationPlan: false, escalationNeighbours: false, sameRepoExamples: false, failedExamples: false, valueWinner: false, escalationCalibration: false };
 
 export type SaleVariantName = `sale${'+' | '-'}${string}`;
 

@@ -260,7 +260,10 @@ export async function solveTask(opts: SolveOptions): Promise<SolveResult> {
       kept: null,
       escalatedFrom: execution.escalatedFrom,
       overridden,
-      attempts: execution.attempts.map((a) => ({ agent: a.agent, passed: a.passed, usd: a.usd })),
+      attempts: execution.attempts.map((a, i) => ({
+        agent: a.agent, passed: a.passed, usd: a.usd, turns: a.turns, outputTokens: a.outputTokens,
+        ...(execution.estimates[i] !== undefined ? { estimate: execution.estimates[i] } : {}),
+      })),
     });
   }
   let settled = false;

@@ -81,9 +81,17 @@ export function solveSettings(input: EngineSettingsInput): SolveSettings {
     // The CLI's escalation (by capability, with the hand-off); the settings only switch it and bound it.
     escalation: escalationSettings(input.escalation),
     // Off: no routing decision at all (every task gets an auction, as before issue 8), unless a held auction's winner is
-    // to be picked by value, which reads routing's estimates: then routing is there, switched off.
-    ...(input.routing.enabled || input.routing.auctionWinner === 'value'
-      ? { routing: routingSettings({ enabled: input.routing.enabled, ...(input.routing.checkPlan === undefined ? {} : { checkPlan: input.routing.checkPlan }), ...(input.routing.auctionWinner ? { auctionWinner: input.routing.auctionWinner } : {}) }) }
+    // to be picked by value or escalation's estimates are to be calibrated, which read routing's settings: then routing
+    // is there, switched off.
+    ...(input.routing.enabled || input.routing.auctionWinner === 'value' || input.routing.escalationCalibration
+      ? {
+        routing: routingSettings({
+          enabled: input.routing.enabled,
+          ...(input.routing.checkPlan === undefined ? {} : { checkPlan: input.routing.checkPlan }),
+          ...(input.routing.auctionWinner ? { auctionWinner: input.routing.auctionWinner } : {}),
+          ...(input.routing.escalationCalibration === undefined ? {} : { escalationCalibration: input.routing.escalationCalibration }),
+        }),
+      }
       : {}),
   };
 }

@@ -41,6 +41,7 @@ export const SETTINGS_SPEC = {
   'routing.enabled': z.boolean().default(true),
   'routing.checkPlan': z.boolean().default(false),
   'routing.auctionWinner': z.enum(['score', 'value']).default('score'),
+  'routing.escalationCalibration': z.boolean().default(false),
   'routing.pinnedAgents': z.array(z.string()).default([]),
   'routing.excludedAgents': z.array(z.string()).default([]),
   'github.apiBaseUrl': z.string().default(''),
@@ -82,9 +83,10 @@ export interface EngineSettingsInput {
   /**
    * Learned routing from the repository's memory (src/core/routing); off: every task gets an auction. `checkPlan`:
    * a cheap juror checks a routed plan before it runs (core/routing/planCheck.ts). `auctionWinner`: who runs when an
-   * auction is held (core/routing/valueWinner.ts).
+   * auction is held (core/routing/valueWinner.ts). `escalationCalibration`: escalation's estimates corrected by this
+   * repository's record of escalations (core/routing/escalationCalibration.ts).
    */
-  routing: { enabled: boolean; checkPlan?: boolean; auctionWinner?: 'score' | 'value' };
+  routing: { enabled: boolean; checkPlan?: boolean; auctionWinner?: 'score' | 'value'; escalationCalibration?: boolean };
 }
 
 
@@ -106,6 +108,8 @@ export function engineSettingsInput(s: ExtensionSettings): EngineSettingsInput {
       maxUsd: budgetUsdLimit(s.budgetUsd),
     },
     escalation: { enabled: s['execution.escalation'], maxEscalations: s['execution.maxEscalations'] },
-    routing: { enabled: s['routing.enabled'], checkPlan: s['routing.checkPlan'], auctionWinner: s['routing.auctionWinner'] },
+    routing: {
+      enabled: s['routing.enabled'], checkPlan: s['routing.checkPlan'], auctionWinner: s['routing.auctionWinner'], escalationCalibration: s['routing.escalationCalibration'],
+    },
   };
 }

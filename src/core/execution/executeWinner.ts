@@ -8,6 +8,7 @@ import type { CancelSignal } from '../ports/cancel';
 import type { CommandApprover, CommandRunner } from '../ports/commandRunner';
 import { type AttemptHandoff, NO_PLAN, type RepoContext } from '../auction/prompts';
 import { placeholderBid } from '../routing/routedRecord';
+import { type EscalationCalibration, calibrateEscalation, lengthScore } from '../routing/escalationCalibration';
 import type { CodingTask } from '../task';
 
 /**
@@ -44,6 +45,8 @@ export interface CapabilityEstimates {
   value: number;
   /** A second attempt's pass estimate × this (a failure makes the task look harder for everyone). */
   discount: number;
+  /** How this repository's escalations did against their estimates (routing's `escalationCalibration`). */
+  calibration?: EscalationCalibration;
 }
 
 export interface ExecuteWithEscalationOptions {
@@ -95,6 +98,8 @@ export interface ExecuteWithEscalationResult {
   reverts: RevertReport[];
   /** Why escalation did not go further, when the final attempt failed. */
   escalationNote?: string;
+  /** Per attempt, the pass estimate escalation started it on (discounted, before calibration); none for the first. */
+  estimates: (number | undefined)[];
 }
 
 /** Reasons after which a more expensive agent may try: the task budget still has room and nobody cancelled. */
@@ -109,6 +114,7 @@ export async function executeWithEscalation(opts: ExecuteWithEscalationOptions):
   const escalatedFrom: string[] = [];
   const reverts: RevertReport[] = [];
   const tried = new Set<string>();
+  const estimates: (number | undefined)[] = [undefined];
   let bid = opts.chosen;
   let escalationNote: string | undefined;
   let handoff: AttemptHandoff | undefined;
@@ -156,12 +162,13 @@ export async function executeWithEscalation(opts: ExecuteWithEscalationOptions):
     if (opts.signal?.cancelled) break;
     let next: Bid | undefined;
     if (opts.escalation.by === 'capability') {
-      const pick = nextCapableAgent(opts.capability, bid.agent, tried, models);
+      const pick = nextCapableAgent(opts.capability, result, tried, models);
       if (!pick.agent) {
         escalationNote = pick.note;
         break;
       }
       next = bestBidOf(opts.record.bids, pick.agent) ?? placeholderBid(models.get(pick.agent)!);
+      estimates[attempt + 1] = pick.estimate;
     } else {
       next = nextEscalationBid(opts.record.bids, bid, tried, models);
       if (!next) {
@@ -202,7 +209,7 @@ export async function executeWithEscalation(opts: ExecuteWithEscalationOptions):
   // Cancelled after a plan was written for an attempt that never ran: its cost stays with the last attempt.
   attempts[attempts.length - 1] = withPlanCost(attempts[attempts.length - 1], planUsage);
   const final = attempts[attempts.length - 1];
-  return { attempts, final, escalatedFrom, journal, reverts, ...(escalationNote && !final.passed ? { escalationNote } : {}) };
+  return { attempts, final, escalatedFrom, journal, reverts, estimates: attempts.map((_, i) => estimates[i]), ...(escalationNote && !final.passed ? { escalationNote } : {}) };
 }
 
 /** An attempt with the cost of the plan written for it (escalationPlan) added; unchanged without one. */
@@ -218,20 +225,36 @@ function bestBidOf(bids: Bid[], agent: string): Bid | undefined {
 
 /**
  * Escalation by capability: among untried agents (with a model) estimated MORE capable than the one that failed,
- * the best expected gain value·discount·p − cost; none when that gain is not positive.
+ * the best expected gain value·p − cost, p the agent's estimate × discount, as this repository's escalations correct
+ * it (escalationCalibration.ts, when on); none when that gain is not positive. `estimate`: the chosen agent's p before
+ * that correction, which memory keeps so the correction can be fitted.
  */
-export function nextCapableAgent(cap: CapabilityEstimates | undefined, failed: string, tried: ReadonlySet<string>, models: ReadonlyMap<string, ChatModel>): { agent?: string; note: string } {
+export function nextCapableAgent(
+  cap: CapabilityEstimates | undefined, failed: { agent: string; turns?: number; outputTokens?: number }, tried: ReadonlySet<string>, models: ReadonlyMap<string, ChatModel>,
+): { agent?: string; note: string; estimate?: number } {
   if (!cap) return { note: 'No capability estimates: no escalation.' };
-  const floor = cap.agents.get(failed)?.mean ?? 0;
+  const floor = cap.agents.get(failed.agent)?.mean ?? 0;
   const better = [...cap.agents].filter(([a, e]) => !tried.has(a) && models.has(a) && e.mean > floor);
-  if (!better.length) return { note: `No agent is estimated more capable than ${failed} on this task (${(100 * floor).toFixed(0)}%).` };
-  const gain = ([, e]: [string, { mean: number; expectedUsd: number }]) => cap.value * cap.discount * e.mean - e.expectedUsd;
+  if (!better.length) return { note: `No agent is estimated more capable than ${failed.agent} on this task (${(100 * floor).toFixed(0)}%).` };
+  const cal = cap.calibration;
+  const p = (e: { mean: number }) => (cal ? calibrateEscalation(cap.discount * e.mean, failed, cal) : cap.discount * e.mean);
+  const gain = ([, e]: [string, { mean: number; expectedUsd: number }]) => cap.value * p(e) - e.expectedUsd;
   better.sort((x, y) => gain(y) - gain(x) || x[0].localeCompare(y[0]));
   const [agent, e] = better[0];
   if (gain(better[0]) <= 0) {
-    return { note: `Escalation not worth its cost: ${agent} (est. ${(100 * e.mean).toFixed(0)}% after a failure ×${cap.discount}) would cost $${e.expectedUsd.toFixed(4)} for an expected $${(cap.value * cap.discount * e.mean).toFixed(4)}.` };
+    return { note: `Escalation not worth its cost: ${agent} (est. ${(100 * e.mean).toFixed(0)}% after a failure ×${cap.discount}${cal ? calibrationClause(cal, failed) : ''}) would cost $${e.expectedUsd.toFixed(4)} for an expected $${(cap.value * p(e)).toFixed(4)}.` };
   }
-  return { agent, note: '' };
+  return { agent, note: '', estimate: cap.discount * e.mean };
+}
+
+/** What the calibration did to the estimate, in words, for the note of an escalation it declined. */
+function calibrationClause(cal: EscalationCalibration, failed: { agent: string; turns?: number; outputTokens?: number }): string {
+  const z = lengthScore(failed, cal);
+  const parts = [`odds ×${Math.exp(cal.shift).toFixed(2)} as ${cal.observations} escalations here did against their estimates`];
+  if (Math.abs(cal.slope * z) >= 0.05) {
+    parts.push(`×${Math.exp(cal.slope * z).toFixed(2)} for a failed attempt ${Math.abs(z).toFixed(1)} sd ${z > 0 ? 'longer' : 'shorter'} per turn than ${failed.agent}'s usual`);
+  }
+  return `, ${parts.join(', ')}`;
 }
 
 /**

@@ -30,7 +30,16 @@ export const OutcomeSchema = z.object({
    * Each attempt in order (escalations included), so each agent's runs and dollars are its own. Records written
    * before this field have none: then the escalated-from agents are known to have failed, but not what they spent.
    */
-  attempts: z.array(z.object({ agent: z.string(), passed: z.boolean(), usd: z.number() })).default([]),
+  attempts: z.array(z.object({
+    agent: z.string(),
+    passed: z.boolean(),
+    usd: z.number(),
+    /** Turns and output tokens of the attempt (escalationCalibration.ts); absent in records written before them. */
+    turns: z.number().optional(),
+    outputTokens: z.number().optional(),
+    /** An escalated attempt's pass estimate when escalation chose it (before calibration). */
+    estimate: z.number().min(0).max(1).optional(),
+  })).default([]),
 });
 export type Outcome = z.infer<typeof OutcomeSchema>;
 /** An outcome as written: fields with defaults may be left out. */

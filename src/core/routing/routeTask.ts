@@ -4,6 +4,7 @@
  */
 import type { AuctionRecord } from '../auction/auctionRecord';
 import type { CapabilityEstimates } from '../execution/executeWinner';
+import { fitEscalationCalibration } from './escalationCalibration';
 import type { AuctionMemory, MemoryReader } from '../memory/auctionMemory';
 import type { CodingTask } from '../task';
 import { taskText } from '../task';
@@ -99,5 +100,8 @@ export function escalationCapability(
   context: { jury?: ReadonlyMap<string, number>; without?: readonly string[] },
 ): CapabilityEstimates {
   const est = estimatesFor(memory, task, agents, rs, { jury: context.jury, neighbours: rs.escalationNeighbours });
-  return capabilityFor(est, rs, context.without);
+  const cap = capabilityFor(est, rs, context.without);
+  if (!rs.escalationCalibration) return cap;
+  const calibration = fitEscalationCalibration(memory.records());
+  return calibration.observations >= rs.escalationCalibrationMinRuns ? { ...cap, calibration } : cap;
 }

@@ -108,6 +108,14 @@ export const RoutingSettingsSchema = z.strictObject({
    */
   escalationNeighbours: z.boolean().default(true),
   /**
+   * Escalation's estimates corrected by this repository's record (escalationCalibration.ts): how its past escalations
+   * did against the estimates they started on, and how far the failed attempt's length (output tokens per turn against
+   * its agent's usual) predicted them. Measured as the bench row `sale+escalationCalibration` (docs/bench/README.md).
+   */
+  escalationCalibration: z.boolean().default(false),
+  /** Escalations memory needs (with the estimate they started on) before the correction applies. */
+  escalationCalibrationMinRuns: z.number().int().min(0).default(8),
+  /**
    * Who wins a held auction (valueWinner.ts): 'score', the paper's lowest C − V; 'value', the bidder of the best
    * expected value, escalation after a failure included (routeDecision.ts), memory's estimates moved by the jury's
    * scores as far as this repository's outcomes say they predict (juryCalibration.ts). 'score' by default: measured

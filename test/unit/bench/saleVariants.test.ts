@@ -52,4 +52,11 @@ describe('bench: sale variants', () => {
     assert.equal(settings('sale').routing?.auctionWinner, 'score');
     assert.equal(settings('sale+valueWinner').routing?.auctionWinner, 'value');
   });
+
+  it('sale keeps escalation\'s estimates as they are; sale+escalationCalibration corrects them by memory\'s escalations', () => {
+    const settings = (policy: 'sale' | 'sale+escalationCalibration') => auctionPolicySettings({ policy, budget: { ...BUDGET_DEFAULTS }, weights: undefined }, 1);
+    assert.equal(settings('sale').routing?.escalationCalibration, false);
+    assert.equal(settings('sale+escalationCalibration').routing?.escalationCalibration, true);
+  });
 });
+

@@ -70,4 +70,51 @@ describe('solveTask: the estimates escalation climbs by (issue 8)', function () 
       await r.revert();
     });
   }
+
+  describe('with escalationCalibration', () => {
+    const calibrated = (on: boolean): SolveSettings => ({ ...settings(true), routing: routingSettings({ enabled: false, escalationCalibration: on }) });
+    const runA = (memory: AuctionMemory, on: boolean) => solveTask({
+      task: nodeTask(), root, models, memory, settings: calibrated(on), runner: new ChildProcessCommandRunner(), approver: approveAll,
+      review: async (rec) => ({ action: 'run', bidIndex: rec.bids.findIndex((b) => b.agent === 'a' && !b.error) }),
+    });
+
+    it('memory keeps each attempt\'s turns and output tokens, and the estimate the escalated one started on', async () => {
+      const memory = await seededMemory();
+      const r = await runA(memory, false);
+      assert.deepEqual(r.execution?.escalatedFrom, ['a']);
+      const [first, second] = memory.records().find((x) => x.id === r.memoryRecordId)!.outcome!.attempts;
+      assert.equal(first.turns, r.execution!.attempts[0].turns);
+      assert.equal(first.outputTokens, r.execution!.attempts[0].outputTokens);
+      assert.ok(first.outputTokens! > 0 && first.estimate === undefined);
+      assert.equal(second.estimate, r.execution!.estimates[1]);
+      assert.ok(second.estimate! > 0 && second.estimate! < 1, `estimate ${second.estimate}`);
+      await r.revert();
+    });
+
+    it('declines the escalation that this repository\'s escalations say will fail, and says why', async () => {
+      const seeded = async () => {
+        const memory = await seededMemory();
+        // Ten escalations here from a to c on other code: each started on an estimate of 0.6, and each failed.
+        for (let i = 0; i < 10; i++) {
+          const t = nodeTask({ id: `e${i}`, title: `Parser edge case ${i}`, body: 'The parser mishandles an edge case.' });
+          const rec = await memory.recordAuction(t, auctionRecord([bid('a')], { taskId: t.id }));
+          await memory.setOutcome(rec.id, {
+            executedBy: 'c', passed: false, turns: 8, tokens: 20_000, usd: 0.004, kept: null, escalatedFrom: ['a'],
+            attempts: [{ agent: 'a', passed: false, usd: 0.001, turns: 4, outputTokens: 400 }, { agent: 'c', passed: false, usd: 0.003, turns: 4, outputTokens: 400, estimate: 0.6 }],
+          });
+        }
+        return memory;
+      };
+      const off = await runA(await seeded(), false);
+      assert.deepEqual(off.execution?.escalatedFrom, ['a'], 'uncorrected, the estimates say escalate');
+      assert.equal(off.execution?.final.agent, 'b');
+      await off.revert();
+      const on = await runA(await seeded(), true);
+      assert.deepEqual(on.execution?.escalatedFrom, []);
+      assert.equal(on.passed, false);
+      assert.match(on.execution!.escalationNote!, /not worth its cost: .* odds ×0\.\d\d as 10 escalations here did against their estimates/);
+      await on.revert();
+    });
+  });
 });
+

@@ -48,4 +48,15 @@ describe('settings (vscode/settings)', () => {
     assert.equal(off?.enabled, false);
     assert.equal(off?.auctionWinner, 'value');
   });
+
+  it('sale.routing.escalationCalibration reaches escalation\'s settings, with routing off too (default: off)', () => {
+    const routing = (over: Record<string, unknown>) => solveSettings(engineSettingsInput(readSettings((k) => over[k]).settings)).routing;
+    assert.equal(routing({})?.escalationCalibration, false);
+    assert.equal(routing({ 'routing.escalationCalibration': true })?.escalationCalibration, true);
+    const off = routing({ 'routing.enabled': false, 'routing.escalationCalibration': true });
+    assert.equal(off?.enabled, false);
+    assert.equal(off?.escalationCalibration, true);
+    assert.equal(routing({ 'routing.enabled': false }), undefined, 'with both off, no routing settings at all, as before');
+  });
 });
+

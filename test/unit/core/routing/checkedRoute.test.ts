@@ -39,8 +39,8 @@ describe('escalation after a checked route (issue 8)', () => {
     // A pass worth 20× the dearest execution: escalating to either is worth its cost.
     const rs = routingSettings({ valueMultiple: 20 });
     // mid ran and failed; memory rates small (0.8) above big (0.6), but small's plan was just turned down.
-    assert.equal(nextCapableAgent(capabilityFor(est, rs), 'mid', new Set(['mid']), models).agent, 'small');
-    assert.equal(nextCapableAgent(capabilityFor(est, rs, ['small']), 'mid', new Set(['mid']), models).agent, 'big');
-    assert.equal(nextCapableAgent(capabilityFor(est, rs, ['small', 'big']), 'mid', new Set(['mid']), models).agent, undefined);
+    assert.equal(nextCapableAgent(capabilityFor(est, rs), { agent: 'mid' }, new Set(['mid']), models).agent, 'small');
+    assert.equal(nextCapableAgent(capabilityFor(est, rs, ['small']), { agent: 'mid' }, new Set(['mid']), models).agent, 'big');
+    assert.equal(nextCapableAgent(capabilityFor(est, rs, ['small', 'big']), { agent: 'mid' }, new Set(['mid']), models).agent, undefined);
   });
 });

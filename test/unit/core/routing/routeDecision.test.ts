@@ -104,16 +104,16 @@ describe('escalation by capability (issue 8)', () => {
 
   it('never climbs onto a weaker agent because it is pricier', () => {
     const cap = est({ small: [0.4, 0.001], mid: [0.7, 0.003], large: [0.75, 0.008], 'pricey-weak': [0.35, 0.012] });
-    assert.equal(nextCapableAgent(cap, 'small', new Set(['small']), models).agent, 'mid');
+    assert.equal(nextCapableAgent(cap, { agent: 'small' }, new Set(['small']), models).agent, 'mid');
     // After the most capable one failed nobody is more capable: no escalation, however dear the others are.
-    const r = nextCapableAgent(cap, 'large', new Set(['large']), models);
+    const r = nextCapableAgent(cap, { agent: 'large' }, new Set(['large']), models);
     assert.equal(r.agent, undefined);
     assert.match(r.note, /No agent is estimated more capable/);
   });
 
   it('does not escalate when the expected gain is not worth its cost', () => {
     const cap = est({ small: [0.1, 0.001], large: [0.2, 0.02] });
-    const r = nextCapableAgent(cap, 'small', new Set(['small']), models);
+    const r = nextCapableAgent(cap, { agent: 'small' }, new Set(['small']), models);
     assert.equal(r.agent, undefined);
     assert.match(r.note, /not worth its cost/);
   });
