@@ -20,6 +20,8 @@ function execCard(s: PanelState, e: ExecView, i: number): HTMLElement {
       `Last test run: ${last.passed ? 'passed' : 'failed'} (exit ${last.exitCode ?? 'unknown'}, ${last.runner})`) : h('div', { class: 'small muted' }, 'No test run yet.'),
     last ? details(`exec-${i}-out`, 'Test output (tail)', h('pre', { class: 'output', tabindex: '0' }, last.outputTail)) : null,
     e.done ? h('div', { class: 'small muted' }, `Ended: ${e.done.reason}`) : null,
+    // Why no bigger agent tried after this failure (escalation off, at its limit, or not worth its cost).
+    e.stopNote ? h('div', { class: 'small muted stop-note', 'data-key': `exec-${i}-stop` }, e.stopNote) : null,
   );
 }
 

@@ -13,6 +13,8 @@ export type SaleEvent =
   | { type: 'exec-turn'; agent: string; turn: number; tokens: number; usd: number; tool?: string; detail?: string }
   | { type: 'exec-test'; agent: string; passed: boolean; exitCode: number | undefined; outputTail: string; runner: string }
   | { type: 'exec-done'; agent: string; passed: boolean; reason: string; turns: number; tokens: number; usd: number }
+  /** Why no further attempt follows `agent`'s failed one (escalation off, at its limit, not worth its cost, …). */
+  | { type: 'exec-stopped'; agent: string; note: string }
   /** No first token yet after a few seconds: most often a local server loading the model (cold start). */
   | { type: 'model-loading'; agent: string; waitedMs: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

@@ -26,6 +26,9 @@ export function logEvent(L: Logger, ev: SaleEvent): void {
     case 'exec-done':
       L(ev.passed ? 'info' : 'warn', `${ev.agent} ${ev.passed ? 'solved it' : 'did not solve it'}: ${ev.reason}; ${ev.turns} turns, ${ev.tokens} tokens, ${formatUsd(ev.usd)}.`);
       break;
+    case 'exec-stopped':
+      L('info', `No further attempt after ${ev.agent}: ${ev.note}`);
+      break;
     case 'log':
       L(ev.level, ev.message);
       break;

@@ -86,7 +86,7 @@ export function applyEvent(state: PanelState, ev: SaleEvent): PanelState {
       };
     }
     case 'exec-start': {
-      const view: ExecView = { agent: ev.agent, escalation: ev.escalation, turn: 0, tokens: 0, usd: 0, lastTool: null, lastDetail: null, tests: [], done: null };
+      const view: ExecView = { agent: ev.agent, escalation: ev.escalation, turn: 0, tokens: 0, usd: 0, lastTool: null, lastDetail: null, tests: [], done: null, stopNote: null };
       return { ...state, phase: 'executing', exec: [...state.exec, view] };
     }
     case 'exec-turn': {
@@ -113,6 +113,8 @@ export function applyEvent(state: PanelState, ev: SaleEvent): PanelState {
         totalUsd: state.totalUsd + Math.max(0, ev.usd - prevUsd),
       };
     }
+    case 'exec-stopped':
+      return { ...state, exec: updateExec(state.exec, ev.agent, (e) => ({ ...e, stopNote: ev.note })) };
     case 'model-loading':
       return { ...state, notices: pushNotice(state.notices, { level: 'info', message: `${ev.agent}: loading model… (no first token after ${Math.round(ev.waitedMs / 1000)} s)` }) };
     case 'log':

@@ -37,6 +37,8 @@ export const ExecViewSchema = z.strictObject({
   lastDetail: z.string().nullable(),
   tests: z.array(ExecTestSchema),
   done: z.strictObject({ passed: z.boolean(), reason: z.string(), turns: z.number(), tokens: z.number(), usd: z.number() }).nullable(),
+  /** After a failed attempt: why no further attempt followed it (core's `exec-stopped`). */
+  stopNote: z.string().nullable(),
 });
 export type ExecView = z.infer<typeof ExecViewSchema>;
 

@@ -209,6 +209,7 @@ export async function executeWithEscalation(opts: ExecuteWithEscalationOptions):
   // Cancelled after a plan was written for an attempt that never ran: its cost stays with the last attempt.
   attempts[attempts.length - 1] = withPlanCost(attempts[attempts.length - 1], planUsage);
   const final = attempts[attempts.length - 1];
+  if (escalationNote && !final.passed) opts.onEvent?.({ type: 'exec-stopped', agent: final.agent, note: escalationNote });
   return { attempts, final, escalatedFrom, journal, reverts, estimates: attempts.map((_, i) => estimates[i]), ...(escalationNote && !final.passed ? { escalationNote } : {}) };
 }
 

@@ -96,6 +96,16 @@ describe('panel state from engine events (vscode/panelModel)', () => {
     assert.ok(parseHostMessage({ type: 'state', state: s }).ok);
   });
 
+  it('why no further attempt followed a failed one stays on that attempt\'s card', () => {
+    let s = initialPanelState();
+    s = applyEvent(s, { type: 'exec-start', agent: 'a', escalation: 0 });
+    s = applyEvent(s, { type: 'exec-done', agent: 'a', passed: false, reason: 'tests-failed', turns: 3, tokens: 300, usd: 0.015 });
+    assert.equal(s.exec[0].stopNote, null);
+    s = applyEvent(s, { type: 'exec-stopped', agent: 'a', note: 'Escalation not worth its cost: b (est. 20% after a failure ×0.6) would cost $0.0100 for an expected $0.0060.' });
+    assert.match(s.exec[0].stopNote ?? '', /^Escalation not worth its cost: b/);
+    assert.ok(parseHostMessage({ type: 'state', state: s }).ok);
+  });
+
   it('warnings and errors from the engine become notices; info logs do not', () => {
     let s = initialPanelState();
     s = applyEvent(s, { type: 'log', level: 'info', message: 'chatter' });

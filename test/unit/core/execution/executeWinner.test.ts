@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { AuctionRecord, Bid } from '../../../../src/core/auction/auctionRecord';
+import type { SaleEvent } from '../../../../src/core/events';
 import { ChildProcessCommandRunner } from '../../../../src/core/execution/childProcessRunner';
 import { executeWithEscalation, nextEscalationBid } from '../../../../src/core/execution/executeWinner';
 import { CancelSource } from '../../../../src/core/ports/cancel';
@@ -133,9 +134,11 @@ describe('executeWithEscalation', () => {
   it('does not escalate when off, or when no strictly more expensive bid exists', async () => {
     const models = { a: failing('a', 1), b: failing('b', 1) };
     const bids = [bid('a', { pricePerMTok: 1, score: 0 }), bid('b', { pricePerMTok: 1, score: -1 })];
-    const off = await executeWithEscalation({ ...common, record: recordOf(bids), chosen: bids[0], models, root, escalation: { enabled: false } });
+    const events: SaleEvent[] = [];
+    const off = await executeWithEscalation({ ...common, record: recordOf(bids), chosen: bids[0], models, root, escalation: { enabled: false }, onEvent: (e) => events.push(e) });
     assert.equal(off.attempts.length, 1);
     assert.match(off.escalationNote ?? '', /off/);
+    assert.deepEqual(events.filter((e) => e.type === 'exec-stopped'), [{ type: 'exec-stopped', agent: 'a', note: off.escalationNote }], 'the panel is told why nobody else tried');
     await off.journal.revert();
     const none = await executeWithEscalation({ ...common, record: recordOf(bids), chosen: bids[0], models, root, escalation: { enabled: true, maxEscalations: 3 } });
     assert.equal(none.attempts.length, 1);
