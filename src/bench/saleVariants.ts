@@ -34,7 +34,8 @@ export const SALE_DEFAULTS: SaleOptions = {
   sameRepoExamples: true, failedExamples: true,
   // A held auction's winner by expected value (core/routing/valueWinner.ts) instead of the paper's score.
   valueWinner: false,
-  // Escalation's estimates corrected by this repository's record of escalations (core/routing/escalationCalibration.ts).
+  // Escalation's estimates corrected by this repository's record of escalations (core/routing/escalationCalibration.ts):
+  // off, measured as `sale+escalationCalibration` (−5.4% dollars for −0.3 points; docs/bench/README.md).
   escalationCalibration: false,
 };
 

@@ -110,7 +110,9 @@ export const RoutingSettingsSchema = z.strictObject({
   /**
    * Escalation's estimates corrected by this repository's record (escalationCalibration.ts): how its past escalations
    * did against the estimates they started on, and how far the failed attempt's length (output tokens per turn against
-   * its agent's usual) predicted them. Measured as the bench row `sale+escalationCalibration` (docs/bench/README.md).
+   * its agent's usual) predicted them. Off by default: measured as `sale+escalationCalibration`, on four default-world
+   * streams it cost 5.4% less for 0.3 points of pass@1, and across the eight worlds it lost 0.5 points, a task in three
+   * of them; a 35-task stream holds too few escalations for the fit to start early (docs/bench/README.md).
    */
   escalationCalibration: z.boolean().default(false),
   /** Escalations memory needs (with the estimate they started on) before the correction applies. */
