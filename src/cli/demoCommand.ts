@@ -8,7 +8,7 @@ import { allowListApprover, ChildProcessCommandRunner } from '../core/execution/
 import { SaleError } from '../core/errors';
 import { formatUsd } from '../core/formatUsd';
 import { JsonlMemoryStore } from '../core/memory/jsonlMemoryStore';
-import { describeAgentStats, routingStats } from '../core/memory/routingStats';
+import { describeAgentStats, describeEscalations, routingStats } from '../core/memory/routingStats';
 import { solveTask } from '../core/solve';
 import { type SuiteEntry, copyDir, loadSuite, suiteRepoName } from '../core/suite';
 import { type CodingTask, complexityBin } from '../core/task';
@@ -98,6 +98,7 @@ export async function runDemo(args: string[]): Promise<number> {
     out(bold('  Routing learned for this repository:'));
     const routing = routingStats(memory.records());
     for (const s of routing.agents) out(`    ${s.agent.padEnd(16)} ${describeAgentStats(s)}`);
+    out(`    ${describeEscalations(routing.escalations)}`);
     if (routing.usdPerSolved !== null) out(`    dollars per solved task: ${formatUsd(routing.usdPerSolved, 'micro')} (auction included)`);
     out(lastPassed ? green('  The last task\'s tests pass in its repository copy (a real test run).') : red('  The last task\'s tests did not pass.'));
     // The demo's job is to show the whole flow; an agent failing its tests is an outcome it reports, not a failure of

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { MemoryRecord } from '../core/memory/memoryRecord';
-import { type AgentRoutingStats, type RoutingSummary, describeAgentStats, routingStats } from '../core/memory/routingStats';
+import { type AgentRoutingStats, type RoutingSummary, describeAgentStats, describeEscalations, routingStats } from '../core/memory/routingStats';
 import { formatUsd } from '../core/formatUsd';
 
 export interface RoutingSource {
@@ -75,7 +75,7 @@ export class RoutingViewProvider implements vscode.TreeDataProvider<Node>, vscod
     const head: Node = {
       kind: 'summary',
       text: s.tasks ? `${s.tasks} tasks · ${s.passed}/${s.executed} passed · ${s.usdPerSolved === null ? 'no task solved yet' : `${formatUsd(s.usdPerSolved)} per solved task`}` : 'No tasks in this repository yet',
-      tooltip: `Repository: ${d.repo}\nTotal spent: ${formatUsd(s.usd)}`,
+      tooltip: `Repository: ${d.repo}\nTotal spent: ${formatUsd(s.usd)}\n${describeEscalations(s.escalations)}`,
     };
     return [head, ...s.agents.map((a) => ({ kind: 'agent' as const, stats: a, pinned: d.pinned.includes(a.agent), excluded: d.excluded.includes(a.agent) }))];
   }

@@ -36,6 +36,11 @@ export interface RoutingSummary {
   usd: number;
   /** Dollars per solved task: the headline figure. Null when none passed. */
   usdPerSolved: number | null;
+  /**
+   * Attempts after a failed one: how many, how many passed, and, over those that recorded the pass estimate
+   * escalation started them on, how many it expected to pass (its record for escalationCalibration.ts).
+   */
+  escalations: { attempts: number; passed: number; estimated: number; expected: number };
   agents: AgentRoutingStats[];
 }
 
@@ -53,6 +58,7 @@ export function routingStats(records: MemoryRecord[], knownAgents: string[] = []
   let executed = 0;
   let passed = 0;
   let usd = 0;
+  const escalations = { attempts: 0, passed: 0, estimated: 0, expected: 0 };
   for (const r of records) {
     const bidders = new Set(r.bids.filter((b) => !b.refined).map((b) => b.agent));
     for (const a of bidders) get(a).bids++;
@@ -72,6 +78,17 @@ export function routingStats(records: MemoryRecord[], knownAgents: string[] = []
         }
         if (a.passed) s.passes++;
       }
+      const runs = attemptsOf(o);
+      for (let i = 1; i < runs.length; i++) {
+        escalations.attempts++;
+        if (runs[i].passed) escalations.passed++;
+        // Only records that keep their attempts keep the estimate each escalation started on.
+        const estimate = o.attempts[i]?.estimate;
+        if (estimate !== undefined) {
+          escalations.estimated++;
+          escalations.expected += estimate;
+        }
+      }
       // Kept / reverted is about the change left in the tree: the last attempt's.
       const last = get(o.executedBy);
       if (o.kept === true) last.kept++;
@@ -85,7 +102,7 @@ export function routingStats(records: MemoryRecord[], knownAgents: string[] = []
     winRate: s.bids ? s.wins / s.bids : null,
   }));
   agents.sort((a, b) => b.wins - a.wins || b.bids - a.bids || a.agent.localeCompare(b.agent));
-  return { tasks: records.length, executed, passed, usd, usdPerSolved: passed ? usd / passed : null, agents };
+  return { tasks: records.length, executed, passed, usd, usdPerSolved: passed ? usd / passed : null, escalations, agents };
 }
 
 /**
@@ -127,4 +144,13 @@ export function selectAgents(all: string[], pinned: string[], excluded: string[]
   }
   if (!agents.length) throw new SaleError('Every agent of the pool is excluded for this repository. Change sale.routing.excludedAgents / sale.routing.pinnedAgents.', 'no-agents');
   return { agents, notes };
+}
+
+/** One line on escalations for the Routing Preferences view: how they did, and against what their estimates said. */
+export function describeEscalations(e: RoutingSummary['escalations']): string {
+  if (!e.attempts) return 'Escalations: none yet';
+  const line = `Escalations: ${e.passed} of ${e.attempts} passed`;
+  if (!e.estimated) return line;
+  const expected = e.expected.toFixed(1);
+  return e.estimated === e.attempts ? `${line}, against ${expected} expected by their estimates` : `${line}; ${expected} expected by the estimates of the ${e.estimated} that recorded one`;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { MemoryRecord } from '../../../../src/core/memory/memoryRecord';
-import { describeAgentStats, routingStats, selectAgents } from '../../../../src/core/memory/routingStats';
+import { describeAgentStats, describeEscalations, routingStats, selectAgents } from '../../../../src/core/memory/routingStats';
 import { memoryBid, memoryRecord } from '../../helpers/builders';
 
 function rec(i: number, over: Partial<MemoryRecord> = {}, planChars = 200): MemoryRecord {
@@ -62,6 +62,22 @@ describe('routing preferences (core/routingStats)', () => {
     const a32 = s.agents.find((a) => a.agent === '32b')!;
     assert.deepEqual([a14.executions, a14.passes, a14.avgExecUsd], [1, 0, null]);
     assert.deepEqual([a32.executions, a32.passes, a32.avgExecUsd], [1, 1, null]);
+  });
+
+  it('counts escalations, older records too, and what the estimates they started on expected', () => {
+    const base = { turns: 2, tokens: 10, kept: null, overridden: false };
+    const s = routingStats([
+      rec(1, { outcome: { ...base, executedBy: '32b', passed: true, usd: 0.05, escalatedFrom: ['14b'],
+        attempts: [{ agent: '14b', passed: false, usd: 0.01 }, { agent: '32b', passed: true, usd: 0.04, estimate: 0.4 }] } }),
+      rec(2, { outcome: { ...base, executedBy: '32b', passed: false, usd: 0.05, escalatedFrom: ['8b'],
+        attempts: [{ agent: '8b', passed: false, usd: 0.01 }, { agent: '32b', passed: false, usd: 0.04, estimate: 0.3 }] } }),
+      rec(3, { outcome: { ...base, executedBy: '32b', passed: false, usd: 0.05, escalatedFrom: ['14b'], attempts: [] } }),
+      rec(4, { outcome: { ...base, executedBy: '32b', passed: true, usd: 0.02, escalatedFrom: [], attempts: [{ agent: '32b', passed: true, usd: 0.02 }] } }),
+    ], ['14b', '32b']);
+    assert.deepEqual({ ...s.escalations, expected: Math.round(s.escalations.expected * 10) / 10 }, { attempts: 3, passed: 1, estimated: 2, expected: 0.7 });
+    assert.equal(describeEscalations(s.escalations), 'Escalations: 1 of 3 passed; 0.7 expected by the estimates of the 2 that recorded one');
+    assert.equal(describeEscalations({ attempts: 2, passed: 0, estimated: 2, expected: 0.75 }), 'Escalations: 0 of 2 passed, against 0.8 expected by their estimates');
+    assert.equal(describeEscalations(routingStats([rec(5, { outcome: null })]).escalations), 'Escalations: none yet');
   });
 
   it('pin and exclude select the agents of an auction, and say so', () => {
