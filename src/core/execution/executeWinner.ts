@@ -8,7 +8,7 @@ import type { CancelSignal } from '../ports/cancel';
 import type { CommandApprover, CommandRunner } from '../ports/commandRunner';
 import { type AttemptHandoff, NO_PLAN, type RepoContext } from '../auction/prompts';
 import { placeholderBid } from '../routing/routedRecord';
-import { type EscalationCalibration, calibrateEscalation, lengthScore } from '../routing/escalationCalibration';
+import { type EscalationCalibration, type FailedAttempt, calibrateEscalation, lengthScore } from '../routing/escalationCalibration';
 import type { CodingTask } from '../task';
 
 /**
@@ -231,7 +231,7 @@ function bestBidOf(bids: Bid[], agent: string): Bid | undefined {
  * that correction, which memory keeps so the correction can be fitted.
  */
 export function nextCapableAgent(
-  cap: CapabilityEstimates | undefined, failed: { agent: string; turns?: number; outputTokens?: number }, tried: ReadonlySet<string>, models: ReadonlyMap<string, ChatModel>,
+  cap: CapabilityEstimates | undefined, failed: FailedAttempt, tried: ReadonlySet<string>, models: ReadonlyMap<string, ChatModel>,
 ): { agent?: string; note: string; estimate?: number } {
   if (!cap) return { note: 'No capability estimates: no escalation.' };
   const floor = cap.agents.get(failed.agent)?.mean ?? 0;
@@ -249,7 +249,7 @@ export function nextCapableAgent(
 }
 
 /** What the calibration did to the estimate, in words, for the note of an escalation it declined. */
-function calibrationClause(cal: EscalationCalibration, failed: { agent: string; turns?: number; outputTokens?: number }): string {
+function calibrationClause(cal: EscalationCalibration, failed: FailedAttempt): string {
   const z = lengthScore(failed, cal);
   const parts = [`odds ×${Math.exp(cal.shift).toFixed(2)} as ${cal.observations} escalations here did against their estimates`];
   if (Math.abs(cal.slope * z) >= 0.05) {

@@ -12,7 +12,7 @@
  * N(0, 1) prior on both (logisticFit.ts), a thin memory, or lengths that say nothing, leave the estimate where it was.
  * Usage numbers come from model servers: only finite, positive ones count.
  */
-import type { MemoryRecord } from '../memory/memoryRecord';
+import type { MemoryRecord, Outcome } from '../memory/memoryRecord';
 import { fitLogistic, logit, shiftOdds } from './logisticFit';
 
 export interface EscalationCalibration {
@@ -35,10 +35,11 @@ const USUAL_MIN = 3;
 /** Below this spread the lengths cannot tell tasks apart (and the scale would blow up). */
 const MIN_SD = 0.02;
 
-interface Attempt { agent: string; passed: boolean; turns?: number; outputTokens?: number; estimate?: number }
+/** What escalation knows of the attempt that failed: its agent and, when the server reported them, its size. */
+export type FailedAttempt = Pick<Outcome['attempts'][number], 'agent' | 'turns' | 'outputTokens'>;
 
 /** ln(output tokens per turn), or null when the numbers are missing or not usable. */
-export function attemptLength(a: { turns?: number; outputTokens?: number }): number | null {
+export function attemptLength(a: Omit<FailedAttempt, 'agent'>): number | null {
   const { turns, outputTokens } = a;
   if (turns === undefined || outputTokens === undefined) return null;
   if (!Number.isFinite(turns) || !Number.isFinite(outputTokens) || turns < 1 || outputTokens <= 0) return null;
@@ -49,7 +50,7 @@ const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const usable = (p: number | undefined): p is number => p !== undefined && Number.isFinite(p) && p > 0 && p < 1;
 
 export function fitEscalationCalibration(records: readonly MemoryRecord[], priorSd = 1): EscalationCalibration {
-  const runs: Attempt[][] = records.flatMap((r) => (r.outcome && r.outcome.attempts.length > 1 ? [r.outcome.attempts] : []));
+  const runs: Outcome['attempts'][] = records.flatMap((r) => (r.outcome && r.outcome.attempts.length > 1 ? [r.outcome.attempts] : []));
   const byAgent = new Map<string, number[]>();
   for (const r of records) {
     for (const a of r.outcome?.attempts ?? []) {
@@ -77,13 +78,13 @@ export function fitEscalationCalibration(records: readonly MemoryRecord[], prior
 }
 
 /** How many standard deviations longer per turn than its agent's usual a failed attempt ran; 0 when it cannot be told. */
-export function lengthScore(failed: { agent: string; turns?: number; outputTokens?: number }, cal: EscalationCalibration): number {
+export function lengthScore(failed: FailedAttempt, cal: EscalationCalibration): number {
   const len = attemptLength(failed);
   if (len === null || cal.sd < MIN_SD) return 0;
   return (len - (cal.usual.get(failed.agent) ?? cal.pooled)) / cal.sd;
 }
 
 /** Escalation's estimate `p` of the next agent after `failed`, as this repository's record of escalations corrects it. */
-export function calibrateEscalation(p: number, failed: { agent: string; turns?: number; outputTokens?: number }, cal: EscalationCalibration): number {
+export function calibrateEscalation(p: number, failed: FailedAttempt, cal: EscalationCalibration): number {
   return shiftOdds(p, cal.shift + cal.slope * lengthScore(failed, cal));
 }
