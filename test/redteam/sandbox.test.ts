@@ -75,7 +75,8 @@ describe('red team: the sandbox walls and the scrubbed environment (item 1)', fu
   for (const sandbox of [bwrap, { kind: 'none', reason: 'forced' } as const]) {
     it(`${sandbox.kind === 'none' ? 'no sandbox' : 'bubblewrap'}: the child environment holds no secret`, async function () {
       if (sandbox.kind === 'none' && bwrap.kind === 'none' && sandbox !== bwrap) this.skip();
-      const secrets = { OPENAI_API_KEY: 'sk-1', GITHUB_TOKEN: 'gh-2', DB_PASSWORD: 'pw-3', MY_CREDENTIALS: 'c-4', AWS_SECRET_ACCESS_KEY: 's-5' };
+      // Values no other line of `env` can hold by chance ('s-5' was in PWD whenever mkdtemp's 'walls-' suffix began with 5).
+      const secrets = { OPENAI_API_KEY: 'sk-secret-value-1', GITHUB_TOKEN: 'gh-secret-value-2', DB_PASSWORD: 'pw-secret-value-3', MY_CREDENTIALS: 'c-secret-value-4', AWS_SECRET_ACCESS_KEY: 's-secret-value-5' };
       const saved = { ...process.env };
       Object.assign(process.env, secrets, { HARMLESS_VAR: 'visible' });
       try {
