@@ -8,6 +8,7 @@ import { ABLATIONS, type BenchResults, type PolicyName, type TaskRun } from './r
 import { type Spread, auctionDiagnostics, curveWindow, spread, summarisePolicy, usdPerSolved } from './stats';
 import { routingSettings } from '../core/routing/routingSettings';
 import { binBound } from './binBound';
+import { type OutcomeClass, spendByOutcome } from './spendByOutcome';
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const pct = (v: number, d = 0) => (Number.isFinite(v) ? `${(100 * v).toFixed(d)}%` : '—');
@@ -154,6 +155,7 @@ export function economySections(results: BenchResults): string[] {
   for (const t of targetChecks(results)) L.push(`- ${t.met ? '**met**' : '**not met**'} — ${t.text}`);
   L.push('');
   L.push(...boundSection(results));
+  L.push(...spendSection(results));
   L.push('### Learning curve of the auction');
   L.push('');
   L.push('Share of tasks on which `sale` held an auction (the rest were routed from memory), and the auction\'s share of `sale`\'s dollars, in windows along each stream.');
@@ -223,6 +225,33 @@ function boundSection(results: BenchResults): string[] {
       `At the reference's pass@1 (${pct(b.referencePass, 1)}) it pays **${ratio(row.usdPerSolved / b.oracleUsdPerSolved)}** the oracle's dollars per solved task (pooled over orders; \`sale\` ${ratio(saleRatio)} on the same footing), with ${seqs}. ` +
       'The oracle pays only for the cheapest passing run; a policy that does not know the outcome also pays for the runs that fail. (The bound can still fall below 1× where the floor lets it leave unsolved the tasks that only a dear agent solves, which the oracle pays for.) ' +
       'Memory\'s in-context boost is not in this bound: `npx tsx bench/binBound.bench.ts <results.json>` adds the world\'s largest boost to every attempt, a generous allowance.',
+    '',
+  ];
+}
+
+const OUTCOME_LABEL: Record<OutcomeClass, string> = {
+  solved: 'solved by `sale`',
+  missed: 'another agent passed it, `sale` did not',
+  unsolved: 'no agent passed it',
+};
+
+/** Where `sale`'s dollars went, by what hindsight knows of each task (spendByOutcome.ts). */
+function spendSection(results: BenchResults): string[] {
+  const s = spendByOutcome(results, 'sale');
+  if (!s || !s.solved || !Number.isFinite(s.oracleUsdPerSolved)) return [];
+  const unsolved = s.classes.find((c) => c.outcome === 'unsolved')!;
+  const x = (usd: number) => ratio(usd / s.solved / s.oracleUsdPerSolved);
+  return [
+    '### Where `sale`\'s dollars go',
+    '',
+    'Each task by what hindsight knows of it: the oracle ran every agent on it with the draws `sale` saw. Pooled over orders.',
+    '',
+    table(['tasks', 'count', 'share of `sale`\'s $', 'bidding and plans', 'first attempts', 'escalations (passed)', 'on escalations', 'the oracle\'s $ on them'], s.classes.map((c) => [
+      OUTCOME_LABEL[c.outcome], String(c.tasks), pct(s.usd ? c.usd / s.usd : NaN, 1), usd(c.overheadUsd), usd(c.firstAttemptUsd), `${c.escalations} (${c.escalationsPassed})`, usd(c.escalationUsd), usd(c.oracleUsd),
+    ])),
+    '',
+    `On tasks no agent passed, \`sale\` spent ${pct(s.usd ? unsolved.usd / s.usd : NaN, 1)} of its dollars, ${usd(unsolved.escalationUsd)} of it on ${unsolved.escalations} escalations; the oracle paid ${usd(unsolved.oracleUsd)} there (the cheapest agent's run). ` +
+      `\`sale\`'s $/solved is ${x(s.usd)} the oracle's; without those escalations (a stop rule only hindsight has) it would be ${x(s.usd - unsolved.escalationUsd)}, and paying there only what the oracle paid, ${x(s.usd - unsolved.usd + unsolved.oracleUsd)}.`,
     '',
   ];
 }

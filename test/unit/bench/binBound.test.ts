@@ -1,42 +1,20 @@
 import * as assert from 'node:assert/strict';
 import { binBound } from '../../../src/bench/binBound';
-import type { BenchResults, TaskRun } from '../../../src/bench/results';
 import { buildReport } from '../../../src/bench/report';
-
-const att = (agent: string, passed: boolean, usd: number) => ({ agent, passed, reason: passed ? 'passed' : 'tests-failed', turns: 1, tokens: 1, usd, refinedPlan: false });
-const usage = (usd: number) => ({ inputTokens: 1, outputTokens: 0, tokens: 1, usd, calls: 1 });
-
-function run(policy: TaskRun['policy'], position: number, bin: number, attempts: ReturnType<typeof att>[], totalUsd: number, passed: boolean): TaskRun {
-  return {
-    order: 0, position, taskId: `t${position}`, family: 'f', bin, policy, chosen: 'small', executed: attempts.map((a) => a.agent), passed, refined: false, refinedWon: false,
-    escalations: 0, largestExecuted: false, memoryBefore: 0, attempts, wallMs: 1, auction: usage(0), execution: usage(totalUsd), totalUsd, totalTokens: 1,
-  };
-}
+import { benchAttempt, benchResults, taskRun } from '../helpers/builders';
 
 // Bin 1: both agents pass both tasks (small $1, big $4). Bin 2: small fails both ($2 each); big passes one ($5) and
 // fails the other ($6). The oracle pays $1 + $1 + $5 (cheapest passing) + $2 (none passed: the cheapest agent's run).
 const oracleRuns = [
-  run('oracle', 0, 1, [att('small', true, 1), att('big', true, 4)], 1, true),
-  run('oracle', 1, 1, [att('small', true, 1), att('big', true, 4)], 1, true),
-  run('oracle', 2, 2, [att('small', false, 2), att('big', true, 5)], 5, true),
-  run('oracle', 3, 2, [att('small', false, 2), att('big', false, 6)], 2, false),
+  taskRun('oracle', 0, 1, [benchAttempt('small', true, 1), benchAttempt('big', true, 4)], 1, true),
+  taskRun('oracle', 1, 1, [benchAttempt('small', true, 1), benchAttempt('big', true, 4)], 1, true),
+  taskRun('oracle', 2, 2, [benchAttempt('small', false, 2), benchAttempt('big', true, 5)], 5, true),
+  taskRun('oracle', 3, 2, [benchAttempt('small', false, 2), benchAttempt('big', false, 6)], 2, false),
 ];
-
-function results(runs: TaskRun[]): BenchResults {
-  return {
-    schema: 1, tool: 'sale bench', createdAt: '', simulated: true,
-    pool: { path: '/p', agents: [{ id: 'small', model: 's', price: 1, inputPerMTok: 1, outputPerMTok: 1 }, { id: 'big', model: 'b', price: 4, inputPerMTok: 4, outputPerMTok: 4 }], largest: 'big', smallest: 'small', small: ['small'] },
-    suite: { path: '/s', tasks: 4, used: 4 },
-    options: { policies: [...new Set(runs.map((r) => r.policy))], orders: 1, seed: 1, quick: false, testCache: true, concurrency: 1, budget: { maxTurns: 1, maxTokens: 1, maxUsd: 1 } },
-    orders: [{ order: 0, requestSeed: 0, tasks: [] }],
-    runs,
-    timing: { wallMs: 1, realTestRuns: 0, cachedTestRuns: 0 },
-  };
-}
 
 describe('bench: the bin-told bound on $/solved (bench/binBound)', () => {
   it('finds the cheapest per-bin sequences per solved task at each pass@1 floor', () => {
-    const b = binBound(results(oracleRuns))!;
+    const b = binBound(benchResults(oracleRuns))!;
     assert.equal(b.oracleUsdPerSolved, 3);
     assert.equal(b.referencePass, 0.75);
     const [free, atReference] = b.rows;
@@ -50,7 +28,7 @@ describe('bench: the bin-told bound on $/solved (bench/binBound)', () => {
   });
 
   it('with a boost, a failed run passes with that chance at the mean passing cost, never for an agent that never passed in the bin', () => {
-    const b = binBound(results(oracleRuns), { boost: () => 0.5 })!;
+    const b = binBound(benchResults(oracleRuns), { boost: () => 0.5 })!;
     const atReference = b.rows[1];
     // Bin 2, big: the failed task becomes half a pass at $5 and half a failure at $6: $10.5 for 1.5 solved. The small
     // agent never passed in bin 2, so it gets no boost there. With bin 1's small: $12.5 for 3.5 solved.
@@ -60,14 +38,14 @@ describe('bench: the bin-told bound on $/solved (bench/binBound)', () => {
   });
 
   it('gives no bound without oracle runs that tried every agent', () => {
-    assert.equal(binBound(results(oracleRuns.map((r) => ({ ...r, policy: 'largest' as const })))), undefined);
-    assert.equal(binBound(results([run('oracle', 0, 1, [att('small', true, 1)], 1, true)])), undefined);
+    assert.equal(binBound(benchResults(oracleRuns.map((r) => ({ ...r, policy: 'largest' as const })))), undefined);
+    assert.equal(binBound(benchResults([taskRun('oracle', 0, 1, [benchAttempt('small', true, 1)], 1, true)])), undefined);
   });
 
   it('puts the bound in the report next to sale\'s figure on the same runs', () => {
-    const sale = oracleRuns.map((r, i) => run('sale', i, r.bin, [att('small', i < 2, 2)], 2, i < 2));
-    const largest = oracleRuns.map((r, i) => run('largest', i, r.bin, [r.attempts[1]], r.attempts[1].usd, r.attempts[1].passed));
-    const md = buildReport(results([...oracleRuns, ...sale, ...largest]), { command: 'sale bench --test' }).markdown;
+    const sale = oracleRuns.map((r, i) => taskRun('sale', i, r.bin, [benchAttempt('small', i < 2, 2)], 2, i < 2));
+    const largest = oracleRuns.map((r, i) => taskRun('largest', i, r.bin, [r.attempts[1]], r.attempts[1].usd, r.attempts[1].passed));
+    const md = buildReport(benchResults([...oracleRuns, ...sale, ...largest]), { command: 'sale bench --test' }).markdown;
     assert.match(md, /### How low can \$\/solved go without seeing outcomes\?/);
     // sale: $8 for 2 solved = $4, 1.33× the oracle's $3; the bound 4.33/3 = 1.44×.
     assert.match(md, /it pays \*\*1\.44×\*\* the oracle's dollars per solved task \(pooled over orders; `sale` 1\.33× on the same footing\), with bin 1: `small`; bin 2: `big`/);

@@ -3,6 +3,7 @@
  * memory records), with neutral defaults and overrides for what a test cares about. A test that needs a field to
  * hold a value names it at the call site, so the reader sees every number the assertion depends on.
  */
+import type { BenchResults, TaskRun } from '../../../src/bench/results';
 import type { AuctionRecord, Bid, ParsedPlan, UsageTotals } from '../../../src/core/auction/auctionRecord';
 import { MEMORY_SCHEMA_VERSION, type MemoryBid, type MemoryRecord, type Outcome } from '../../../src/core/memory/memoryRecord';
 import type { CommandApprover } from '../../../src/core/ports/commandRunner';
@@ -68,6 +69,35 @@ export function memoryRecord(over: Partial<MemoryRecord> = {}): MemoryRecord {
   return {
     schema: MEMORY_SCHEMA_VERSION, id: 'r', time: '', task: { id: 't', text: 't', source: 'text', repo: 'repo' },
     bids: [], winner: null, auctionUsd: 0, outcome: null, ...over,
+  };
+}
+
+/** One execution attempt of a bench run: one turn, one token. */
+export function benchAttempt(agentId: string, passed: boolean, usd: number): TaskRun['attempts'][number] {
+  return { agent: agentId, passed, reason: passed ? 'passed' : 'tests-failed', turns: 1, tokens: 1, usd, refinedPlan: false };
+}
+
+const benchUsage = (usd: number) => ({ inputTokens: 1, outputTokens: 0, tokens: 1, usd, calls: 1 });
+
+/** A bench task run of order 0, task `t<position>`, family 'f'; `totalUsd` all execution unless `over` says otherwise. */
+export function taskRun(policy: TaskRun['policy'], position: number, bin: number, attempts: TaskRun['attempts'], totalUsd: number, passed: boolean, over: Partial<TaskRun> = {}): TaskRun {
+  return {
+    order: 0, position, taskId: `t${position}`, family: 'f', bin, policy, chosen: attempts[0]?.agent ?? 'small', executed: attempts.map((a) => a.agent), passed, refined: false, refinedWon: false,
+    escalations: Math.max(0, attempts.length - 1), largestExecuted: false, memoryBefore: 0, attempts, wallMs: 1, auction: benchUsage(0), execution: benchUsage(totalUsd), totalUsd, totalTokens: 1, ...over,
+  };
+}
+
+/** Bench results of one order over `runs`, with a pool of a 'small' agent ($1/MTok) and a 'big' reference ($4/MTok). */
+export function benchResults(runs: TaskRun[]): BenchResults {
+  const tasks = new Set(runs.map((r) => r.taskId)).size;
+  return {
+    schema: 1, tool: 'sale bench', createdAt: '', simulated: true,
+    pool: { path: '/p', agents: [{ id: 'small', model: 's', price: 1, inputPerMTok: 1, outputPerMTok: 1 }, { id: 'big', model: 'b', price: 4, inputPerMTok: 4, outputPerMTok: 4 }], largest: 'big', smallest: 'small', small: ['small'] },
+    suite: { path: '/s', tasks, used: tasks },
+    options: { policies: [...new Set(runs.map((r) => r.policy))], orders: 1, seed: 1, quick: false, testCache: true, concurrency: 1, budget: { maxTurns: 1, maxTokens: 1, maxUsd: 1 } },
+    orders: [{ order: 0, requestSeed: 0, tasks: [] }],
+    runs,
+    timing: { wallMs: 1, realTestRuns: 0, cachedTestRuns: 0 },
   };
 }
 
