@@ -1,5 +1,6 @@
 import type { ChatModel } from '../ports/chatModel';
 import { type AuctionRecord, type Bid, auctionUsageTotals } from '../auction/auctionRecord';
+import { bestBidOf } from '../auction/bestBids';
 import { type EditLoopOptions, type ExecutionBudget, type ExecutionResult, runEditTestLoop } from './editLoop';
 import { SaleError } from '../errors';
 import type { SaleEvent } from '../events';
@@ -219,10 +220,6 @@ function withPlanCost(r: ExecutionResult, plan: EscalationPlan['usage'] | undefi
   return { ...r, inputTokens: r.inputTokens + plan.inputTokens, outputTokens: r.outputTokens + plan.outputTokens, usd: r.usd + plan.usd };
 }
 
-/** An agent's best-scored usable bid in the record (its refined bid if that scored better). */
-function bestBidOf(bids: Bid[], agent: string): Bid | undefined {
-  return bids.filter((b) => b.agent === agent && !b.error).sort((a, b) => a.score - b.score || Number(b.refined) - Number(a.refined))[0];
-}
 
 /**
  * Escalation by capability: among untried agents (with a model) estimated MORE capable than the one that failed,

@@ -1,6 +1,7 @@
 import { MAX_MEMORY_PLAN_CHARS, MAX_MEMORY_TASK_CHARS, clipWithNotice } from '../inputLimits';
 import { randomUUID } from 'node:crypto';
 import { type AuctionRecord, auctionUsageTotals } from '../auction/auctionRecord';
+import { bestBidOf, compareBids } from '../auction/bestBids';
 import type { MemoryBid, MemoryRecord, OutcomeInput } from './memoryRecord';
 import type { MemoryStore } from '../ports/memoryStore';
 import { MEMORY_SCHEMA_VERSION, OutcomeSchema } from './memoryRecord';
@@ -41,14 +42,9 @@ export interface RetrievedWin extends ContrastExample {
   similarity: number;
 }
 
-/** Lowest-score bid of an agent in a record (its refined bid if that scored better). */
-function bestBidOf(r: MemoryRecord, agent: string): MemoryBid | undefined {
-  return r.bids.filter((b) => b.agent === agent).sort((a, b) => a.score - b.score)[0];
-}
-
 /** Lowest-score bid of any other agent in a record. */
 function bestOtherBid(r: MemoryRecord, agent: string): MemoryBid | undefined {
-  return r.bids.filter((b) => b.agent !== agent).sort((a, b) => a.score - b.score)[0];
+  return r.bids.filter((b) => b.agent !== agent).sort(compareBids)[0];
 }
 
 /** A record whose task text and plans fit the memory caps (the same object when they already do). */
@@ -166,7 +162,7 @@ export class AuctionMemory implements MemoryReader {
   retrievePairs(agent: string, task: ExampleQuery, k: number, choice: ExampleChoice, excludeRecordId?: string): RetrievedPair[] {
     const pairs: RetrievedPair[] = [];
     for (const { r, win, winBid, similarity } of this.labelledWins(task, k, choice, excludeRecordId)) {
-      const mine = bestBidOf(r, agent);
+      const mine = bestBidOf(r.bids, agent);
       if (!mine) continue;
       const [winning, losing] = win.agent === agent ? [mine, bestOtherBid(r, agent)] : [winBid, mine];
       if (!losing) continue;
@@ -209,7 +205,7 @@ export class AuctionMemory implements MemoryReader {
     this.index.rank(taskText(task), Math.max(50, k * 10)).forEach(({ id, score }, rank) => {
       const r = id === excludeRecordId ? undefined : this.byId.get(id);
       const win = r && this.winLabel(r, choice);
-      const winBid = r && win && bestBidOf(r, win.agent);
+      const winBid = r && win && bestBidOf(r.bids, win.agent);
       if (r && win && winBid) out.push({ r, win, winBid, similarity: score, rank });
     });
     const elsewhere = (x: (typeof out)[number]) => (choice.sameRepoFirst && task.repo !== undefined && x.r.task.repo !== task.repo ? 1 : 0);

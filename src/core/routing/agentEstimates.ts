@@ -15,6 +15,7 @@
  * with a long one. Size is read from the text alone, and the kernel only reweighs this memory's own outcomes: where
  * size says nothing about outcomes, the estimates lose some evidence and nothing else.
  */
+import { bestBidPerAgent } from '../auction/bestBids';
 import type { MemoryRecord } from '../memory/memoryRecord';
 import type { RoutingSettings } from './routingSettings';
 
@@ -87,13 +88,9 @@ function tallyRecord(t: Map<string, Tally>, r: MemoryRecord, w: number, juryWeig
   };
   if (juryWeight > 0) {
     // One opinion per agent: its best-scored plan in that auction (what would have run).
-    const best = new Map<string, number>();
-    for (const b of [...r.bids].sort((p, q) => p.score - q.score)) {
-      if (best.has(b.agent)) continue;
+    for (const [agent, b] of bestBidPerAgent(r.bids)) {
       const m = juryMeanOf(b.jury);
-      if (m !== null) best.set(b.agent, m);
-    }
-    for (const [agent, m] of best) {
+      if (m === null) continue;
       const q = Math.min(1, Math.max(0, m / 5));
       get(agent).pass += w * juryWeight * q;
       get(agent).fail += w * juryWeight * (1 - q);

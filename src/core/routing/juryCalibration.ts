@@ -4,6 +4,7 @@
  * estimates average over plans good and bad; the slope b says how far a plan's score moves its agent's odds here.
  * A Gaussian prior on both terms keeps a thin memory's slope near 0 (the jury then moves nothing).
  */
+import { bestBidOf } from '../auction/bestBids';
 import type { MemoryRecord } from '../memory/memoryRecord';
 import { juryMeanOf } from './agentEstimates';
 import { fitLogistic, shiftOdds } from './logisticFit';
@@ -26,7 +27,7 @@ export function juryObservations(records: readonly MemoryRecord[]): { score: num
     const first = o.escalatedFrom[0] ?? o.executedBy;
     const passed = o.escalatedFrom.length === 0 && o.passed;
     // The plan that ran for that agent: its best-scored one (the winner's, when it won).
-    const plan = r.bids.filter((b) => b.agent === first).sort((p, q) => p.score - q.score)[0];
+    const plan = bestBidOf(r.bids, first);
     const score = plan ? juryMeanOf(plan.jury) : null;
     if (score !== null) out.push({ score, passed });
   }

@@ -3,6 +3,7 @@
  * estimate/decision modules, shared by solveTask and the bench's routing replay (`sale calibrate --routing`).
  */
 import type { AuctionRecord } from '../auction/auctionRecord';
+import { bestBidPerAgent } from '../auction/bestBids';
 import type { CapabilityEstimates } from '../execution/executeWinner';
 import { fitEscalationCalibration } from './escalationCalibration';
 import type { AuctionMemory, MemoryReader } from '../memory/auctionMemory';
@@ -68,9 +69,9 @@ export function routeTask(input: RouteTaskInput): RoutingDecision {
 export function auctionJury(a: Pick<AuctionRecord, 'bids' | 'routing'>): Map<string, number> | undefined {
   if (a.routing?.mode === 'routed') return undefined;
   const out = new Map<string, number>();
-  for (const b of [...a.bids].filter((x) => !x.error).sort((p, q) => p.score - q.score)) {
+  for (const [agent, b] of bestBidPerAgent(a.bids)) {
     const m = juryMeanOf(b.jury);
-    if (m !== null && !out.has(b.agent)) out.set(b.agent, m);
+    if (m !== null) out.set(agent, m);
   }
   return out;
 }

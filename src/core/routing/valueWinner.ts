@@ -8,6 +8,7 @@
  * `valueWinnerMinRuns` scored first attempts, the jury cannot be read that way, and the score's winner runs.
  */
 import type { AuctionRecord } from '../auction/auctionRecord';
+import { bestBidPerAgent } from '../auction/bestBids';
 import type { MemoryReader } from '../memory/auctionMemory';
 import type { CodingTask } from '../task';
 import type { RoutingAgent } from './agentEstimates';
@@ -45,11 +46,7 @@ export function valueWinner(input: {
   const ev = expectedValues(est, input.settings, input.escalation, price);
   // Each bidder's best-scored valid bid, the plan that would run for it.
   const best = new Map<string, number>();
-  auction.bids.forEach((b, i) => {
-    if (b.error || !jury.has(b.agent)) return;
-    const cur = best.get(b.agent);
-    if (cur === undefined || b.score < auction.bids[cur].score) best.set(b.agent, i);
-  });
+  for (const [agent, b] of bestBidPerAgent(auction.bids)) if (jury.has(agent)) best.set(agent, auction.bids.indexOf(b));
   let pick: string | undefined;
   for (const agent of best.keys()) {
     const v = ev.get(agent);
