@@ -183,6 +183,7 @@ export function buildReport(results: BenchResults, opts: ReportOptions): ReportF
     `${results.options.weightsFile ? `, weights from \`${show(results.options.weightsFile)}\`` : ', default scoring weights'}. ` +
     `Every figure is a mean over orders ± the standard deviation over orders.`);
   L.push('');
+  L.push(...preflightLines(results));
   L.push('## Headline');
   L.push('');
   for (const t of v.text) L.push(`- ${t}`);
@@ -461,4 +462,16 @@ function charts(results: BenchResults, sums: PolicySummary[]): { name: string; s
     });
   }
   return out;
+}
+
+/** The suite's check on the machine that ran the bench (suitePreflight.ts); nothing for results that predate it. */
+function preflightLines(results: BenchResults): string[] {
+  const p = results.preflight;
+  if (!p) return [];
+  if (!p.problems.length) return [`Preflight: on the machine that ran this bench, each of the ${p.tasks} tasks' starting repositories failed its tests and passed them with the task's hidden solution.`, ''];
+  return [
+    `> **Check the machine.** On the machine that ran this bench, ${p.problems.length} of ${p.tasks} tasks did not check out (fail before, pass with the hidden solution). Their runs measure the machine, not the policies:`,
+    ...p.problems.map((x) => `> - \`${x.taskId}\`: ${x.why.replace(/\s+/g, ' ').slice(0, 400)}`),
+    '',
+  ];
 }

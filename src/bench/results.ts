@@ -175,6 +175,11 @@ export const BenchResultsSchema = z.object({
      */
     memoryStart: z.enum(['cold', 'auction', 'execute']).optional(),
   }),
+  /**
+   * Each task's check on the machine that ran the bench (suitePreflight.ts): its starting repository fails its tests
+   * and its hidden solution passes them. A problem here means the task's runs measure the machine, not the policies.
+   */
+  preflight: z.object({ tasks: z.number().int(), problems: z.array(z.object({ taskId: z.string(), why: z.string() })) }).optional(),
   /** With a history split: per repository, its history (replayed by a warm start) and its measured tasks. */
   historySplit: z.array(z.object({ repo: z.string(), history: z.array(z.string()), measured: z.array(z.string()) })).optional(),
   /** `--warm-memory`: what each warm-up cost, apart from the measured runs' dollars. */

@@ -21,6 +21,7 @@ import { startPoolModels } from '../sim/poolModelsWithSim';
 import { type PolicyState, type PoolAgent, runPolicyTask } from './policies';
 import { type BenchResults, isAuctionPolicy, type PolicyName, type TaskRun, type WarmupRun, roundNumbers } from './results';
 import { DescriptionRouter } from './router';
+import { type PreflightResult, preflightSuite } from './suitePreflight';
 import { BenchCommandRunner } from './testCache';
 import { type WarmMode, historySplit, warmPolicyMemory } from './warmStart';
 import type { RoutingSettings } from '../core/routing/routingSettings';
@@ -43,6 +44,8 @@ export interface BenchOptions {
   streams?: number;
   /** Run only these orders (0-based; the others are left to other workers). Default: all. */
   orderSubset?: number[];
+  /** Called with the suite's preflight (suitePreflight.ts) before any task runs; only the run holding order 0 makes one. */
+  onPreflight?: (p: PreflightResult) => void;
   /** Shared on-disk test-result cache (parallel workers). */
   testCacheDir?: string;
   /** Only these task ids (after --quick selection). */
@@ -133,6 +136,12 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   const removeWork = () => rmSync(work, { recursive: true, force: true });
   process.once('exit', removeWork);
 
+  // One preflight per bench: worker processes split the orders, and the one holding order 0 makes it.
+  const preflight = !opts.orderSubset || opts.orderSubset.includes(0)
+    ? await preflightSuite(entries, runner, { concurrency: opts.testConcurrency ?? Math.max(1, cpus().length) })
+    : undefined;
+  if (preflight) opts.onPreflight?.(preflight);
+
   const orders = Array.from({ length: opts.orders }, (_, o) => ({ order: o, requestSeed: orderRequestSeed(opts.seed, o), tasks: orderTasks(entries, opts.seed, o) }));
   const perPolicy = new Map<PolicyName, PolicyModels>();
   const runs: TaskRun[] = [];
@@ -188,6 +197,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       small,
     },
     suite: { path: suiteDir, tasks: suite.length, used: entries.length },
+    ...(preflight ? { preflight } : {}),
     options: {
       policies: opts.policies,
       orders: opts.orders,
@@ -230,11 +240,13 @@ export function mergeResults(parts: BenchResults[], wallMs: number): BenchResult
   const [first] = parts;
   const runs = parts.flatMap((p) => p.runs);
   sortRuns(runs, first.options.policies);
+  const preflight = parts.find((p) => p.preflight)?.preflight;
   const warmups = first.warmups ? parts.flatMap((p) => p.warmups ?? []).sort((a, b) => a.order - b.order || a.policy.localeCompare(b.policy) || a.repo.localeCompare(b.repo)) : undefined;
   return {
     ...first,
     runs,
     ...(warmups ? { warmups } : {}),
+    ...(preflight ? { preflight } : {}),
     timing: {
       wallMs,
       realTestRuns: parts.reduce((s, p) => s + p.timing.realTestRuns, 0),

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { buildReport } from '../bench/report';
 import { type BenchResults, BenchResultsSchema, DEFAULT_POLICIES, POLICIES, type PolicyName, formatResultsJson, isPolicyName } from '../bench/results';
 import { SALE_OPTIONS } from '../bench/saleVariants';
+import type { PreflightResult } from '../bench/suitePreflight';
 import { type BenchOptions, mergeResults, runBench } from '../bench/runBench';
 import { loadWeightsFile } from '../bench/calibrationData';
 import { MEASURED_PER_REPO, WARM_MODES, type WarmMode } from '../bench/warmStart';
@@ -26,6 +27,8 @@ export const BENCH_USAGE = `sale bench [--suite DIR] [--pool FILE] [--policies L
   --reference names the reference agent (default: the pool's "reference": true agent, else the most expensive);
   --routing FILE takes sale's routing thresholds from \`sale calibrate --routing\`'s output.
   --sim-override deep-merges JSON into the pool's top-level "sim" block (another world without a new file);
+  Before any task runs, each task is checked on this machine (its starting repository fails its tests, its hidden
+  solution passes them); one that does not is named on stderr and at the top of report.md.
   --from-results re-renders report.md and the charts from an earlier results.json without running anything.
   --history-split measures only each repository's later tasks (the later half, at most ${MEASURED_PER_REPO}; its earlier ones are
   its history), every memory starting empty; --warm-memory MODE does the same but first fills each auction policy's
@@ -187,7 +190,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   const passthrough = args.filter((a, i) => !['--out', '--workers'].includes(a) && !['--out', '--workers'].includes(args[i - 1] ?? ''));
   const results = workers > 1
     ? await runInWorkers(opts, passthrough, workers, progress)
-    : await runBench({ ...opts, onProgress: (d, t) => progress(d, t) });
+    : await runBench({ ...opts, onProgress: (d, t) => progress(d, t), onPreflight: warnPreflight });
 
   mkdirSync(outDir, { recursive: true });
   const command = `sale bench ${args.filter((a) => a !== '--quiet').map(shellQuote).join(' ')}`.trim();
@@ -195,11 +198,17 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     options: { ...results.options, ...(results.options.weightsFile ? { weightsFile: relOrAbs(root, results.options.weightsFile) } : {}) } };
   writeFileSync(join(outDir, 'results.json'), formatResultsJson(shown));
   const report = writeReport(outDir, results, command, root);
+  if (workers > 1 && results.preflight) warnPreflight(results.preflight);
   const errors = results.runs.filter((r) => r.error);
   if (errors.length) err(yellow(`warning: ${errors.length} task run(s) ended in an error, e.g. ${errors[0].policy} on ${errors[0].taskId}: ${errors[0].error}\n`));
   process.stdout.write(`${report.markdown.split('\n## All policies')[0].split('## Headline')[1]?.trim() ?? ''}\n\n`);
   process.stdout.write(`Wrote ${join(outDir, 'report.md')}, results.json and ${report.charts.length} charts in ${(results.timing.wallMs / 1000).toFixed(0)} s.\n`);
   return 0;
+}
+
+/** A task that does not check out on this machine is said before its runs can mislead (suitePreflight.ts). */
+function warnPreflight(p: PreflightResult): void {
+  for (const x of p.problems) process.stderr.write(yellow(`warning: suite task ${x.taskId} does not check out on this machine, so its runs measure the machine, not the policies: ${x.why}\n`));
 }
 
 /** An argument as a POSIX shell would need it (so the report's command line can be pasted). */

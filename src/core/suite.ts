@@ -1,5 +1,7 @@
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { type CommandRunner, commandPassed } from './ports/commandRunner';
 import { SaleError } from './errors';
 import { formatZodIssues } from './zodIssues';
 import { type SuiteTask, SuiteTaskSchema } from './task';
@@ -86,4 +88,24 @@ export function copyDir(src: string, dst: string): void {
   }
   // Last, so a read-only source folder does not stop us filling the copy.
   chmodSync(dst, st.mode & 0o7777);
+}
+
+/** Fail before, pass after — each run on a fresh copy. Undefined when the task checks out, else why not. */
+export async function checkTask(repoDir: string, solutionDir: string, command: string, runner: CommandRunner, timeoutMs: number): Promise<string | undefined> {
+  const tmp = mkdtempSync(join(tmpdir(), 'sale-task-check-'));
+  try {
+    const before = join(tmp, 'before');
+    copyDir(repoDir, before);
+    const r0 = await runner.run(command, { cwd: before, timeoutMs });
+    if (r0.timedOut) return `the tests time out before the change (${timeoutMs} ms)`;
+    if (commandPassed(r0)) return 'the tests already pass before the change (the new tests do not fail)';
+    const after = join(tmp, 'after');
+    copyDir(repoDir, after);
+    copyDir(solutionDir, after);
+    const r1 = await runner.run(command, { cwd: after, timeoutMs });
+    if (!commandPassed(r1)) return `the tests do not pass after the change (exit ${r1.exitCode ?? 'none'}): ${r1.output.trim().slice(-300)}`;
+    return undefined;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }

@@ -1,9 +1,8 @@
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { type CommandRunner, commandPassed } from '../core/ports/commandRunner';
+import type { CommandRunner } from '../core/ports/commandRunner';
 import { SaleError } from '../core/errors';
-import { copyDir } from '../core/suite';
+import { checkTask, copyDir } from '../core/suite';
 import type { SuiteTask } from '../core/task';
 import { installNodeDependencies } from './dependencyInstall';
 import { type ChangedFile, type CommitInfo, changedFiles, changedLineCount, commitInfo, exportTree, fileAt, treeFiles } from './gitCommits';
@@ -181,26 +180,6 @@ function applyChange(repo: string, sha: string, f: ChangedFile, dir: string): vo
   }
   const data = fileAt(repo, sha, f.path);
   if (data) writeFile(dir, f.path, data);
-}
-
-/** Fail before, pass after — each run on a fresh copy. Undefined when the task checks out, else why not. */
-export async function checkTask(repoDir: string, solutionDir: string, command: string, runner: CommandRunner, timeoutMs: number): Promise<string | undefined> {
-  const tmp = mkdtempSync(join(tmpdir(), 'sale-mine-check-'));
-  try {
-    const before = join(tmp, 'before');
-    copyDir(repoDir, before);
-    const r0 = await runner.run(command, { cwd: before, timeoutMs });
-    if (r0.timedOut) return `the tests time out before the change (${timeoutMs} ms)`;
-    if (commandPassed(r0)) return 'the tests already pass before the change (the new tests do not fail)';
-    const after = join(tmp, 'after');
-    copyDir(repoDir, after);
-    copyDir(solutionDir, after);
-    const r1 = await runner.run(command, { cwd: after, timeoutMs });
-    if (!commandPassed(r1)) return `the tests do not pass after the change (exit ${r1.exitCode ?? 'none'}): ${r1.output.trim().slice(-300)}`;
-    return undefined;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
 }
 
 function familyOf(repo: string): string {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandRunner } from '../../core/ports/commandRunner';
 import { SaleError } from '../../core/errors';
-import { checkTask } from '../mineCommit';
+import { checkTask } from '../../core/suite';
 import { classifyLicence } from '../repoFiles';
 import type { Manifest, ManifestTask } from './manifest';
 import { mineReleasePair } from './releasePair';
