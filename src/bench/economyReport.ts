@@ -5,12 +5,11 @@
  * the winner's curse. Markdown sections for report.md, and one row per world for `npm run bench:worlds`.
  */
 import { ABLATIONS, type BenchResults, type PolicyName, type TaskRun } from './results';
-import { type Spread, auctionDiagnostics, curveWindow, spread, summarisePolicy, usdPerSolved } from './stats';
+import { type Spread, auctionDiagnostics, curveWindow, spread, sum, summarisePolicy, usdPerSolved } from './stats';
 import { routingSettings } from '../core/routing/routingSettings';
 import { binBound } from './binBound';
 import { type OutcomeClass, spendByOutcome } from './spendByOutcome';
 
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const pct = (v: number, d = 0) => (Number.isFinite(v) ? `${(100 * v).toFixed(d)}%` : '—');
 const pm = (s: Spread, f: (v: number) => string) => (Number.isFinite(s.mean) ? `${f(s.mean)} ± ${f(s.std).replace(/^\$/, '')}` : '—');
 const ratio = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');

@@ -5,6 +5,7 @@
  * tried. Pooled over orders, like the bin bound (binBound.ts).
  */
 import type { BenchResults, PolicyName, TaskRun } from './results';
+import { sum, usdPerSolved } from './stats';
 
 export type OutcomeClass = 'solved' | 'missed' | 'unsolved';
 
@@ -30,7 +31,6 @@ export interface SpendByOutcome {
   classes: OutcomeSpend[];
 }
 
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const key = (r: TaskRun) => `${r.order}\u0000${r.taskId}`;
 
 /** undefined when the results hold no runs of the policy or no oracle runs for its tasks. */
@@ -55,13 +55,11 @@ export function spendByOutcome(results: BenchResults, policy: PolicyName): Spend
       oracleUsd: sum(rs.map((r) => oracle.get(key(r))!.totalUsd)),
     };
   });
-  const oracleRuns = [...oracle.values()];
-  const oracleSolved = oracleRuns.filter((r) => r.passed).length;
   return {
     policy,
     usd: sum(runs.map((r) => r.totalUsd)),
     solved: runs.filter((r) => r.passed).length,
-    oracleUsdPerSolved: oracleSolved ? sum(oracleRuns.map((r) => r.totalUsd)) / oracleSolved : NaN,
+    oracleUsdPerSolved: usdPerSolved([...oracle.values()]),
     classes,
   };
 }

@@ -38,7 +38,7 @@ export function spread(values: number[]): Spread {
   return { mean, std, values };
 }
 
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+export const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** Dollars per solved task of some runs (all their dollars over the tasks they solved); NaN when none passed. */
 export function usdPerSolved(rs: readonly TaskRun[]): number {

@@ -157,6 +157,8 @@ export async function runBenchCommand(args: string[]): Promise<number> {
       // Each worker shares the machine with the others.
       testConcurrency: opts.testConcurrency ?? 1,
       onProgress: (done, total) => process.send?.({ done, total }),
+      // The worker holding order 0 makes the preflight; its stderr is the parent's.
+      onPreflight: warnPreflight,
     });
     writeFileSync(values['worker-out']!, JSON.stringify(part));
     return 0;
@@ -198,7 +200,6 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     options: { ...results.options, ...(results.options.weightsFile ? { weightsFile: relOrAbs(root, results.options.weightsFile) } : {}) } };
   writeFileSync(join(outDir, 'results.json'), formatResultsJson(shown));
   const report = writeReport(outDir, results, command, root);
-  if (workers > 1 && results.preflight) warnPreflight(results.preflight);
   const errors = results.runs.filter((r) => r.error);
   if (errors.length) err(yellow(`warning: ${errors.length} task run(s) ended in an error, e.g. ${errors[0].policy} on ${errors[0].taskId}: ${errors[0].error}\n`));
   process.stdout.write(`${report.markdown.split('\n## All policies')[0].split('## Headline')[1]?.trim() ?? ''}\n\n`);
