@@ -11,7 +11,8 @@ import * as path from 'node:path';
  * user's is visible, scratch space works); the repository's `.git` is read-only and its `hooks` hidden; `/etc/passwd`
  * is replaced by a two-line file; no network (unless allowed), new PID/IPC/UTS/user namespaces, a new session (no
  * typing into the user's terminal), killed with its parent. PATH entries and the Node installation under the home
- * folder are mounted back read-only, so `node`/`npm` from nvm keep working.
+ * folder are mounted back read-only, so `node`/`npm` from nvm keep working; for a version manager's `shims` entry,
+ * its whole folder (pyenv's `python3` shim runs `~/.pyenv/libexec/pyenv`).
  *
  * Elsewhere (macOS, Windows, Linux without bwrap or where its probe fails, or SALE_SANDBOX=off) commands run
  * unsandboxed; callers say so once. In every case the environment is scrubbed of secrets (secretEnv.ts).
@@ -65,9 +66,14 @@ export function bwrapArgs(cwd: string, opts: { allowNetwork?: boolean; home?: st
   for (const d of new Set(['/tmp', '/var/tmp', '/run', '/root', home])) {
     if (d && isDir(d) && !isInside(d, '/proc') && !isInside(d, '/dev')) a.push('--tmpfs', d);
   }
-  // Tools installed under the (now hidden) home folder: the PATH entries and Node's own prefix, read-only.
+  // Tools installed under the (now hidden) home folder: the PATH entries and Node's own prefix, read-only. A `shims`
+  // entry (pyenv, rbenv, nodenv, asdf) only dispatches into its version manager's folder, its parent: that comes back
+  // whole, or `python3` there fails with "…/libexec/pyenv: No such file or directory". Other entries come back alone
+  // (~/.cargo/bin, not ~/.cargo with its credentials).
   const back = new Set<string>();
-  for (const p of (process.env.PATH ?? '').split(path.delimiter)) if (p && isInside(p, home) && isDir(p)) back.add(p);
+  for (const p of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (p && isInside(p, home) && isDir(p)) back.add(path.basename(p) === 'shims' && path.dirname(p) !== home ? path.dirname(p) : p);
+  }
   const nodePrefix = path.dirname(path.dirname(process.execPath));
   if (isInside(nodePrefix, home)) back.add(nodePrefix);
   for (const p of back) if (!isInside(root, p) && !isInside(p, root)) a.push('--ro-bind', p, p);
