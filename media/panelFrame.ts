@@ -2,16 +2,16 @@
  * The bid panel's frame (webview): the header (phase, pool, spend), the task, messages, the last pool check and
  * the footer's buttons.
  */
-import type { PanelState } from '../src/vscode/webviewMessages';
+import { type PanelState, lastAttemptPassed } from '../src/vscode/webviewMessages';
 import { button, h } from './dom';
 import { details, fmtUsd, openDetails, send } from './panelContext';
 import { formatUsd } from '../src/core/formatUsd';
 
 function phaseText(s: PanelState): string {
   if (s.phase !== 'done') return PHASE_TEXT[s.phase];
-  const e = s.exec[s.exec.length - 1];
-  if (!e?.done) return 'Done';
-  return e.done.passed ? 'Done: tests passed' : 'Done: tests failed';
+  const passed = lastAttemptPassed(s);
+  if (passed === undefined) return 'Done';
+  return passed ? 'Done: tests passed' : 'Done: tests failed';
 }
 
 const PHASE_TEXT: Record<PanelState['phase'], string> = {

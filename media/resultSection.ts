@@ -2,7 +2,7 @@
  * What execution did (webview): one card per attempt (escalations included), then the changed files with Accept /
  * Revert, or — when nothing changed — what the user can do next, and the diff.
  */
-import { type ExecView, type PanelState, NO_SANDBOX_HEADLINE } from '../src/vscode/webviewMessages';
+import { type ExecView, type PanelState, NO_SANDBOX_HEADLINE, primaryOutcomeAction } from '../src/vscode/webviewMessages';
 import { button, h } from './dom';
 import { clip, details, fmtUsd, send } from './panelContext';
 
@@ -55,9 +55,12 @@ export function resultSection(s: PanelState): HTMLElement | null {
       h('span', { class: 'add' }, `+${c.additions}`), ' ', h('span', { class: 'del' }, `−${c.deletions}`)))));
   }
   if (s.outcome === 'pending' && s.session) {
-    parts.push(h('div', { class: 'actions', 'data-key': 'outcome-actions' },
-      button('Accept', 'accept', () => send({ type: 'accept', session: s.session! }), { title: 'Keep the changes' }),
-      button('Revert', 'revert', () => send({ type: 'revert', session: s.session! }), { secondary: true, title: 'Restore every file the agent touched, byte for byte' })));
+    // After failed tests the safe choice comes first, as the primary button; Accept then asks before it keeps anything.
+    const keepFirst = primaryOutcomeAction(s) === 'accept';
+    const accept = button('Accept', 'accept', () => send({ type: 'accept', session: s.session! }),
+      { secondary: !keepFirst, title: keepFirst ? 'Keep the changes' : 'Keep the changes although the tests did not pass (asks first)' });
+    const revert = button('Revert', 'revert', () => send({ type: 'revert', session: s.session! }), { secondary: keepFirst, title: 'Restore every file the agent touched, byte for byte' });
+    parts.push(h('div', { class: 'actions', 'data-key': 'outcome-actions' }, ...(keepFirst ? [accept, revert] : [revert, accept])));
   } else if (s.outcome === 'accepted') {
     parts.push(h('p', { class: 'outcome accepted', role: 'status' }, `Accepted${s.outcomeDetail ? `: ${s.outcomeDetail}` : '.'}`));
   } else if (s.outcome === 'reverted') {

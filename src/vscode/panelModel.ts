@@ -5,7 +5,7 @@
  */
 import type { SaleEvent } from '../core/events';
 import type { Bid } from '../core/auction/auctionRecord';
-import type { ExecView, Notice, PanelState } from './webviewMessages';
+import { type ExecView, type Notice, type PanelState, lastAttemptPassed } from './webviewMessages';
 
 const MAX_NOTICES = 20;
 const MAX_STREAM_CHARS = 8_000;
@@ -149,8 +149,8 @@ export function phaseSummary(state: PanelState): string {
       return e ? `${e.agent} turn ${e.turn}` : 'executing';
     }
     case 'done': {
-      const e = state.exec[state.exec.length - 1];
-      const result = e?.done ? (e.done.passed ? 'tests passed' : 'tests failed') : 'done';
+      const passed = lastAttemptPassed(state);
+      const result = passed === undefined ? 'done' : passed ? 'tests passed' : 'tests failed';
       return state.outcome === 'accepted' ? `${result}, accepted` : state.outcome === 'reverted' ? `${result}, reverted` : result;
     }
     case 'failed':

@@ -109,6 +109,19 @@ export const PanelStateSchema = z.strictObject({
 });
 export type PanelState = z.infer<typeof PanelStateSchema>;
 
+/** Whether the run's last attempt passed its tests; undefined while no attempt has ended. */
+export function lastAttemptPassed(s: Pick<PanelState, 'exec'>): boolean | undefined {
+  return s.exec[s.exec.length - 1]?.done?.passed;
+}
+
+/**
+ * Which of Accept and Revert the panel offers first, as its primary button: Accept only when the run ended with its
+ * tests passing; after failed tests or a failed run, Revert (Accept still works, and asks first).
+ */
+export function primaryOutcomeAction(s: Pick<PanelState, 'phase' | 'exec'>): 'accept' | 'revert' {
+  return s.phase === 'done' && lastAttemptPassed(s) === true ? 'accept' : 'revert';
+}
+
 // ---------------------------------------------------------------------------------------------- host → webview
 
 export const HostMessageSchema = z.discriminatedUnion('type', [

@@ -179,6 +179,10 @@ describe('SALE in the browser (packaged extension)', function () {
       // Accept with the keyboard: focus the button, press Enter.
       const accept = panel.locator('vscode-button[data-key="accept"]');
       const passedBeforeAccept = /tests passed/.test(await panelText(panel));
+      // The primary (first) button is Accept after passing tests, Revert after failed ones.
+      const first = panel.locator('[data-key="outcome-actions"] vscode-button').first();
+      assert.equal(await first.getAttribute('data-key'), passedBeforeAccept ? 'accept' : 'revert');
+      assert.equal(await accept.getAttribute('secondary') !== null, !passedBeforeAccept, 'Accept is secondary exactly when the tests did not pass');
       await accept.focus();
       await page.keyboard.press('Enter');
       // A change whose tests failed is kept only after a modal question.

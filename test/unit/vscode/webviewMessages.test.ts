@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { SaleEvent } from '../../../src/core/events';
 import { applyEvent, phaseSummary } from '../../../src/vscode/panelModel';
-import { HostMessageSchema, initialPanelState, parseHostMessage, parseWebviewMessage } from '../../../src/vscode/webviewMessages';
+import { type ExecView, HostMessageSchema, initialPanelState, parseHostMessage, parseWebviewMessage, primaryOutcomeAction } from '../../../src/vscode/webviewMessages';
 import { auctionRecord, bid, usageTotals } from '../helpers/builders';
 
 describe('webview messages (vscode/webviewMessages)', () => {
@@ -32,6 +32,19 @@ describe('webview messages (vscode/webviewMessages)', () => {
       assert.equal(r.ok, false, JSON.stringify(m));
       if (!r.ok) assert.ok(r.error.length > 0);
     }
+  });
+
+  it('offers Accept first only after passing tests; after failed tests or a failed run, Revert', () => {
+    const attempt = (passed: boolean | null): ExecView => ({
+      agent: 'a', escalation: 0, turn: 3, tokens: 10, usd: 0.001, lastTool: null, lastDetail: null, tests: [], stopNote: null,
+      done: passed === null ? null : { passed, reason: passed ? 'passed' : 'tests-failed', turns: 3, tokens: 10, usd: 0.001 },
+    });
+    assert.equal(primaryOutcomeAction(initialPanelState({ phase: 'done', exec: [attempt(true)] })), 'accept');
+    assert.equal(primaryOutcomeAction(initialPanelState({ phase: 'done', exec: [attempt(false)] })), 'revert');
+    // An escalation that passed after a failed first attempt: the last attempt decides.
+    assert.equal(primaryOutcomeAction(initialPanelState({ phase: 'done', exec: [attempt(false), { ...attempt(true), escalation: 1 }] })), 'accept');
+    assert.equal(primaryOutcomeAction(initialPanelState({ phase: 'failed', exec: [attempt(null)] })), 'revert');
+    assert.equal(primaryOutcomeAction(initialPanelState({ phase: 'failed', exec: [attempt(true)] })), 'revert');
   });
 
   it('host messages are validated too: a state with a wrong field is refused', () => {
